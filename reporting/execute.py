@@ -1,0 +1,193 @@
+"""Executing a report notebook with papermill and exporting it, atomically.
+
+Everything is written into a staging folder next to the destination; only a complete
+report (notebook, HTML, PDF, metrics, manifest) is renamed into place, so a failed
+run never replaces a good report. A failed run's notebook and log are kept under
+``<output_dir>/<report>/failed/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import nbformat
+
+from reporting import __version__
+from reporting.config import PROJ_ROOT
+from reporting.errors import NotebookFailedError
+from reporting.export import collect_metrics, file_sha256, html_to_pdf, notebook_to_html, write_json, write_text
+from reporting.params import PATH_PARAMETERS, RunSpec
+from reporting.vocab import label
+
+TIMEZONE = ZoneInfo("Asia/Shanghai")
+REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "manifest.json")
+VERSIONED_PACKAGES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel", "weasyprint", "openpyxl", "pyarrow")
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A finished run: where its files are and how long it took."""
+
+    destination: Path
+    files: tuple[Path, ...]
+    seconds: float
+
+
+def run_report(spec: RunSpec) -> RunResult:
+    """Execute the report notebook and export it into ``spec.destination``.
+
+    Args:
+        spec: the validated run.
+
+    Returns:
+        The destination folder and its files.
+
+    Raises:
+        NotebookFailedError: a cell failed; the executed notebook was kept for debugging.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = datetime.now(TIMEZONE)
+    clock = time.perf_counter()
+    spec.destination.parent.mkdir(parents=True, exist_ok=True)
+    staging = spec.destination.parent / f".staging-{spec.destination.name}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    executed = staging / "report.ipynb"
+    parameters = {**spec.parameters, "generated_at": started.strftime("%Y-%m-%d %H:%M")}
+    timings: dict[str, float] = {}
+    try:
+        with _stage(timings, "execute"), _stderr_to(staging / "run.log"):
+            papermill.execute_notebook(
+                str(spec.notebook),
+                str(executed),
+                parameters=parameters,
+                cwd=str(PROJ_ROOT),
+                progress_bar=False,
+                kernel_name="python3",
+                language="python",
+            )
+    except PapermillExecutionError as error:
+        kept = _keep_failed(staging, spec)
+        raise NotebookFailedError(error.cell_index + 1, error.ename, error.evalue, kept / "report.ipynb") from None
+    except BaseException:
+        _keep_failed(staging, spec)
+        raise
+    notebook = nbformat.read(executed, as_version=4)
+    title = f"{label('report_title')} {spec.period_start} 至 {spec.period_end}"
+    with _stage(timings, "html"):
+        html = notebook_to_html(notebook, title)
+        write_text(html, staging / "report.html")
+    with _stage(timings, "pdf"):
+        html_to_pdf(html, staging / "report.pdf")
+    metrics = collect_metrics(notebook)
+    write_json(metrics, staging / "metrics.json")
+    finished = datetime.now(TIMEZONE)
+    write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
+    (staging / "run.log").unlink(missing_ok=True)
+    _replace(staging, spec.destination)
+    return RunResult(spec.destination, tuple(spec.destination / name for name in REPORT_FILES), time.perf_counter() - clock)
+
+
+@contextlib.contextmanager
+def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = round(time.perf_counter() - start, 3)
+
+
+@contextlib.contextmanager
+def _stderr_to(log: Path) -> Iterator[None]:
+    """Send this process's stderr (and so the kernel's, which inherits it) to a log file.
+
+    The kernel prints transport warnings on stderr that are noise to a user; the log
+    keeps them for debugging.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _keep_failed(staging: Path, spec: RunSpec) -> Path:
+    """Move a failed run's staging folder under ``failed/`` with a timestamp."""
+    stamp = datetime.now(TIMEZONE).strftime("%Y%m%dT%H%M%S")
+    kept = spec.output_dir / spec.report / "failed" / f"{spec.destination.name}-{stamp}-{os.getpid()}"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    staging.rename(kept)
+    return kept
+
+
+def _replace(staging: Path, destination: Path) -> None:
+    """Put the finished report in place; the previous one is removed only afterwards."""
+    previous = destination.parent / f".previous-{destination.name}-{os.getpid()}"
+    if destination.exists():
+        destination.rename(previous)
+    staging.rename(destination)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _manifest(
+    spec: RunSpec,
+    parameters: dict[str, Any],
+    metrics: dict[str, Any],
+    staging: Path,
+    started: datetime,
+    finished: datetime,
+    timings: dict[str, float],
+) -> dict[str, Any]:
+    inputs = [
+        {"parameter": name, "path": parameters[name], "sha256": file_sha256(Path(parameters[name])), "bytes": Path(parameters[name]).stat().st_size}
+        for name in PATH_PARAMETERS
+        if parameters.get(name)
+    ]
+    return {
+        "report": spec.report,
+        "params_file": str(spec.params_file),
+        "notebook": str(spec.notebook),
+        "parameters": parameters,
+        "period": {"start": spec.period_start.isoformat(), "end": spec.period_end.isoformat()},
+        "inputs": inputs,
+        "rows": metrics.get("ledger", {}),
+        "sample": metrics.get("sample", {}),
+        "versions": {"python": platform.python_version(), "reporting": __version__, **_package_versions()},
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": finished.isoformat(timespec="seconds"),
+        "seconds": timings,
+        "outputs": [
+            {"file": name, "sha256": file_sha256(staging / name), "bytes": (staging / name).stat().st_size}
+            for name in REPORT_FILES
+            if name != "manifest.json"
+        ],
+    }
+
+
+def _package_versions() -> dict[str, str]:
+    versions = {}
+    for name in VERSIONED_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions

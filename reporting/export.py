@@ -1,0 +1,103 @@
+"""Writing report files: HTML, PDF, JSON documents and CSV data.
+
+This is the only module that writes report files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+from nbconvert import HTMLExporter
+
+from reporting.config import TEMPLATES_DIR
+from reporting.errors import ReportingError
+from reporting.fonts import pdf_font_css
+from reporting.render import METRICS_MIMETYPE
+from reporting.vocab import chinese_header
+
+REPORT_TEMPLATE = "report"
+
+
+def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as the report page: outputs only, self-contained.
+
+    Code, prompts, stderr and the tagged parameter/metrics cells are left out; no
+    script or stylesheet is fetched from the network.
+
+    Args:
+        notebook: the executed notebook.
+        title: the page title.
+
+    Returns:
+        The HTML document.
+    """
+    exporter = HTMLExporter(
+        template_name=REPORT_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return html
+
+
+def html_to_pdf(html: str, path: Path) -> None:
+    """Print the report page to an A4 PDF with the CJK font embedded (WeasyPrint).
+
+    Args:
+        html: the report page.
+        path: the PDF file to write.
+    """
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    extra = [weasyprint.CSS(string=css) for css in [pdf_font_css()] if css]
+    weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(path, stylesheets=extra)
+
+
+def collect_metrics(notebook: nbformat.NotebookNode) -> dict[str, Any]:
+    """The metrics document the notebook published (``render.publish_metrics``).
+
+    Raises:
+        ReportingError: the notebook published none.
+    """
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if METRICS_MIMETYPE in data:
+                return dict(data[METRICS_MIMETYPE])
+    raise ReportingError("笔记本没有输出指标（缺少 render.publish_metrics 单元格）：请检查报告笔记本")
+
+
+def write_json(document: Any, path: Path) -> None:
+    """Write a JSON document with sorted keys, so equal content gives equal bytes."""
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write a UTF-8 text file."""
+    path.write_text(text, encoding="utf-8")
+
+
+def write_records_csv(records: pd.DataFrame, path: Path) -> None:
+    """Write records as a UTF-8 CSV with the Chinese headers CRM exports use."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    records.rename(columns=chinese_header).to_csv(path, index=False, encoding="utf-8")
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

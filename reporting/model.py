@@ -1,0 +1,273 @@
+"""The report model: every number the report shows, built once, formatted at render time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from reporting.classify import feedback_text, tag_problems
+from reporting.clean import CleanResult, select_period
+from reporting.insights import Finding, Recommendation, find_strengths, find_weaknesses, recommend
+from reporting.metrics import (
+    DIMENSION_FIELDS,
+    Interval,
+    NpsResult,
+    Rate,
+    band_shares,
+    breakdown,
+    compute_csat,
+    compute_mean,
+    compute_nps,
+    count_sample,
+    problem_distribution,
+    score_distribution,
+    yes_rate,
+)
+from reporting.quotes import Quote, select_quotes
+from reporting.vocab import Taxonomy
+
+INDICATIVE_BELOW = 30
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Where every input row went: ``read = analysed + outside_period + rejected``."""
+
+    read: int
+    analysed: int
+    outside_period: int
+    rejected: int
+    rejected_by_reason: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ProblemSection:
+    """One problem type: how often it was mentioned and customers' words about it."""
+
+    type: str
+    count: int
+    share: float
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    """Everything the weekly report shows, as raw numbers and records."""
+
+    period_start: date
+    period_end: date
+    ledger: Ledger
+    sample: dict[str, int]
+    participation: Rate
+    valid_response: Rate
+    satisfaction: Interval
+    csat: Interval
+    nps: NpsResult
+    dimensions: dict[str, Interval]
+    bands: dict[str, float]
+    fcr: Rate
+    solution_acceptance: Rate
+    by_service: pd.DataFrame
+    by_agent: pd.DataFrame
+    score_distribution: pd.DataFrame
+    problems: tuple[ProblemSection, ...]
+    strengths: tuple[Finding, ...]
+    weaknesses: tuple[Finding, ...]
+    recommendations: tuple[Recommendation, ...]
+    trend: pd.DataFrame
+    taxonomy_version: str
+    min_segment_n: int
+    rejects: pd.DataFrame = field(repr=False)
+
+
+def build_report_model(
+    cleaned: CleanResult,
+    period_start: date,
+    period_end: date,
+    taxonomy: Taxonomy,
+    rules: dict[str, dict[str, dict[str, Any]]],
+    min_segment_n: int = 10,
+    agent_gap: float = 0.5,
+    trend_periods: int = 8,
+) -> ReportModel:
+    """Compute the whole report for one period.
+
+    Args:
+        cleaned: the cleaned records and rejects of the source.
+        period_start: first day, inclusive.
+        period_end: last day, inclusive.
+        taxonomy: the problem taxonomy.
+        rules: the recommendation rules.
+        min_segment_n: segments with fewer valid responses are not shown.
+        agent_gap: satisfaction gap below the team that names a lagging agent.
+        trend_periods: how many periods of equal length the trend chart covers.
+
+    Returns:
+        The report model.
+    """
+    records = select_period(cleaned.records, period_start, period_end)
+    valid = records.loc[records["valid"]].reset_index(drop=True)
+    sample = count_sample(records)
+    dimensions = {f: compute_mean(valid[f]) if f in valid else Interval(None, None, None, 0) for f in DIMENSION_FIELDS}
+    tags = tag_problems(feedback_text(valid), taxonomy)
+    distribution = problem_distribution(tags, len(valid))
+    focus = tags.sum(axis=1)
+    by_service = breakdown(records, "service_type", min_segment_n)
+    by_agent = breakdown(records, "visitor", min_segment_n) if "visitor" in records else pd.DataFrame()
+    means = {f: (i.value, i.n) for f, i in dimensions.items()}
+    weaknesses = find_weaknesses(means, distribution, len(valid), by_agent, agent_gap)
+    rejected = cleaned.rejects["reason"].value_counts().sort_index()
+    return ReportModel(
+        period_start=period_start,
+        period_end=period_end,
+        ledger=Ledger(
+            read=cleaned.read,
+            analysed=len(records),
+            outside_period=len(cleaned.records) - len(records),
+            rejected=len(cleaned.rejects),
+            rejected_by_reason={str(k): int(v) for k, v in rejected.items()},
+        ),
+        sample=sample,
+        participation=Rate(sample["completed"], sample["attempted"]),
+        valid_response=Rate(sample["valid"], sample["completed"]),
+        satisfaction=dimensions["overall_satisfaction"],
+        csat=compute_csat(valid["overall_satisfaction"]),
+        nps=compute_nps(valid["nps"]),
+        dimensions=dimensions,
+        bands=band_shares(valid["overall_satisfaction"]),
+        fcr=yes_rate(valid["first_contact_resolved"]) if "first_contact_resolved" in valid else Rate(0, 0),
+        solution_acceptance=yes_rate(valid["solution_accepted"]) if "solution_accepted" in valid else Rate(0, 0),
+        by_service=by_service,
+        by_agent=by_agent,
+        score_distribution=score_distribution(valid, tuple(f for f in DIMENSION_FIELDS if f in valid)),
+        problems=tuple(
+            ProblemSection(p.type, int(p.count), float(p.share), select_quotes(valid, tags[p.type], focus, 3 if rank < 3 else 2))
+            for rank, p in enumerate(distribution.itertuples(index=False))
+        ),
+        strengths=find_strengths(means, by_service),
+        weaknesses=weaknesses,
+        recommendations=recommend(weaknesses, distribution, rules, period_end),
+        trend=period_trend(cleaned.records, period_start, period_end, trend_periods),
+        taxonomy_version=taxonomy.version,
+        min_segment_n=min_segment_n,
+        rejects=cleaned.rejects,
+    )
+
+
+def period_trend(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> pd.DataFrame:
+    """Satisfaction, response speed and NPS for the period and the ones of equal length before it.
+
+    Args:
+        records: all cleaned records.
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+        periods: how many periods, the report period included.
+
+    Returns:
+        One row per period that has valid responses, oldest first: ``start``, ``end``,
+        ``n``, ``satisfaction``, ``speed``, ``nps``, ``current``.
+    """
+    length = (period_end - period_start).days + 1
+    rows = []
+    for back in range(periods - 1, -1, -1):
+        start = period_start - timedelta(days=length * back)
+        end = start + timedelta(days=length - 1)
+        valid = select_period(records, start, end).query("valid")
+        if valid.empty:
+            continue
+        rows.append(
+            {
+                "start": start,
+                "end": end,
+                "n": len(valid),
+                "satisfaction": float(valid["overall_satisfaction"].mean()),
+                "speed": float(valid["score_speed"].mean()) if "score_speed" in valid else None,
+                "nps": compute_nps(valid["nps"]).value,
+                "current": back == 0,
+            }
+        )
+    return pd.DataFrame(rows, columns=["start", "end", "n", "satisfaction", "speed", "nps", "current"])
+
+
+def metrics_document(model: ReportModel) -> dict[str, Any]:
+    """The machine-readable metrics of a report (what ``metrics.json`` holds).
+
+    Numbers are numbers, rates are fractions 0-1, NPS is in points; no timestamps, so
+    the same records and parameters give the same document.
+    """
+    def rate(r: Rate) -> dict[str, Any]:
+        return {"value": _round(r.value), "numerator": r.numerator, "denominator": r.denominator}
+
+    def interval(i: Interval) -> dict[str, Any]:
+        return {"value": _round(i.value), "n": i.n, "ci95": [_round(i.low), _round(i.high)], "indicative": i.n < INDICATIVE_BELOW}
+
+    return {
+        "period": {"start": model.period_start.isoformat(), "end": model.period_end.isoformat()},
+        "ledger": {
+            "read": model.ledger.read,
+            "analysed": model.ledger.analysed,
+            "outside_period": model.ledger.outside_period,
+            "rejected": model.ledger.rejected,
+            "rejected_by_reason": model.ledger.rejected_by_reason,
+        },
+        "sample": model.sample,
+        "participation_rate": _round(model.participation.value),
+        "valid_response_rate": _round(model.valid_response.value),
+        "rates": {
+            "participation": rate(model.participation),
+            "valid_response": rate(model.valid_response),
+            "first_contact_resolution": rate(model.fcr),
+            "solution_acceptance": rate(model.solution_acceptance),
+        },
+        "satisfaction": interval(model.satisfaction),
+        "csat": interval(model.csat),
+        "nps": {
+            "value": _round(model.nps.value),
+            "n": model.nps.n,
+            "ci95": [_round(model.nps.low), _round(model.nps.high)],
+            "promoters": model.nps.promoters,
+            "passives": model.nps.passives,
+            "detractors": model.nps.detractors,
+            "indicative": model.nps.n < INDICATIVE_BELOW,
+        },
+        "scores": {f: {"mean": _round(i.value), "n": i.n, "ci95": [_round(i.low), _round(i.high)]} for f, i in model.dimensions.items()},
+        "score_bands": {k: _round(v) for k, v in model.bands.items()},
+        "problems": [{"type": p.type, "count": p.count, "share": _round(p.share)} for p in model.problems],
+        "by_service_type": _segments(model.by_service, "service_type"),
+        "by_visitor": _segments(model.by_agent, "visitor"),
+        "strengths": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.strengths],
+        "weaknesses": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.weaknesses],
+        "recommendations": [
+            {"kind": r.kind, "subject": r.subject, "owner": r.owner, "due": r.due.isoformat(), "current": _round(r.current), "target": _round(r.target)}
+            for r in model.recommendations
+        ],
+        "taxonomy_version": model.taxonomy_version,
+    }
+
+
+def _segments(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
+    if frame.empty:
+        return []
+    shown = frame.loc[frame["shown"]]
+    return [
+        {
+            key: str(row[key]),
+            "attempted": int(row["attempted"]),
+            "completed": int(row["completed"]),
+            "valid": int(row["valid"]),
+            "participation_rate": _round(row["participation_rate"]),
+            "satisfaction_mean": _round(row["satisfaction_mean"]),
+            "nps": _round(row["nps"]),
+        }
+        for _, row in shown.iterrows()
+    ]
+
+
+def _round(value: float | None, digits: int = 6) -> float | None:
+    """Round for a stable JSON document; missing values stay None."""
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), digits)

@@ -1,0 +1,157 @@
+"""Run parameters: read from a params YAML, overridden by ``-p``, validated before the kernel starts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reporting.config import DEFAULT_OUTPUT_DIR, PROJ_ROOT
+from reporting.errors import ParameterError
+from reporting.pipeline import parse_date, resolve_path
+from reporting.vocab import read_yaml
+
+# Parameters that name a file which must exist (empty means "the bundled default").
+PATH_PARAMETERS = ("source", "taxonomy", "rules")
+# Parameters the runner fills in itself; a params file may not set them.
+RUNNER_PARAMETERS = ("generated_at",)
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """A validated report run.
+
+    Attributes:
+        report: the report's name (``weekly``), the first level of the output folder.
+        notebook: the notebook to execute.
+        parameters: the notebook's parameters, validated, paths made absolute.
+        period_start: first day of the period, inclusive.
+        period_end: last day of the period, inclusive.
+        output_dir: the root of all outputs.
+        params_file: the params YAML the run came from.
+    """
+
+    report: str
+    notebook: Path
+    parameters: dict[str, Any]
+    period_start: date
+    period_end: date
+    output_dir: Path
+    params_file: Path
+
+    @property
+    def destination(self) -> Path:
+        """Where the finished report goes: ``<output_dir>/<report>/<start>_<end>/``."""
+        return self.output_dir / self.report / f"{self.period_start}_{self.period_end}"
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The parameters a notebook declares in its ``parameters`` cell, with inferred types."""
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def coerce_value(name: str, raw: Any, type_name: str) -> Any:
+    """Convert a parameter value to the type its notebook declares.
+
+    Args:
+        name: the parameter's name, for the error message.
+        raw: the value from YAML or the command line.
+        type_name: ``str``, ``int``, ``float`` or ``bool`` (papermill's inferred type).
+
+    Returns:
+        The converted value.
+
+    Raises:
+        ParameterError: the value cannot be converted.
+    """
+    if isinstance(raw, date):
+        raw = raw.isoformat()
+    try:
+        if type_name == "int":
+            if isinstance(raw, float) and not raw.is_integer():
+                raise ValueError
+            return int(str(raw).strip())
+        if type_name == "float":
+            return float(str(raw).strip())
+        if type_name == "bool":
+            text = str(raw).strip().lower()
+            if text not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ValueError
+            return text in {"true", "1", "yes"}
+    except ValueError:
+        raise ParameterError(f"参数 {name} 的值 {raw!r} 不是有效的 {type_name}：请改正后重试") from None
+    return "" if raw is None else str(raw)
+
+
+def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_dir: Path | None = None) -> RunSpec:
+    """Read a params YAML, apply ``-p NAME VALUE`` overrides and validate everything.
+
+    Args:
+        params_file: e.g. ``params/weekly.yaml``.
+        overrides: ``(name, value)`` pairs from the command line, applied in order.
+        output_dir: the output root (default ``outputs/`` in the project).
+
+    Returns:
+        The validated run.
+
+    Raises:
+        ParameterError: the file is missing or malformed, a name is unknown, a value
+            is of the wrong type, a date is invalid or ``period_end < period_start``, or
+            a file parameter names a missing file.
+    """
+    if not params_file.exists():
+        raise ParameterError(f"找不到参数文件 {params_file}：请检查路径，例如 params/weekly.yaml")
+    document = read_yaml(params_file)
+    if not isinstance(document, dict) or "notebook" not in document:
+        raise ParameterError(f"参数文件 {params_file} 缺少 notebook 项：请写明要执行的笔记本路径")
+    notebook = resolve_path(str(document["notebook"]))
+    if not notebook.exists():
+        raise ParameterError(f"参数文件 {params_file} 指定的笔记本 {notebook} 不存在：请检查 notebook 项")
+    declared = notebook_parameters(notebook)
+    settable = {name: spec for name, spec in declared.items() if name not in RUNNER_PARAMETERS}
+    given = dict(document.get("parameters") or {})
+    for name, value in overrides:
+        given[name] = value
+    unknown = sorted(set(given) - set(settable))
+    if unknown:
+        raise ParameterError(f"未知参数 {', '.join(unknown)}：可用参数为 {', '.join(settable)}")
+    values = {name: coerce_value(name, raw, settable[name]["inferred_type_name"]) for name, raw in given.items()}
+    start = parse_date(values.get("period_start", _default(declared, "period_start")), "period_start")
+    end = parse_date(values.get("period_end", _default(declared, "period_end")), "period_end")
+    if end < start:
+        raise ParameterError(f"period_end ({end}) 早于 period_start ({start})：请交换或改正日期")
+    values.update(period_start=start.isoformat(), period_end=end.isoformat())
+    for name in PATH_PARAMETERS:
+        if values.get(name):
+            values[name] = str(_existing_file(name, values[name]))
+    if "min_segment_n" in values and values["min_segment_n"] < 1:
+        raise ParameterError(f"参数 min_segment_n 的值 {values['min_segment_n']} 必须不小于 1")
+    return RunSpec(
+        report=str(document.get("report") or params_file.stem),
+        notebook=notebook,
+        parameters=values,
+        period_start=start,
+        period_end=end,
+        output_dir=(output_dir or DEFAULT_OUTPUT_DIR).resolve(),
+        params_file=params_file.resolve(),
+    )
+
+
+def _default(declared: dict[str, dict[str, Any]], name: str) -> str:
+    if name not in declared:
+        raise ParameterError(f"笔记本没有声明参数 {name}：报告笔记本必须有 period_start 与 period_end")
+    return str(yaml.safe_load(declared[name]["default"]))
+
+
+def _existing_file(name: str, value: str) -> Path:
+    """An absolute path to an existing file: as given (relative to the working folder), else in the project."""
+    path = Path(value).expanduser()
+    for candidate in (path, PROJ_ROOT / path):
+        if candidate.is_file():
+            return candidate.resolve()
+    raise ParameterError(f"参数 {name} 指向的文件 {value} 不存在：请检查路径")

@@ -1,0 +1,161 @@
+"""Rendering the report model as HTML fragments for the notebook's outputs.
+
+The Jinja partials in ``templates/partials/`` format; they never compute. Every
+fragment is an ``IPython.display.HTML`` so it displays in JupyterLab and is exported
+as-is by nbconvert.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import cache
+from typing import Any
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, display
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from matplotlib.figure import Figure
+
+from reporting.config import TEMPLATES_DIR
+from reporting.insights import Finding, Recommendation
+from reporting.model import ReportModel, metrics_document
+from reporting.vocab import label
+
+
+def format_percent(value: float | None, digits: int = 1) -> str:
+    """``0.1234`` → ``12.3%``; missing → ``—``."""
+    return "—" if value is None or pd.isna(value) else f"{value:.{digits}%}"
+
+
+def format_score(value: float | None) -> str:
+    """A mean score with two decimals; missing → ``—``."""
+    return "—" if value is None or pd.isna(value) else f"{value:.2f}"
+
+
+def format_nps(value: float | None) -> str:
+    """NPS points with sign and one decimal; missing → ``—``."""
+    return "—" if value is None or pd.isna(value) else f"{value:+.1f}"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR / "partials"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(pct=format_percent, score=format_score, nps=format_nps, int_fmt=lambda v: f"{int(v):,}")
+    env.globals["t"] = label
+    env.globals["kpi"] = env.get_template("kpi.html.j2").module.kpi  # type: ignore[attr-defined]
+    env.globals["segment_table"] = env.get_template("segment_table.html.j2").module.segment_table  # type: ignore[attr-defined]
+    return env
+
+
+def render_fragment(template: str, **context: Any) -> HTML:
+    """Render one partial template to displayable HTML."""
+    return HTML(_environment().get_template(template).render(**context))
+
+
+def render_header(model: ReportModel, generated_at: str = "") -> HTML:
+    """The title block: report name, period and generation time."""
+    return render_fragment("header.html.j2", m=model, generated_at=generated_at)
+
+
+def render_overview(model: ReportModel) -> HTML:
+    """回访概况: counts, participation and valid response rates, the table by service type."""
+    shown, suppressed = _split_segments(model.by_service)
+    reasons = "；".join(f"{reason} {count} 行" for reason, count in model.ledger.rejected_by_reason.items())
+    return render_fragment("overview.html.j2", m=model, services=shown, suppressed_services=suppressed, reasons=reasons)
+
+
+def render_conclusions(model: ReportModel) -> HTML:
+    """核心结论: satisfaction, CSAT, NPS with intervals, dimension means, strengths and weaknesses."""
+    return render_fragment(
+        "conclusions.html.j2",
+        m=model,
+        strengths=[describe_finding(f, strength=True) for f in model.strengths],
+        weaknesses=[describe_finding(f, strength=False) for f in model.weaknesses],
+    )
+
+
+def render_problems(model: ReportModel) -> HTML:
+    """问题分析: problem types by frequency, each with customers' own words."""
+    return render_fragment("problems.html.j2", m=model)
+
+
+def render_recommendations(model: ReportModel) -> HTML:
+    """改进建议: one row per measure, with owner, deadline and target."""
+    items = [
+        {"subject": _subject_name(r), "action": r.action, "owner": r.owner, "due": r.due.isoformat(), "target": describe_target(r)}
+        for r in model.recommendations
+    ]
+    return render_fragment("recommendations.html.j2", items=items)
+
+
+def render_methods(model: ReportModel) -> HTML:
+    """口径说明: definitions of every rate and interval in the report."""
+    return render_fragment("methods.html.j2", m=model)
+
+
+def render_figure(figure: Figure, alt: str = "") -> HTML:
+    """Embed a figure as a PNG data URI (the report stays one self-contained file) and close it."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=160, metadata={"Software": None})
+    plt.close(figure)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return render_fragment("figure.html.j2", data=data, alt=alt)
+
+
+def describe_finding(finding: Finding, strength: bool) -> str:
+    """One sentence for a strength or weakness, with its numbers."""
+    extra = dict(finding.extra)
+    if finding.kind == "dimension":
+        key = "strength_dimension" if strength else "weakness_dimension"
+        return label(key, name=label(finding.subject), mean=finding.value, n=finding.n)
+    if finding.kind == "service":
+        key = "strength_service" if strength else "weakness_service"
+        return label(key, name=finding.subject, mean=finding.value, n=finding.n)
+    if finding.kind == "problem":
+        return label("weakness_problem", name=finding.subject, share=finding.value, count=int(extra["count"]), n=finding.n)
+    return label("weakness_agent", name=finding.subject, mean=finding.value, n=finding.n, gap=extra["gap"])
+
+
+def describe_target(recommendation: Recommendation) -> str:
+    """The measurable target of a recommendation, computed from its current value."""
+    if recommendation.kind == "dimension":
+        return label("rec_target_score", name=label(recommendation.subject), current=recommendation.current, target=recommendation.target)
+    if recommendation.kind == "problem":
+        return label("rec_target_share", name=recommendation.subject, current=recommendation.current, target=recommendation.target)
+    return label("rec_target_agent", name=recommendation.subject, current=recommendation.current, target=recommendation.target)
+
+
+def _subject_name(recommendation: Recommendation) -> str:
+    if recommendation.kind == "dimension":
+        return label(recommendation.subject)
+    if recommendation.kind == "agent":
+        return f"{label('visitor')} {recommendation.subject}"
+    return recommendation.subject
+
+
+def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:
+    """Rows large enough to show, and how many were suppressed."""
+    if frame.empty:
+        return [], 0
+    shown = frame.loc[frame["shown"]]
+    return shown.to_dict("records"), int((~frame["shown"]).sum())
+
+
+METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
+
+
+def publish_metrics(model: ReportModel) -> None:
+    """Display the metrics document as a notebook output, for the exporter to collect.
+
+    The output lives in the executed notebook (the audit record); the HTML/PDF never
+    show it (its cell is tagged ``metrics`` and removed on export).
+    """
+    display({METRICS_MIMETYPE: metrics_document(model)}, raw=True)

@@ -1,0 +1,110 @@
+"""Loading of the editable YAML vocabularies (columns, taxonomy, rules, labels)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reporting.config import LABELS_DIR, VOCAB_DIR
+from reporting.errors import UserInputError
+
+
+def read_yaml(path: Path) -> Any:
+    """Read a YAML file, turning a missing or malformed file into a user error.
+
+    Args:
+        path: the YAML file.
+
+    Returns:
+        The parsed document.
+    """
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserInputError(f"找不到配置文件 {path}：请检查路径") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" 第 {mark.line + 1} 行" if mark else ""
+        raise UserInputError(f"配置文件 {path}{where} 不是有效的 YAML：请修正格式") from None
+
+
+@cache
+def column_aliases() -> dict[str, list[str]]:
+    """Canonical field name → accepted headers, from ``vocab/columns.yaml``."""
+    return read_yaml(VOCAB_DIR / "columns.yaml")
+
+
+def chinese_header(field: str) -> str:
+    """The Chinese header a CRM export uses for a canonical field (its first alias)."""
+    return column_aliases()[field][0]
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One first-level problem type of the taxonomy."""
+
+    name: str
+    keywords: tuple[str, ...]
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The problem taxonomy: its version, negation words and types in file order."""
+
+    version: str
+    negations: tuple[str, ...]
+    types: tuple[ProblemType, ...]
+
+
+def load_taxonomy(path: Path | None = None) -> Taxonomy:
+    """Load the problem taxonomy YAML (default: the bundled ``vocab/taxonomy.yaml``).
+
+    Args:
+        path: an analyst's own taxonomy file, or None for the bundled one.
+
+    Returns:
+        The parsed taxonomy.
+    """
+    source = path or VOCAB_DIR / "taxonomy.yaml"
+    doc = read_yaml(source)
+    try:
+        types = tuple(
+            ProblemType(
+                name=str(name),
+                keywords=tuple(str(k) for k in (spec.get("keywords") or [])),
+                patterns=tuple(str(p) for p in (spec.get("patterns") or [])),
+            )
+            for name, spec in doc["types"].items()
+        )
+        return Taxonomy(str(doc.get("version", "")), tuple(doc.get("negations") or []), types)
+    except (KeyError, AttributeError, TypeError):
+        raise UserInputError(f"问题分类文件 {source} 缺少 types 段或格式不对：请参照自带的 taxonomy.yaml") from None
+
+
+def load_rules(path: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:
+    """Load the recommendation rules YAML (default: the bundled one).
+
+    Args:
+        path: an analyst's own rules file, or None for the bundled one.
+
+    Returns:
+        ``{"dimensions": {...}, "problems": {...}, "agents": {...}}`` as written.
+    """
+    doc = read_yaml(path or VOCAB_DIR / "recommendations.yaml")
+    return {key: doc.get(key) or {} for key in ("dimensions", "problems", "agents")}
+
+
+@cache
+def labels() -> dict[str, str]:
+    """Every user-facing Chinese text, by key, from ``labels/zh_CN.yaml``."""
+    return read_yaml(LABELS_DIR / "zh_CN.yaml")
+
+
+def label(key: str, **values: object) -> str:
+    """The Chinese text for ``key``, with ``{placeholders}`` filled from ``values``."""
+    return labels()[key].format(**values)
