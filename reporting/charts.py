@@ -34,11 +34,19 @@ def plot_score_distribution(model: ReportModel) -> Figure:
     figure, axes = _figure(0.42 * len(shares) + 1.1)
     names = [label(f) for f in shares.index]
     left = pd.Series(0.0, index=shares.index)
-    for score, colour in zip(shares.columns, SCORE_COLOURS):
+    for score, colour in zip(shares.columns, SCORE_COLOURS, strict=True):
         axes.barh(names, shares[score], left=left, color=colour, label=label("score_label", score=score), height=0.6)
-        for y, (share, start) in enumerate(zip(shares[score], left)):
+        for y, (share, start) in enumerate(zip(shares[score], left, strict=True)):
             if share >= 0.07:
-                axes.text(start + share / 2, y, f"{share:.0%}", ha="center", va="center", fontsize=8, color="white" if score in (1, 5) else "black")
+                axes.text(
+                    start + share / 2,
+                    y,
+                    f"{share:.0%}",
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="white" if score in (1, 5) else "black",
+                )
         left = left + shares[score]
     for y, field in enumerate(shares.index):
         mean = model.dimensions[field].value
@@ -58,11 +66,19 @@ def plot_nps_composition(model: ReportModel) -> Figure:
     figure, axes = _figure(1.5)
     parts = [(label("detractors"), nps.detractors), (label("passives"), nps.passives), (label("promoters"), nps.promoters)]
     start = 0.0
-    for (name, count), colour in zip(parts, NPS_COLOURS):
+    for (name, count), colour in zip(parts, NPS_COLOURS, strict=True):
         share = count / nps.n if nps.n else 0.0
         axes.barh([0], [share], left=start, color=colour, height=0.5, label=f"{name} {count}")
         if share >= 0.06:
-            axes.text(start + share / 2, 0, f"{share:.0%}", ha="center", va="center", fontsize=9, color="white" if colour != NPS_COLOURS[1] else "black")
+            axes.text(
+                start + share / 2,
+                0,
+                f"{share:.0%}",
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="white" if colour != NPS_COLOURS[1] else "black",
+            )
         start += share
     axes.set_xlim(0, 1)
     axes.set_yticks([])

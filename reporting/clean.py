@@ -12,12 +12,34 @@ import pandas as pd
 
 SCORE_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction")
 STATUS_SYNONYMS = {
-    "完成": "完成", "已完成": "完成", "成功": "完成", "已回访": "完成",
-    "拒访": "拒访", "拒绝": "拒访", "拒绝回访": "拒访",
-    "未接通": "未接通", "无人接听": "未接通", "未接": "未接通", "关机": "未接通", "空号": "未接通",
-    "改约": "改约", "改期": "改约", "预约改期": "改约",
+    "完成": "完成",
+    "已完成": "完成",
+    "成功": "完成",
+    "已回访": "完成",
+    "拒访": "拒访",
+    "拒绝": "拒访",
+    "拒绝回访": "拒访",
+    "未接通": "未接通",
+    "无人接听": "未接通",
+    "未接": "未接通",
+    "关机": "未接通",
+    "空号": "未接通",
+    "改约": "改约",
+    "改期": "改约",
+    "预约改期": "改约",
 }
-YES_NO_SYNONYMS = {"是": "是", "已解决": "是", "y": "是", "yes": "是", "否": "否", "未解决": "否", "n": "否", "no": "否", "不确定": "不确定", "不清楚": "不确定"}
+YES_NO_SYNONYMS = {
+    "是": "是",
+    "已解决": "是",
+    "y": "是",
+    "yes": "是",
+    "否": "否",
+    "未解决": "否",
+    "n": "否",
+    "no": "否",
+    "不确定": "不确定",
+    "不清楚": "不确定",
+}
 LEDGER_COLUMNS = ["source", "row", "record_id", "field", "value", "reason"]
 _DATE_PARTS = re.compile(r"^\s*(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D{0,2}(?:\s*(\d{1,2})[:：](\d{1,2}))?")
 
@@ -61,6 +83,7 @@ def parse_numbers(values: pd.Series) -> pd.Series:
 
 def normalise_choice(values: pd.Series, synonyms: dict[str, str]) -> pd.Series:
     """Map free spellings of an enumerated answer onto its canonical value (None if unknown)."""
+
     def one(value: object) -> str | None:
         if not isinstance(value, str):
             return None

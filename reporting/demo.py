@@ -55,8 +55,12 @@ DIMENSION_PROBLEM = {
     "score_clarity": "流程漏洞",
 }
 
-SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤") + ["欧阳", "司马", "诸葛", "上官"]
-GIVEN_CHARS = list("伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建文红琴云飞宇浩然子轩梓涵欣怡佳琪思远博文嘉怡晨阳俊杰雨桐一诺")
+SURNAMES = list(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+) + ["欧阳", "司马", "诸葛", "上官"]
+GIVEN_CHARS = list(
+    "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建文红琴云飞宇浩然子轩梓涵欣怡佳琪思远博文嘉怡晨阳俊杰雨桐一诺"
+)
 
 NEGATIVE_CORES: dict[str, list[str]] = {
     "响应速度": [
@@ -233,9 +237,7 @@ def generate_demo_records(spec: DemoSpec) -> pd.DataFrame:
             day = monday + timedelta(days=int(rng.integers(0, 7)))
             if day > week_end:
                 day = week_end
-            rows.append(
-                _draw_contact(rng, day, week in slow_weeks, agents, agent_effect, customers)
-            )
+            rows.append(_draw_contact(rng, day, week in slow_weeks, agents, agent_effect, customers))
     frame = pd.DataFrame(rows).sort_values("visit_at", kind="stable").reset_index(drop=True)
     frame.insert(0, "record_id", [f"HF{v:%Y%m%d}{i:05d}" for i, v in enumerate(frame["visit_at"])])
     for column in ("visit_at", "service_completed_at"):
@@ -333,10 +335,7 @@ def _draw_contact(
         effects["score_clarity"] -= 1.0
     if service == "售后维修":
         effects["score_professional"] -= 0.3
-    scores = {
-        d: int(np.clip(round(3.95 + 0.75 * latent + effects[d] + rng.normal(0, 0.55)), 1, 5))
-        for d in DIMENSIONS
-    }
+    scores = {d: int(np.clip(round(3.95 + 0.75 * latent + effects[d] + rng.normal(0, 0.55)), 1, 5)) for d in DIMENSIONS}
     overall = int(np.clip(round(np.mean(list(scores.values())) + 0.25 * latent + rng.normal(0, 0.35)), 1, 5))
     nps = int(np.clip(round(2.3 * overall - 1.4 + rng.normal(0, 1.1)), 0, 10))
     fcr_yes = {1: 0.1, 2: 0.25, 3: 0.5, 4: 0.78, 5: 0.92}[overall]
@@ -398,10 +397,7 @@ def _compose_comment(
     if overall <= 2:
         problem = _problem_for(rng, scores, service)
         text = (
-            str(rng.choice(OPENERS_NEG))
-            + _fill(rng, str(rng.choice(NEGATIVE_CORES[problem])))
-            + "，"
-            + str(rng.choice(CLOSERS_NEG))
+            str(rng.choice(OPENERS_NEG)) + _fill(rng, str(rng.choice(NEGATIVE_CORES[problem]))) + "，" + str(rng.choice(CLOSERS_NEG))
         ).rstrip("，")
         if rng.random() < 0.3:
             second = _problem_for(rng, scores, service)

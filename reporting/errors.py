@@ -51,7 +51,4 @@ class NotebookFailedError(ReportingError):
 
     def __str__(self) -> str:
         first_line = self.evalue.strip().splitlines()[0] if self.evalue.strip() else ""
-        return (
-            f"第 {self.cell_number} 个单元格执行失败: {self.ename}: {first_line} "
-            f"(已保存执行后的笔记本: {self.notebook_path})"
-        )
+        return f"第 {self.cell_number} 个单元格执行失败: {self.ename}: {first_line} (已保存执行后的笔记本: {self.notebook_path})"

@@ -26,14 +26,26 @@ import nbformat
 
 from reporting import __version__
 from reporting.config import PROJ_ROOT
-from reporting.errors import NotebookFailedError
+from reporting.errors import NotebookFailedError, UserInputError
 from reporting.export import collect_metrics, file_sha256, html_to_pdf, notebook_to_html, write_json, write_text
 from reporting.params import PATH_PARAMETERS, RunSpec
 from reporting.vocab import label
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
+USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
 REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "manifest.json")
-VERSIONED_PACKAGES = ("pandas", "numpy", "matplotlib", "papermill", "nbconvert", "nbformat", "ipykernel", "weasyprint", "openpyxl", "pyarrow")
+VERSIONED_PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "ipykernel",
+    "weasyprint",
+    "openpyxl",
+    "pyarrow",
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,9 @@ def run_report(spec: RunSpec) -> RunResult:
             )
     except PapermillExecutionError as error:
         kept = _keep_failed(staging, spec)
+        if error.ename in USER_ERROR_NAMES:
+            # the notebook met a user mistake (bad file, bad vocabulary YAML): exit 2, say what
+            raise UserInputError(error.evalue) from None
         raise NotebookFailedError(error.cell_index + 1, error.ename, error.evalue, kept / "report.ipynb") from None
     except BaseException:
         _keep_failed(staging, spec)
@@ -158,7 +173,12 @@ def _manifest(
     timings: dict[str, float],
 ) -> dict[str, Any]:
     inputs = [
-        {"parameter": name, "path": parameters[name], "sha256": file_sha256(Path(parameters[name])), "bytes": Path(parameters[name]).stat().st_size}
+        {
+            "parameter": name,
+            "path": parameters[name],
+            "sha256": file_sha256(Path(parameters[name])),
+            "bytes": Path(parameters[name]).stat().st_size,
+        }
         for name in PATH_PARAMETERS
         if parameters.get(name)
     ]

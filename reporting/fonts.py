@@ -17,7 +17,9 @@ _SYSTEM_FONTS = (
     ("Noto Sans CJK SC", Path("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc")),
     ("Noto Sans CJK SC", Path("/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc")),
 )
-CSS_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+CSS_FONT_STACK = (
+    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+)
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,13 @@ def lagging_agent(by_agent: pd.DataFrame, gap: float) -> Finding | None:
     difference = team_mean - float(worst["satisfaction_mean"])
     if difference < gap:
         return None
-    return Finding("agent", str(worst["visitor"]), float(worst["satisfaction_mean"]), int(worst["valid"]), (("gap", difference), ("team_mean", team_mean)))
+    return Finding(
+        "agent",
+        str(worst["visitor"]),
+        float(worst["satisfaction_mean"]),
+        int(worst["valid"]),
+        (("gap", difference), ("team_mean", team_mean)),
+    )
 
 
 def _shown_segments(breakdown: pd.DataFrame) -> pd.DataFrame:
@@ -130,7 +136,9 @@ def _shown_segments(breakdown: pd.DataFrame) -> pd.DataFrame:
     return shown.sort_values(["satisfaction_mean", key], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def recommend(weaknesses: tuple[Finding, ...], problems: pd.DataFrame, rules: dict[str, dict[str, dict[str, Any]]], period_end: date) -> tuple[Recommendation, ...]:
+def recommend(
+    weaknesses: tuple[Finding, ...], problems: pd.DataFrame, rules: dict[str, dict[str, dict[str, Any]]], period_end: date
+) -> tuple[Recommendation, ...]:
     """Turn weaknesses into measures with owners, deadlines and targets, by the rules.
 
     A dimension rule fires when the weak dimension's mean is below its ``below``; a
@@ -162,7 +170,11 @@ def recommend(weaknesses: tuple[Finding, ...], problems: pd.DataFrame, rules: di
         if weakness.kind == "agent" and agent_rule:
             team_mean = dict(weakness.extra)["team_mean"]
             action = str(agent_rule["action"]).format(agent=weakness.subject)
-            found.append(_recommendation("agent", weakness.subject, {**agent_rule, "action": action}, period_end, weakness.value, round(team_mean, 2)))
+            found.append(
+                _recommendation(
+                    "agent", weakness.subject, {**agent_rule, "action": action}, period_end, weakness.value, round(team_mean, 2)
+                )
+            )
     return tuple(found)
 
 

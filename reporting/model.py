@@ -198,6 +198,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
     Numbers are numbers, rates are fractions 0-1, NPS is in points; no timestamps, so
     the same records and parameters give the same document.
     """
+
     def rate(r: Rate) -> dict[str, Any]:
         return {"value": _round(r.value), "numerator": r.numerator, "denominator": r.denominator}
 
@@ -241,7 +242,14 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "strengths": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.strengths],
         "weaknesses": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.weaknesses],
         "recommendations": [
-            {"kind": r.kind, "subject": r.subject, "owner": r.owner, "due": r.due.isoformat(), "current": _round(r.current), "target": _round(r.target)}
+            {
+                "kind": r.kind,
+                "subject": r.subject,
+                "owner": r.owner,
+                "due": r.due.isoformat(),
+                "current": _round(r.current),
+                "target": _round(r.target),
+            }
             for r in model.recommendations
         ],
         "taxonomy_version": model.taxonomy_version,

@@ -11,6 +11,7 @@ import yaml
 
 from reporting.config import DEFAULT_OUTPUT_DIR, PROJ_ROOT
 from reporting.errors import ParameterError
+from reporting.load import check_source
 from reporting.pipeline import parse_date, resolve_path
 from reporting.vocab import read_yaml
 
@@ -129,6 +130,8 @@ def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_di
     for name in PATH_PARAMETERS:
         if values.get(name):
             values[name] = str(_existing_file(name, values[name]))
+    if values.get("source"):
+        check_source(Path(values["source"]))
     if "min_segment_n" in values and values["min_segment_n"] < 1:
         raise ParameterError(f"参数 min_segment_n 的值 {values['min_segment_n']} 必须不小于 1")
     return RunSpec(

@@ -47,9 +47,7 @@ def mask_name(name: object) -> str:
     return text[:keep] + "*" * max(1, len(text) - keep)
 
 
-_COMPOUND_SURNAMES = frozenset(
-    {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙"}
-)
+_COMPOUND_SURNAMES = frozenset({"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙"})
 
 
 def mask_text(text: object, names: tuple[str, ...] = ()) -> str:

@@ -1,0 +1,39 @@
+"""Shared fixtures: a small, deterministic records file and the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reporting.config import PROJ_ROOT
+from reporting.demo import DemoSpec, generate_demo_records
+from reporting.export import write_records_csv
+
+SMALL_SPEC = DemoSpec(weeks=8, rows_per_week=70, seed=3, end=date(2026, 11, 22))
+WEEK = ("2026-11-16", "2026-11-22")
+
+
+@pytest.fixture(scope="session")
+def small_records() -> pd.DataFrame:
+    """Eight weeks of demo records, about 70 a week."""
+    return generate_demo_records(SMALL_SPEC)
+
+
+@pytest.fixture(scope="session")
+def small_csv(tmp_path_factory: pytest.TempPathFactory, small_records: pd.DataFrame) -> Path:
+    """The small records as a CSV with the Chinese headers."""
+    path = tmp_path_factory.mktemp("data") / "small_records.csv"
+    write_records_csv(small_records, path)
+    return path
+
+
+def run_cli(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m reporting`` as a user would, capturing its output."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    return subprocess.run([sys.executable, "-m", "reporting", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600)

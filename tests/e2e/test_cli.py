@@ -1,0 +1,220 @@
+"""End-to-end: the `reporting` command as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from reporting.config import NOTEBOOKS_DIR, PARAMS_DIR
+from tests.conftest import WEEK, run_cli
+
+HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
+FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "manifest.json")
+
+
+@pytest.fixture(scope="module")
+def good_run(small_csv, tmp_path_factory):
+    """One report run on the small records, shared by the checks below."""
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli(
+        "run",
+        str(PARAMS_DIR / "weekly.yaml"),
+        "-p",
+        "source",
+        str(small_csv),
+        "-p",
+        "period_start",
+        WEEK[0],
+        "-p",
+        "period_end",
+        WEEK[1],
+        "--output-dir",
+        str(out),
+    )
+    return result, out / "weekly" / f"{WEEK[0]}_{WEEK[1]}"
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_good_run_writes_all_five_files(good_run):
+    result, folder = good_run
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    assert str(folder) in result.stdout
+    assert result.stderr == ""
+
+
+def test_pdf_has_headings_in_order_and_an_embedded_cjk_font(good_run):
+    _, folder = good_run
+    text = pdf_text(folder / "report.pdf")
+    positions = [text.find(h) for h in HEADINGS]
+    assert -1 not in positions and positions == sorted(positions)
+    reader = PdfReader(folder / "report.pdf")
+    fonts = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
+            fonts[str(font["/BaseFont"])] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    cjk = {name: embedded for name, embedded in fonts.items() if "CJK" in name or "SC" in name}
+    assert cjk and all(cjk.values()), fonts
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+def test_html_is_self_contained_without_code(good_run):
+    _, folder = good_run
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    positions = [html.find(f">{h}") for h in HEADINGS]
+    assert -1 not in positions and positions == sorted(positions)
+    for forbidden in (
+        "from reporting",
+        "render.render",
+        "In&nbsp;[",
+        "Traceback",
+        "period_start: str",
+        "<script src",
+        "cdn.",
+        "http://",
+        "https://",
+    ):
+        assert forbidden not in html, forbidden
+    assert html.count("data:image/png;base64,") == 4
+
+
+def test_metrics_json_has_the_promised_keys(good_run):
+    _, folder = good_run
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    sample = metrics["sample"]
+    assert sample["attempted"] >= sample["completed"] >= sample["valid"] > 0
+    assert metrics["participation_rate"] == pytest.approx(sample["completed"] / sample["attempted"], abs=1e-6)
+    assert metrics["valid_response_rate"] == pytest.approx(sample["valid"] / sample["completed"], abs=1e-6)
+    assert -100 <= metrics["nps"]["ci95"][0] <= metrics["nps"]["value"] <= metrics["nps"]["ci95"][1] <= 100
+    assert metrics["nps"]["n"] == sample["valid"]
+    assert 0 <= metrics["csat"]["value"] <= 1 and metrics["csat"]["n"] == sample["valid"]
+    assert set(metrics["scores"]) == {"overall_satisfaction", "score_speed", "score_professional", "score_clarity", "score_attitude"}
+    assert metrics["problems"] and set(metrics["problems"][0]) == {"type", "count", "share"}
+    ledger = metrics["ledger"]
+    assert ledger["read"] == ledger["analysed"] + ledger["outside_period"] + ledger["rejected"]
+    assert ledger["rejected"] == sum(ledger["rejected_by_reason"].values())
+
+
+def test_manifest_records_inputs_versions_and_outputs(good_run, small_csv):
+    _, folder = good_run
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["source"] == str(small_csv.resolve())
+    assert manifest["inputs"][0]["sha256"] and manifest["inputs"][0]["bytes"] == small_csv.stat().st_size
+    assert {"pandas", "papermill", "nbconvert", "weasyprint"} <= set(manifest["versions"])
+    assert manifest["started_at"] <= manifest["finished_at"]
+    assert [o["file"] for o in manifest["outputs"]] == list(FILES[:4])
+
+
+def test_no_personal_data_in_any_output(good_run, small_records):
+    _, folder = good_run
+    phones = set(small_records["phone"].dropna().astype(str))
+    names = {n for n in small_records["customer_name"].dropna() if len(n) >= 2}
+    texts = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.suffix in {".html", ".ipynb", ".json"}}
+    texts["report.pdf"] = pdf_text(folder / "report.pdf")
+    for name, text in texts.items():
+        assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text), name
+        assert not [p for p in phones if p in text], name
+        leaked = [n for n in names if n in text]
+        assert not leaked, (name, leaked[:5])
+
+
+def test_python_m_and_demo_data_are_deterministic(tmp_path):
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    for path in (first, second):
+        result = run_cli("demo-data", "--out", str(path), "--weeks", "8", "--rows-per-week", "40", "--seed", "5")
+        assert result.returncode == 0, result.stderr
+    assert first.read_bytes() == second.read_bytes()
+    header = first.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[:4] == ["记录编号", "客户编号", "客户姓名", "联系方式"]
+    assert "推荐意愿" in header and "客户反馈" in header
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-p", "colour", "red"], "未知参数 colour"),
+        (["-p", "period_start", "2026-02-30"], "参数 period_start 的值 '2026-02-30' 不是有效日期"),
+        (["-p", "period_start", "2026-11-22", "-p", "period_end", "2026-11-01"], "早于 period_start"),
+        (["-p", "source", "no/such/file.csv"], "参数 source 指向的文件 no/such/file.csv 不存在"),
+    ],
+)
+def test_bad_parameters_exit_2_with_one_line(args, message, small_csv, tmp_path):
+    result = run_cli("run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(small_csv), *args, "--output-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "weekly").exists()
+
+
+def test_missing_column_exits_2_naming_it(tmp_path, small_csv):
+    frame = pd.read_csv(small_csv, dtype=str).drop(columns=["推荐意愿"])
+    broken = tmp_path / "no_nps.csv"
+    frame.to_csv(broken, index=False)
+    result = run_cli("run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(broken), "--output-dir", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert "缺少必需的列：推荐意愿" in result.stderr and str(broken) in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_missing_params_file_exits_2(tmp_path):
+    result = run_cli("run", str(tmp_path / "nope.yaml"))
+    assert result.returncode == 2 and "找不到参数文件" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_failing_cell_exits_1_and_keeps_the_previous_report(good_run, small_csv, tmp_path):
+    _, folder = good_run
+    out = tmp_path / "out"
+    shutil.copytree(folder, out / "weekly" / folder.name)
+    before = {p.name: p.read_bytes() for p in (out / "weekly" / folder.name).iterdir()}
+    notebook = nbformat.read(NOTEBOOKS_DIR / "reports" / "weekly_report.ipynb", as_version=4)
+    notebook.cells.insert(4, nbformat.v4.new_code_cell('raise ValueError("演示用的失败")'))
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(notebook, broken)
+    params = tmp_path / "broken.yaml"
+    params.write_text(
+        f"report: weekly\nnotebook: {broken}\nparameters:\n  source: {small_csv}\n  period_start: '{WEEK[0]}'\n  period_end: '{WEEK[1]}'\n",
+        encoding="utf-8",
+    )
+    result = run_cli("run", str(params), "--output-dir", str(out))
+    assert result.returncode == 1
+    error_lines = result.stderr.strip().splitlines()
+    assert len(error_lines) == 1 and "Traceback" not in result.stderr
+    assert re.search(r"第 \d+ 个单元格执行失败: ValueError: 演示用的失败", error_lines[0])
+    after = {p.name: p.read_bytes() for p in (out / "weekly" / folder.name).iterdir()}
+    assert after == before
+    failed = list((out / "weekly" / "failed").glob("*/report.ipynb"))
+    assert len(failed) == 1 and str(failed[0]) in error_lines[0]
+    assert not list((out / "weekly").glob(".staging-*"))
+
+
+def test_user_mistake_met_inside_the_notebook_exits_2(tmp_path, small_csv):
+    taxonomy = tmp_path / "my_taxonomy.yaml"
+    taxonomy.write_text("types: [unclosed\n", encoding="utf-8")
+    result = run_cli(
+        "run",
+        str(PARAMS_DIR / "weekly.yaml"),
+        "-p",
+        "source",
+        str(small_csv),
+        "-p",
+        "taxonomy",
+        str(taxonomy),
+        "--output-dir",
+        str(tmp_path / "out"),
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"配置文件 {taxonomy}" in result.stderr and "不是有效的 YAML" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -1,0 +1,58 @@
+"""The weekly report notebook, executed on small data: by papermill and by nbval."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import nbformat
+import papermill
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+
+from reporting.config import NOTEBOOKS_DIR, PROJ_ROOT
+from reporting.render import METRICS_MIMETYPE
+from tests.conftest import WEEK
+
+NOTEBOOK = NOTEBOOKS_DIR / "reports" / "weekly_report.ipynb"
+
+
+def parameters(source) -> dict[str, object]:
+    return {"source": str(source), "period_start": WEEK[0], "period_end": WEEK[1]}
+
+
+def test_notebook_stays_thin():
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert "def " not in cell.source and "class " not in cell.source
+            assert len(cell.source.splitlines()) <= 10
+
+
+def test_papermill_executes_the_report_on_small_data(small_csv, tmp_path):
+    output = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters(small_csv), cwd=str(PROJ_ROOT), progress_bar=False)
+    notebook = nbformat.read(output, as_version=4)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in notebook.cells for o in c.get("outputs", []))
+    for text in ("回访概况", "核心结论", "问题分析", "改进建议"):
+        assert any(text in c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "统计周期：2026-11-16 至 2026-11-22" in html
+    assert "data:image/png;base64," in html
+    metrics = [o["data"][METRICS_MIMETYPE] for c in notebook.cells for o in c.get("outputs", []) if METRICS_MIMETYPE in o.get("data", {})]
+    assert metrics and metrics[0]["period"] == {"start": WEEK[0], "end": WEEK[1]}
+    assert not any(o.get("name") == "stderr" for c in notebook.cells for o in c.get("outputs", []))
+
+
+def test_nbval_lax_on_the_parameterised_notebook(small_csv, tmp_path):
+    notebook = parameterize_notebook(load_notebook_node(str(NOTEBOOK)), parameters(small_csv))
+    copy = tmp_path / "weekly_report.ipynb"
+    nbformat.write(notebook, copy)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", str(copy)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert " passed" in result.stdout

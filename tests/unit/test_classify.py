@@ -1,0 +1,40 @@
+"""Score bands, NPS groups and problem tagging (with negation)."""
+
+import pandas as pd
+
+from reporting.classify import feedback_text, nps_group, score_band, tag_problems
+from reporting.vocab import ProblemType, Taxonomy, load_taxonomy
+
+
+def test_bands_and_groups():
+    assert list(score_band(pd.Series([1, 2, 3, 4, 5]))) == ["不满意", "不满意", "一般", "一般", "非常满意"]
+    assert list(nps_group(pd.Series([0, 6, 7, 8, 9, 10]))) == ["贬损者", "贬损者", "中立者", "中立者", "推荐者", "推荐者"]
+
+
+def test_tagging_respects_negation():
+    taxonomy = Taxonomy("t", ("不", "并不", "没有"), (ProblemType("响应速度", ("慢",), ()), ProblemType("价格异议", ("贵",), ())))
+    texts = pd.Series(["处理太慢了", "一点都不慢", "价格并不贵", "有点贵，还很慢", None])
+    tags = tag_problems(texts, taxonomy)
+    assert tags["响应速度"].tolist() == [True, False, False, True, False]
+    assert tags["价格异议"].tolist() == [False, False, False, True, False]
+
+
+def test_bundled_taxonomy_on_typical_comments():
+    tags = tag_problems(
+        pd.Series(
+            ["电话打了5次都没人接", "客服态度很差，很不耐烦", "APP经常闪退，登录不了", "师傅很专业，响应很快", "办理流程繁琐，材料太多"]
+        ),
+        load_taxonomy(),
+    )
+    found = [sorted(tags.columns[row].tolist()) for row in tags.to_numpy()]
+    assert found == [["响应速度"], ["服务态度"], ["产品功能"], [], ["流程漏洞"]]
+
+
+def test_pattern_keywords():
+    tags = tag_problems(pd.Series(["等了三天才有人来", "等了一会儿"]), load_taxonomy())
+    assert tags["响应速度"].tolist() == [True, False]
+
+
+def test_feedback_text_joins_comment_and_suggestion():
+    records = pd.DataFrame({"comment": ["很慢", None, "好"], "suggestion": ["希望快点", "建议加人", None]})
+    assert feedback_text(records).tolist() == ["很慢；希望快点", "建议加人", "好"]
