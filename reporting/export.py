@@ -57,11 +57,13 @@ def html_to_pdf(html: str, path: Path) -> None:
         path: the PDF file to write.
     """
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    extra = [weasyprint.CSS(string=css) for css in [pdf_font_css()] if css]
-    weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(path, stylesheets=extra)
+    fonts = FontConfiguration()  # shared, so an @font-face in the extra CSS is loaded
+    extra = [weasyprint.CSS(string=css, font_config=fonts) for css in [pdf_font_css()] if css]
+    weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(path, stylesheets=extra, font_config=fonts)
 
 
 def collect_metrics(notebook: nbformat.NotebookNode) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -40,14 +41,21 @@ class CjkFont:
 
 @cache
 def find_cjk_font() -> CjkFont:
-    """Find a Simplified Chinese font: Debian's Noto CJK, else the pip fallback, else fontconfig.
+    """Find a Simplified Chinese font.
+
+    In order: the file named by the ``REPORTING_CJK_FONT`` environment variable (a
+    house font), Debian's Noto Sans CJK, the pip fallback (Noto Sans SC), any font
+    fontconfig knows for Chinese.
 
     Returns:
         The font found.
 
     Raises:
-        ReportingError: no CJK font is installed.
+        ReportingError: no CJK font is installed, or the named file does not exist.
     """
+    override = os.environ.get("REPORTING_CJK_FONT")
+    if override:
+        return _font_file(Path(override))
     for family, path in _SYSTEM_FONTS:
         if path.exists():
             return CjkFont(family, path, system=True)
@@ -61,6 +69,15 @@ def find_cjk_font() -> CjkFont:
     if found:
         return found
     raise ReportingError("未找到中文字体：请先运行 make setup（安装 fonts-noto-cjk 或 pylopdf-fonts-zh-cn）")
+
+
+def _font_file(path: Path) -> CjkFont:
+    """A font named by path, its family read from the file."""
+    from matplotlib.ft2font import FT2Font
+
+    if not path.is_file():
+        raise ReportingError(f"环境变量 REPORTING_CJK_FONT 指向的字体文件 {path} 不存在：请改正或删除该变量")
+    return CjkFont(FT2Font(str(path)).family_name, path, system=False)
 
 
 def _fontconfig_chinese_font() -> CjkFont | None:
@@ -89,8 +106,11 @@ def use_cjk_font() -> CjkFont:
 
 
 def pdf_font_css() -> str:
-    """Extra CSS for the PDF renderer: an ``@font-face`` when the font is not a system font."""
+    """Extra CSS for the PDF renderer: the font file itself when fontconfig does not know it."""
     font = find_cjk_font()
     if font.system:
         return ""
-    return f'@font-face {{ font-family: "{font.family}"; src: url("{font.path.as_uri()}"); }}'
+    return (
+        f'@font-face {{ font-family: "{font.family}"; src: url("{font.path.as_uri()}"); }}\n'
+        f'html {{ font-family: "{font.family}", {CSS_FONT_STACK}; }}'
+    )

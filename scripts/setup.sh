@@ -11,6 +11,14 @@ VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
 STAMP="$VENV/.installed"
 log() { printf '[setup] %s\n' "$*"; }
+# pip's output goes to a log, shown only when an install fails
+pip_install() {
+  if ! "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@" >"$VENV/pip.log" 2>&1; then
+    grep -v "is ignored: it is neither a file nor a directory" "$VENV/pip.log" | tail -30 >&2
+    echo "[setup] pip install failed (full log: $VENV/pip.log)" >&2
+    exit 1
+  fi
+}
 
 can_apt() { [ -z "${REPORTING_NO_APT:-}" ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; }
 apt_updated=""
@@ -33,8 +41,8 @@ fi
 # 2. the package and its pinned dependencies (again only when the pins change)
 if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ requirements.lock -nt "$STAMP" ]; then
   log "installing the package and its pinned dependencies"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[dev]"
+  pip_install --upgrade pip
+  pip_install -c requirements.lock -e ".[dev]"
   touch "$STAMP"
 fi
 
@@ -51,7 +59,7 @@ if ! has_cjk_font; then
   log "installing a CJK font"
   if ! apt_install fonts-noto-cjk; then
     log "apt unavailable: installing the pip font package (Noto Sans SC)"
-    "$VENV/bin/python" -m pip install -q --disable-pip-version-check -c requirements.lock -e ".[fonts]"
+    pip_install -c requirements.lock -e ".[fonts]"
   fi
 fi
 "$VENV/bin/python" -c "from reporting.fonts import find_cjk_font; f = find_cjk_font(); print(f'[setup] CJK font: {f.family} ({f.path})')"
