@@ -1,66 +1,80 @@
-"""Cleaning and validation: every input row ends up analysed or in the rejects ledger."""
+"""Cleaning and validation: every input row ends up imported, a duplicate, or rejected with a reason.
+
+Per file, ``read = imported + duplicates + rejected`` always holds.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
+from reporting.vocab import label, normalise_token, value_synonyms
+
 SCORE_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction")
-STATUS_SYNONYMS = {
-    "完成": "完成",
-    "已完成": "完成",
-    "成功": "完成",
-    "已回访": "完成",
-    "拒访": "拒访",
-    "拒绝": "拒访",
-    "拒绝回访": "拒访",
-    "未接通": "未接通",
-    "无人接听": "未接通",
-    "未接": "未接通",
-    "关机": "未接通",
-    "空号": "未接通",
-    "改约": "改约",
-    "改期": "改约",
-    "预约改期": "改约",
-}
-YES_NO_SYNONYMS = {
-    "是": "是",
-    "已解决": "是",
-    "y": "是",
-    "yes": "是",
-    "否": "否",
-    "未解决": "否",
-    "n": "否",
-    "no": "否",
-    "不确定": "不确定",
-    "不清楚": "不确定",
-}
 LEDGER_COLUMNS = ["source", "row", "record_id", "field", "value", "reason"]
+EARLIEST_PLAUSIBLE = pd.Timestamp("2000-01-01")
+# Fields that identify a follow-up when the export has no record id.
+FINGERPRINT_FIELDS = ("customer_id", "phone", "customer_name", "visit_at", "service_type", "visitor", "status")
 _DATE_PARTS = re.compile(r"^\s*(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D{0,2}(?:\s*(\d{1,2})[:：](\d{1,2}))?")
+_EXCEL_SERIAL = re.compile(r"^\s*(\d{5})(\.\d+)?\s*$")
+
+
+@dataclass(frozen=True)
+class FileLedger:
+    """Where one file's rows went: ``read = imported + duplicates + rejected``."""
+
+    path: str
+    read: int
+    imported: int
+    duplicates: int
+    rejected: int
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        """The ledger as the ``--json`` output and the manifest show it."""
+        return {
+            "path": self.path,
+            "read": self.read,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
+        }
 
 
 @dataclass(frozen=True)
 class CleanResult:
-    """Cleaned records and the rows that were refused.
+    """Cleaned records, the rows refused, and a ledger per source file.
 
     Attributes:
-        records: typed records, one per accepted row, with ``source_row`` kept.
+        records: typed records, one per accepted row, with ``record_key`` (the identity
+            used to spot duplicates), ``source`` and ``source_row``.
         rejects: the rejects ledger (``LEDGER_COLUMNS``), one row per refused input row.
-        read: how many rows were read; always ``len(records) + len(rejects)``.
+        ledgers: one per source file.
     """
 
     records: pd.DataFrame
     rejects: pd.DataFrame
-    read: int
+    ledgers: tuple[FileLedger, ...]
+
+    @property
+    def read(self) -> int:
+        """Rows read from all files."""
+        return sum(ledger.read for ledger in self.ledgers)
+
+    @property
+    def duplicates(self) -> int:
+        """Rows that repeated a follow-up already seen."""
+        return sum(ledger.duplicates for ledger in self.ledgers)
 
 
 def parse_datetimes(values: pd.Series) -> pd.Series:
-    """Parse timestamps written as ``2026-11-17 09:05``, ``2026/11/17 9:05`` or ``2026年11月17日 09:05``.
+    """Parse timestamps written as ``2026-11-17 09:05``, ``2026/11/17 9:05``, ``2026年11月17日 09:05`` or Excel serials.
 
     Args:
         values: strings (or None).
@@ -72,7 +86,10 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
     parts = text.str.extract(_DATE_PARTS).astype("Float64")
     parts.columns = ["year", "month", "day", "hour", "minute"]
     parts = parts.fillna({"hour": 0, "minute": 0})
-    return pd.to_datetime(parts, errors="coerce").dt.floor("min")
+    parsed = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
+    serial = pd.to_numeric(text.where(text.str.match(_EXCEL_SERIAL, na=False)), errors="coerce")
+    from_serial = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce").astype("datetime64[ns]")
+    return parsed.fillna(from_serial).dt.round("min")
 
 
 def parse_numbers(values: pd.Series) -> pd.Series:
@@ -81,82 +98,180 @@ def parse_numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
-def normalise_choice(values: pd.Series, synonyms: dict[str, str]) -> pd.Series:
-    """Map free spellings of an enumerated answer onto its canonical value (None if unknown)."""
+def normalise_choice(values: pd.Series, kind: str, keep_unknown: bool = False) -> pd.Series:
+    """Map free spellings of an enumerated answer onto its canonical value.
+
+    Args:
+        values: the answers as written.
+        kind: the synonym list in ``vocab/synonyms.yaml``.
+        keep_unknown: keep an unrecognised value as written (else it becomes None).
+
+    Returns:
+        The canonical values.
+    """
+    synonyms = value_synonyms(kind)
 
     def one(value: object) -> str | None:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or not value.strip():
             return None
-        key = unicodedata.normalize("NFKC", value).strip()
-        return synonyms.get(key, synonyms.get(key.lower()))
+        return synonyms.get(normalise_token(value), value.strip() if keep_unknown else None)
 
-    return values.map(one).astype("object")
+    return pd.Series([one(value) for value in values], index=values.index, dtype="object")
 
 
-def clean_records(raw: pd.DataFrame, source: str) -> CleanResult:
-    """Validate and type the records read from one source.
+def record_keys(records: pd.DataFrame, id_given: pd.Series) -> pd.Series:
+    """The identity of each follow-up: its record id, or a fingerprint of what identifies it.
 
-    A row is refused (and put in the ledger with its reason) when its visit time does
-    not parse, its status is unknown, a completed contact has a score outside 1-5 or an
-    NPS outside 0-10, or its record id repeats an earlier row. Refused/unreachable
+    Args:
+        records: cleaned records (``visit_at`` already parsed).
+        id_given: whether the export supplied the record id.
+
+    Returns:
+        ``id:<record id>`` or ``fp:<hash>`` per row.
+    """
+    present = [f for f in FINGERPRINT_FIELDS if f in records]
+    joined = records[present].astype("string").fillna("").agg("|".join, axis=1)
+    fingerprints = joined.map(lambda text: "fp:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20])
+    return ("id:" + records["record_id"].astype("string")).where(id_given, fingerprints).astype("object")
+
+
+def clean_records(raw: pd.DataFrame, source: str, today: date | None = None) -> CleanResult:
+    """Validate and type the records read from one file.
+
+    A row is rejected (put in the ledger with its reason) when its visit time is missing,
+    unparseable or implausible, its status is unknown, its service type is missing, or
+    a completed contact has a score outside 1-5 or an NPS outside 0-10. A row that
+    repeats an earlier follow-up of the same file is a duplicate. Refused / unreachable
     contacts are kept without scores: they count for the participation rate.
 
     Args:
-        raw: canonical-named string columns from ``load.read_records``.
-        source: the file name, for the ledger.
+        raw: canonical-named string columns (``load.read_records``), optionally with
+            ``source_row``.
+        source: the file, for the ledger.
+        today: the day after which visit times are implausible (default: today).
 
     Returns:
-        The typed records, the rejects ledger and the number of rows read.
+        The typed records, the rejects and the file's ledger.
     """
     frame = raw.copy()
-    frame["source_row"] = np.arange(2, len(frame) + 2)  # line numbers as a spreadsheet shows them
+    if "source_row" not in frame:
+        frame["source_row"] = range(2, len(frame) + 2)
+    frame["source"] = source
     if "record_id" not in frame:
         frame["record_id"] = None
-    missing_id = frame["record_id"].isna()
-    frame.loc[missing_id, "record_id"] = [f"{source}#{r}" for r in frame.loc[missing_id, "source_row"]]
-    frame["visit_at"] = parse_datetimes(frame["visit_at"]).astype("datetime64[ns]")
-    if "service_completed_at" in frame:
-        frame["service_completed_at"] = parse_datetimes(frame["service_completed_at"])
-    status_raw = frame["status"]
-    frame["status"] = normalise_choice(frame["status"], STATUS_SYNONYMS)
-    for field in ("first_contact_resolved", "solution_accepted"):
-        if field in frame:
-            frame[field] = normalise_choice(frame[field], YES_NO_SYNONYMS)
+    id_given = frame["record_id"].notna()
+    frame["record_id"] = frame["record_id"].astype("object").where(id_given, [f"{source}#{r}" for r in frame["source_row"]])
+    frame["visit_at"] = parse_datetimes(frame["visit_at"])
+    for optional_time in ("service_completed_at", "due_at"):
+        if optional_time in frame:
+            frame[optional_time] = parse_datetimes(frame[optional_time])
+    frame["status"] = normalise_choice(raw["status"], "status")
+    for answer in ("first_contact_resolved", "solution_accepted"):
+        if answer in frame:
+            frame[answer] = normalise_choice(frame[answer], "yes_no")
+    for kind, column in (("customer_type", "customer_type"), ("channel", "channel")):
+        if column in frame:
+            frame[column] = normalise_choice(frame[column], kind, keep_unknown=True)
     completed = frame["status"].eq("完成")
+    latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
     problems: list[pd.DataFrame] = []
+    rejected = pd.Series(False, index=frame.index)
 
-    def refuse(mask: pd.Series, field: str, values: pd.Series, reason: str) -> None:
-        problems.append(_ledger_rows(frame.loc[mask], source, field, values[mask], reason))
+    def refuse(mask: pd.Series, column: str, values: pd.Series, reason: str) -> None:
+        nonlocal rejected
+        mask = mask & ~rejected
+        problems.append(_ledger_rows(frame.loc[mask], source, column, values[mask], reason))
+        rejected = rejected | mask
 
-    bad_time = frame["visit_at"].isna()
-    refuse(bad_time, "visit_at", raw["visit_at"], "回访时间缺失或无法解析")
-    bad_status = ~bad_time & frame["status"].isna()
-    refuse(bad_status, "status", status_raw, "回访状态无法识别")
-    rejected = bad_time | bad_status
-    for field, low, high in [(f, 1, 5) for f in SCORE_FIELDS] + [("nps", 0, 10)]:
-        if field not in frame:
+    refuse(raw["visit_at"].isna(), "visit_at", raw["visit_at"], "回访时间缺失")
+    refuse(frame["visit_at"].isna(), "visit_at", raw["visit_at"], "回访时间无法解析")
+    refuse(~frame["visit_at"].between(EARLIEST_PLAUSIBLE, latest), "visit_at", raw["visit_at"], "回访时间不合理（早于 2000 年或晚于今天）")
+    refuse(frame["status"].isna(), "status", raw["status"], "回访状态缺失或无法识别")
+    refuse(frame["service_type"].isna(), "service_type", raw["service_type"], "服务类型缺失")
+    for column, low, high in [(f, 1, 5) for f in SCORE_FIELDS] + [("nps", 0, 10)]:
+        if column not in frame:
             continue
-        numbers = parse_numbers(frame[field])
-        out_of_range = completed & ~rejected & frame[field].notna() & ~numbers.between(low, high)
-        refuse(out_of_range, field, raw[field], f"取值超出 {low}-{high} 范围或不是数字")
-        rejected |= out_of_range
-        frame[field] = numbers.where(completed)
-    duplicate = ~rejected & frame["record_id"].duplicated(keep="first")
-    refuse(duplicate, "record_id", frame["record_id"], "重复记录（同一记录编号已出现）")
-    rejected |= duplicate
+        numbers = parse_numbers(frame[column])
+        refuse(
+            completed & raw[column].notna() & ~numbers.between(low, high),
+            column,
+            raw[column],
+            f"{_field_label(column)}超出 {low}-{high} 范围或不是数字",
+        )
+        frame[column] = numbers.where(completed)
+    frame["record_key"] = record_keys(frame, id_given)
     rejects = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=LEDGER_COLUMNS)
-    records = frame.loc[~rejected].reset_index(drop=True)
+    kept = frame.loc[~rejected]
+    repeated = kept["record_key"].duplicated(keep="first")
+    records = kept.loc[~repeated].reset_index(drop=True)
     records["valid"] = records["status"].eq("完成") & records["overall_satisfaction"].notna() & records["nps"].notna()
-    return CleanResult(records=records, rejects=rejects.sort_values("row", kind="stable").reset_index(drop=True), read=len(raw))
+    ledger = FileLedger(
+        path=source,
+        read=len(frame),
+        imported=len(records),
+        duplicates=int(repeated.sum()),
+        rejected=len(rejects),
+        rejected_by_reason={str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()},
+    )
+    return CleanResult(records, rejects.sort_values("row", kind="stable").reset_index(drop=True), (ledger,))
 
 
-def _ledger_rows(rows: pd.DataFrame, source: str, field: str, values: pd.Series, reason: str) -> pd.DataFrame:
+def drop_known(result: CleanResult, known: set[str]) -> CleanResult:
+    """Count rows whose follow-up is already known (stored, or in an earlier file) as duplicates.
+
+    Args:
+        result: a cleaned file or set of files.
+        known: record keys seen before.
+
+    Returns:
+        The result without those rows, each file's ledger moved from imported to duplicates.
+    """
+    seen = result.records["record_key"].isin(known)
+    if not seen.any():
+        return result
+    moved = result.records.loc[seen, "source"].value_counts()
+    ledgers = tuple(
+        replace(led, imported=led.imported - int(moved.get(led.path, 0)), duplicates=led.duplicates + int(moved.get(led.path, 0)))
+        for led in result.ledgers
+    )
+    return CleanResult(result.records.loc[~seen].reset_index(drop=True), result.rejects, ledgers)
+
+
+def combine_cleaned(results: list[CleanResult]) -> CleanResult:
+    """Combine several files; a follow-up that an earlier file already had is a duplicate.
+
+    Args:
+        results: the cleaned files, in order.
+
+    Returns:
+        One result with every file's ledger.
+    """
+    known: set[str] = set()
+    parts: list[CleanResult] = []
+    for result in results:
+        unique = drop_known(result, known)
+        known.update(unique.records["record_key"])
+        parts.append(unique)
+    records = [p.records for p in parts if not p.records.empty]
+    rejects = [p.rejects for p in parts if not p.rejects.empty]
+    return CleanResult(
+        records=pd.concat(records, ignore_index=True) if records else (parts[0].records if parts else pd.DataFrame()),
+        rejects=pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=LEDGER_COLUMNS),
+        ledgers=tuple(ledger for p in parts for ledger in p.ledgers),
+    )
+
+
+def _field_label(column: str) -> str:
+    return label(column) if column != "nps" else label("nps_answer")
+
+
+def _ledger_rows(rows: pd.DataFrame, source: str, column: str, values: pd.Series, reason: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "source": source,
             "row": rows["source_row"].to_numpy(),
             "record_id": rows["record_id"].to_numpy(),
-            "field": field,
+            "field": column,
             "value": values.astype("object").where(values.notna(), "").astype(str).to_numpy(),
             "reason": reason,
         },

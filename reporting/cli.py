@@ -6,12 +6,15 @@ A user mistake prints one line and exits 2; a failing notebook cell exits 1.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+import unicodedata
 from datetime import date
 from pathlib import Path
 
-from reporting.errors import ParameterError, ReportingError
+from reporting.errors import ParameterError, ReportingError, UserInputError
+from reporting.vocab import label
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("params", type=Path, help="参数文件，例如 params/weekly.yaml")
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="覆盖一个参数，可重复")
     run.add_argument("--output-dir", type=Path, default=None, help="输出根目录（默认 outputs/）")
+    run.add_argument("--fail-on-empty", action="store_true", help="统计周期内没有记录时以代码 2 退出（供调度任务使用）")
+
+    load = commands.add_parser("import", help="把回访记录文件导入记录库（重复记录只存一次，剔除行记入台账）")
+    load.add_argument("paths", nargs="+", help="CSV / XLSX / Parquet 文件或通配符")
+    load.add_argument("--store", default=None, help="记录库地址（SQLAlchemy URL，默认 sqlite:///data/records.db）")
+    load.add_argument("--json", action="store_true", help="以 JSON 输出台账，供脚本使用")
     return parser
 
 
@@ -40,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.command == "demo-data":
             return _demo_data(arguments)
+        if arguments.command == "import":
+            return _import(arguments)
         return _run(arguments)
     except ReportingError as error:
         print(f"错误：{error}", file=sys.stderr)
@@ -67,12 +78,45 @@ def _demo_data(arguments: argparse.Namespace) -> int:
 
 def _run(arguments: argparse.Namespace) -> int:
     from reporting.execute import run_report
+    from reporting.intake import count_period_records
     from reporting.params import load_run_spec
 
     spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir)
+    if arguments.fail_on_empty and count_period_records(str(spec.parameters["source"]), spec.period_start, spec.period_end) == 0:
+        raise UserInputError(label("empty_period_error", start=spec.period_start, end=spec.period_end))
     print(f"正在生成 {spec.report} 报告：{spec.period_start} 至 {spec.period_end} …", flush=True)
     result = run_report(spec)
     print(f"完成（{result.seconds:.1f} 秒）。输出目录：{result.destination}")
     for path in result.files:
         print(f"  {path.name}")
+    if result.attempted == 0:
+        print(label("empty_period_warning", start=spec.period_start, end=spec.period_end), file=sys.stderr)
     return 0
+
+
+def _import(arguments: argparse.Namespace) -> int:
+    from reporting.intake import import_files
+    from reporting.load import expand_sources
+    from reporting.store import default_store_url, masked_url
+
+    url = arguments.store or default_store_url()
+    paths = [path for spec in arguments.paths for path in expand_sources(spec)]
+    ledgers = import_files(paths, url)
+    if arguments.json:
+        print(json.dumps({"files": [ledger.as_dict() for ledger in ledgers]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"已导入记录库 {masked_url(url)}")
+    print(_pad("文件", 30) + "".join(_pad(h, 10, right=True) for h in ("读取", "导入", "重复", "剔除")))
+    for ledger in ledgers:
+        counts = (ledger.read, ledger.imported, ledger.duplicates, ledger.rejected)
+        print(_pad(Path(ledger.path).name, 30) + "".join(_pad(str(c), 10, right=True) for c in counts))
+        for reason, count in ledger.rejected_by_reason.items():
+            print(f"    剔除原因：{reason} {count} 行")
+    return 0
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    """Pad to a terminal width, counting CJK characters as two columns."""
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    fill = " " * max(0, width - used)
+    return fill + text if right else text + fill

@@ -27,13 +27,16 @@ import nbformat
 from reporting import __version__
 from reporting.config import PROJ_ROOT
 from reporting.errors import NotebookFailedError, UserInputError
-from reporting.export import collect_metrics, file_sha256, html_to_pdf, notebook_to_html, write_json, write_text
-from reporting.params import PATH_PARAMETERS, RunSpec
+from reporting.export import collect_output, html_to_pdf, notebook_to_html, write_json, write_rejects_csv, write_text
+from reporting.load import expand_sources, file_sha256
+from reporting.params import FILE_PARAMETERS, RunSpec
+from reporting.render import METRICS_MIMETYPE, REJECTS_MIMETYPE
+from reporting.store import is_store_url, masked_url, query_fingerprint
 from reporting.vocab import label
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
-REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "manifest.json")
+REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "manifest.json")
 VERSIONED_PACKAGES = (
     "pandas",
     "numpy",
@@ -55,6 +58,7 @@ class RunResult:
     destination: Path
     files: tuple[Path, ...]
     seconds: float
+    attempted: int
 
 
 def run_report(spec: RunSpec) -> RunResult:
@@ -108,13 +112,15 @@ def run_report(spec: RunSpec) -> RunResult:
         write_text(html, staging / "report.html")
     with _stage(timings, "pdf"):
         html_to_pdf(html, staging / "report.pdf")
-    metrics = collect_metrics(notebook)
+    metrics = collect_output(notebook, METRICS_MIMETYPE)
     write_json(metrics, staging / "metrics.json")
+    write_rejects_csv(collect_output(notebook, REJECTS_MIMETYPE), staging / "rejects.csv")
     finished = datetime.now(TIMEZONE)
     write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
     (staging / "run.log").unlink(missing_ok=True)
     _replace(staging, spec.destination)
-    return RunResult(spec.destination, tuple(spec.destination / name for name in REPORT_FILES), time.perf_counter() - clock)
+    files = tuple(spec.destination / name for name in REPORT_FILES)
+    return RunResult(spec.destination, files, time.perf_counter() - clock, int(metrics["sample"]["attempted"]))
 
 
 @contextlib.contextmanager
@@ -172,21 +178,15 @@ def _manifest(
     finished: datetime,
     timings: dict[str, float],
 ) -> dict[str, Any]:
-    inputs = [
-        {
-            "parameter": name,
-            "path": parameters[name],
-            "sha256": file_sha256(Path(parameters[name])),
-            "bytes": Path(parameters[name]).stat().st_size,
-        }
-        for name in PATH_PARAMETERS
-        if parameters.get(name)
-    ]
+    inputs = _source_inputs(spec, metrics) + [_file_input(name, Path(parameters[name])) for name in FILE_PARAMETERS if parameters.get(name)]
     return {
         "report": spec.report,
         "params_file": str(spec.params_file),
         "notebook": str(spec.notebook),
-        "parameters": parameters,
+        "parameters": {
+            **parameters,
+            "source": masked_url(parameters["source"]) if is_store_url(parameters["source"]) else parameters["source"],
+        },
         "period": {"start": spec.period_start.isoformat(), "end": spec.period_end.isoformat()},
         "inputs": inputs,
         "rows": metrics.get("ledger", {}),
@@ -201,6 +201,26 @@ def _manifest(
             if name != "manifest.json"
         ],
     }
+
+
+def _source_inputs(spec: RunSpec, metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    """Fingerprints of the records: each file's sha256, or the store query's fingerprint and row count."""
+    source = str(spec.parameters["source"])
+    if is_store_url(source):
+        rows = int(metrics["ledger"]["analysed"]) + int(metrics["ledger"]["outside_period"])
+        return [
+            {
+                "parameter": "source",
+                "store": masked_url(source),
+                "query_fingerprint": query_fingerprint(source, spec.period_start, spec.period_end, rows),
+                "rows": rows,
+            }
+        ]
+    return [_file_input("source", path) for path in expand_sources(source)]
+
+
+def _file_input(parameter: str, path: Path) -> dict[str, Any]:
+    return {"parameter": parameter, "path": str(path), "sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def _package_versions() -> dict[str, str]:

@@ -5,7 +5,6 @@ This is the only module that writes report files.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from pathlib import Path
@@ -18,8 +17,7 @@ from nbconvert import HTMLExporter
 from reporting.config import TEMPLATES_DIR
 from reporting.errors import ReportingError
 from reporting.fonts import pdf_font_css
-from reporting.render import METRICS_MIMETYPE
-from reporting.vocab import chinese_header
+from reporting.vocab import chinese_header, label
 
 REPORT_TEMPLATE = "report"
 
@@ -66,8 +64,8 @@ def html_to_pdf(html: str, path: Path) -> None:
     weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(path, stylesheets=extra, font_config=fonts)
 
 
-def collect_metrics(notebook: nbformat.NotebookNode) -> dict[str, Any]:
-    """The metrics document the notebook published (``render.publish_metrics``).
+def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
+    """The data the notebook published under ``mimetype`` (``render.publish_metrics``).
 
     Raises:
         ReportingError: the notebook published none.
@@ -75,9 +73,16 @@ def collect_metrics(notebook: nbformat.NotebookNode) -> dict[str, Any]:
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if METRICS_MIMETYPE in data:
-                return dict(data[METRICS_MIMETYPE])
+            if mimetype in data:
+                return data[mimetype]
     raise ReportingError("笔记本没有输出指标（缺少 render.publish_metrics 单元格）：请检查报告笔记本")
+
+
+def write_rejects_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    """Write the (already masked) rejects ledger as a UTF-8 CSV with Chinese headers, BOM for Excel."""
+    columns = ["source", "row", "record_id", "field", "value", "reason"]
+    frame = pd.DataFrame(rows, columns=columns).rename(columns={c: label(f"rejects_{c}") for c in columns})
+    frame.to_csv(path, index=False, encoding="utf-8-sig")
 
 
 def write_json(document: Any, path: Path) -> None:
@@ -94,12 +99,3 @@ def write_records_csv(records: pd.DataFrame, path: Path) -> None:
     """Write records as a UTF-8 CSV with the Chinese headers CRM exports use."""
     path.parent.mkdir(parents=True, exist_ok=True)
     records.rename(columns=chinese_header).to_csv(path, index=False, encoding="utf-8")
-
-
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file's bytes, in hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -1,23 +1,53 @@
 """Reading follow-up records from CSV, XLSX and Parquet files.
 
-This is the only module that reads data. Headers are mapped to canonical field names
-through the editable alias list in ``vocab/columns.yaml``.
+This is the only module that reads records files. Headers are mapped to canonical
+field names through the editable alias list in ``vocab/columns.yaml``; the header row
+may sit below title rows (XLSX and CSV), CSVs may be UTF-8 (with or without BOM) or
+GB18030/GBK, and an XLSX workbook is searched for the sheet that holds the records.
 """
 
 from __future__ import annotations
 
+import csv
+import glob
+import hashlib
+import io
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from reporting.config import PROJ_ROOT
 from reporting.errors import SourceError
 from reporting.vocab import column_aliases
 
 REQUIRED_FIELDS = ("visit_at", "status", "service_type", "overall_satisfaction", "nps")
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_FIELDS = 3
 _BRACKET_SUFFIX = re.compile(r"[(\[（【].*?[)\]）】]\s*$")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True)
+class RecordsFile:
+    """One file's records as read, before cleaning.
+
+    Attributes:
+        path: the file.
+        records: canonical-named string columns plus ``source_row``, the row number
+            as a spreadsheet or text editor shows it.
+        encoding: the text encoding detected (CSV only).
+        sheet: the sheet the records came from (XLSX only).
+    """
+
+    path: Path
+    records: pd.DataFrame
+    encoding: str | None = None
+    sheet: str | None = None
 
 
 def normalise_header(header: object) -> str:
@@ -55,10 +85,41 @@ def map_headers(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
-def check_source(path: Path) -> None:
-    """Check a records file before a run: it exists, is readable and has the required columns.
+def expand_sources(spec: str) -> list[Path]:
+    """Turn a ``source`` value into files: one path, a glob, or several separated by commas.
 
-    Only the header is read, so this is cheap even for large files.
+    Relative paths are tried from the working folder first, then from the project root.
+
+    Args:
+        spec: e.g. ``exports/2026-11.xlsx`` or ``exports/*.csv,extra.csv``.
+
+    Returns:
+        The files, in the order given (a glob's matches sorted by name).
+
+    Raises:
+        SourceError: a path does not exist or a glob matches nothing.
+    """
+    parts = [spec] if Path(spec).expanduser().exists() else [p.strip() for p in spec.split(",") if p.strip()]
+    files: list[Path] = []
+    for part in parts:
+        path = Path(part).expanduser()
+        if _GLOB_CHARS.search(part):
+            matches = sorted(glob.glob(str(path))) or sorted(glob.glob(str(PROJ_ROOT / path)))
+            if not matches:
+                raise SourceError(f"没有文件匹配 {part}：请检查 source 参数中的路径或通配符")
+            files.extend(Path(m).resolve() for m in matches if Path(m).is_file())
+            continue
+        for candidate in (path, PROJ_ROOT / path):
+            if candidate.is_file():
+                files.append(candidate.resolve())
+                break
+        else:
+            raise SourceError(f"找不到数据文件 {part}：请检查 source 参数的路径")
+    return files
+
+
+def check_source(path: Path) -> None:
+    """Check a records file before a run: readable, with a header holding the required columns.
 
     Args:
         path: a CSV, XLSX or Parquet file.
@@ -66,61 +127,136 @@ def check_source(path: Path) -> None:
     Raises:
         SourceError: as for ``read_records``.
     """
-    _require_columns(path, list(_read(path, header_only=True).columns))
+    read_records(path, header_only=True)
 
 
-def _read(path: Path, header_only: bool = False) -> pd.DataFrame:
-    """Read a file as strings (only its header row when ``header_only``)."""
+def read_records(path: Path, header_only: bool = False) -> RecordsFile:
+    """Read one records file and give its columns canonical names.
+
+    Every value is read as text (cleaning parses it), so nothing is lost or guessed at
+    this stage. Unrecognised columns and fully empty rows are dropped.
+
+    Args:
+        path: a CSV, XLSX or Parquet file.
+        header_only: stop after finding the header (cheap pre-flight check).
+
+    Returns:
+        The records with their row numbers, and where they were found.
+
+    Raises:
+        SourceError: the file is missing, of an unsupported type, unreadable, has no
+            recognisable header, or lacks a required column.
+    """
     if not path.exists():
         raise SourceError(f"找不到数据文件 {path}：请检查 source 参数的路径")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise SourceError(f"不支持的数据文件类型 {path}：请提供 CSV、XLSX 或 Parquet 文件")
-    rows = 0 if header_only else None
+    encoding = sheet = None
     try:
         if suffix == ".csv":
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", nrows=rows)
-        if suffix == ".xlsx":
-            return pd.read_excel(path, dtype=str, keep_default_na=False, nrows=rows)
-        if header_only:
-            import pyarrow.parquet as pq
-
-            return pd.DataFrame(columns=pq.read_schema(path).names)
-        return pd.read_parquet(path).astype(str)
-    except UnicodeDecodeError:
-        raise SourceError(f"数据文件 {path} 不是 UTF-8 编码：请另存为 UTF-8 后重试") from None
+            grid, encoding = _read_csv_grid(path, header_only)
+            header_row = _find_header_row(path, grid)
+        elif suffix == ".xlsx":
+            grid, sheet, header_row = _read_xlsx_grid(path, header_only)
+        else:
+            grid, header_row = _read_parquet_grid(path, header_only)
+    except SourceError:
+        raise
     except Exception as error:  # every reader has its own exception types
-        raise SourceError(f"无法读取数据文件 {path}（{type(error).__name__}）：请确认文件完整且格式正确") from None
+        raise SourceError(f"无法读取数据文件 {path}（{type(error).__name__}）：请确认文件完整且格式与扩展名一致") from None
+    headers = ["" if pd.isna(h) else str(h) for h in grid.iloc[header_row]]
+    mapping = _require_columns(path, headers)
+    body = grid.iloc[header_row + 1 :]
+    columns = {field: body.iloc[:, headers.index(header)] for header, field in mapping.items()}
+    records = pd.DataFrame(columns).astype("object")
+    records = records.where(records.notna(), None).replace({"": None, "nan": None, "None": None, "NaT": None})
+    # grid row i is spreadsheet row / text line i + 1; a Parquet file's records count from 1
+    records["source_row"] = body.index.to_numpy() + (0 if suffix == ".parquet" else 1)
+    filled = records.drop(columns="source_row").notna().any(axis=1)
+    return RecordsFile(path, records.loc[filled].reset_index(drop=True), encoding, sheet)
+
+
+def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
+    """Decode a CSV (UTF-8, UTF-8 with BOM or GB18030) into a grid of strings, header row included."""
+    data = path.read_bytes()
+    for encoding in CSV_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SourceError(f"数据文件 {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
+    if "\x00" in text[:4096]:
+        raise SourceError(f"数据文件 {path} 不是文本 CSV：请确认文件格式与扩展名一致")
+    lines = list(csv.reader(io.StringIO(text)))
+    if header_only:
+        lines = lines[: HEADER_SEARCH_ROWS + 1]
+    width = max((len(line) for line in lines), default=0)
+    return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object"), encoding
+
+
+def _read_xlsx_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str, int]:
+    """Read the workbook's sheets and pick the one whose header maps best."""
+    rows = HEADER_SEARCH_ROWS + 1 if header_only else None
+    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine", nrows=rows)
+    best: tuple[int, str, int] | None = None
+    for name, grid in sheets.items():
+        row, score = _best_header_row(grid)
+        if best is None or score > best[0]:
+            best = (score, str(name), row)
+    if best is None or best[0] < MIN_HEADER_FIELDS:
+        raise SourceError(f"在 {path} 的工作表中找不到可识别的表头：请确认表头包含 回访时间、回访状态、服务类型、整体满意度、推荐意愿 等列")
+    return sheets[best[1]], best[1], best[2]
+
+
+def _read_parquet_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, int]:
+    """A Parquet file as a grid whose first row is the header (its column names)."""
+    import pyarrow.parquet as pq
+
+    if header_only:
+        names = pq.read_schema(path).names
+        return pd.DataFrame([names], dtype="object"), 0
+    frame = pd.read_parquet(path)
+    values = frame.astype("object").where(frame.notna(), None).map(lambda v: v if v is None else str(v))
+    grid = pd.concat([pd.DataFrame([list(frame.columns)], columns=frame.columns), values], ignore_index=True)
+    return grid, 0
+
+
+def _best_header_row(grid: pd.DataFrame) -> tuple[int, int]:
+    """The row (among the first ones) that maps the most canonical fields, and how many."""
+    best_row, best_score = 0, -1
+    for row in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        cells = [str(v) for v in grid.iloc[row] if isinstance(v, str) and v.strip()]
+        score = len(map_headers(cells))
+        if score > best_score:
+            best_row, best_score = row, score
+    return best_row, best_score
+
+
+def _find_header_row(path: Path, grid: pd.DataFrame) -> int:
+    row, score = _best_header_row(grid)
+    if score < MIN_HEADER_FIELDS:
+        raise SourceError(f"在 {path} 中找不到可识别的表头：请确认表头包含 回访时间、回访状态、服务类型、整体满意度、推荐意愿 等列")
+    return row
 
 
 def _require_columns(path: Path, headers: list[str]) -> dict[str, str]:
     """Map the headers and fail naming any required field that is missing."""
-    mapping = map_headers(headers)
+    mapping = map_headers([h for h in headers if h])
     missing = [f for f in REQUIRED_FIELDS if f not in mapping.values()]
     if missing:
         wanted = "、".join(column_aliases()[f][0] for f in missing)
-        found = "、".join(str(c) for c in headers[:12])
+        found = "、".join(h for h in headers[:12] if h)
         raise SourceError(f"数据文件 {path} 缺少必需的列：{wanted}（找到的列：{found}）")
     return mapping
 
 
-def read_records(path: Path) -> pd.DataFrame:
-    """Read one records file and give its columns canonical names.
-
-    Every value is read as text (cleaning parses it), so nothing is lost or guessed
-    at this stage. Unrecognised columns are dropped.
-
-    Args:
-        path: a CSV (UTF-8), XLSX or Parquet file.
-
-    Returns:
-        A frame of strings with canonical column names, one row per data row.
-
-    Raises:
-        SourceError: the file is missing, of an unsupported type, unreadable, or lacks
-            a required column.
-    """
-    raw = _read(path)
-    mapping = _require_columns(path, list(raw.columns))
-    records = raw.loc[:, list(mapping)].rename(columns=mapping)
-    return records.replace({"": None, "nan": None, "None": None})
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from reporting.classify import feedback_text, tag_problems
-from reporting.clean import CleanResult, select_period
+from reporting.clean import CleanResult, FileLedger, select_period
 from reporting.insights import Finding, Recommendation, find_strengths, find_weaknesses, recommend
 from reporting.metrics import (
     DIMENSION_FIELDS,
@@ -34,13 +35,40 @@ INDICATIVE_BELOW = 30
 
 @dataclass(frozen=True)
 class Ledger:
-    """Where every input row went: ``read = analysed + outside_period + rejected``."""
+    """Where the rows went.
 
-    read: int
+    Per file (``files``): ``read = imported + duplicates + rejected``. Of the records
+    loaded for the report: ``loaded = analysed + outside_period`` (outside rows feed the
+    trend or belong to other periods).
+    """
+
+    files: tuple[FileLedger, ...]
     analysed: int
     outside_period: int
-    rejected: int
-    rejected_by_reason: dict[str, int]
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def imported(self) -> int:
+        return sum(f.imported for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def rejected_by_reason(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for ledger in self.files:
+            for reason, count in ledger.rejected_by_reason.items():
+                totals[reason] = totals.get(reason, 0) + count
+        return dict(sorted(totals.items()))
 
 
 @dataclass(frozen=True)
@@ -119,17 +147,10 @@ def build_report_model(
     by_agent = breakdown(records, "visitor", min_segment_n) if "visitor" in records else pd.DataFrame()
     means = {f: (i.value, i.n) for f, i in dimensions.items()}
     weaknesses = find_weaknesses(means, distribution, len(valid), by_agent, agent_gap)
-    rejected = cleaned.rejects["reason"].value_counts().sort_index()
     return ReportModel(
         period_start=period_start,
         period_end=period_end,
-        ledger=Ledger(
-            read=cleaned.read,
-            analysed=len(records),
-            outside_period=len(cleaned.records) - len(records),
-            rejected=len(cleaned.rejects),
-            rejected_by_reason={str(k): int(v) for k, v in rejected.items()},
-        ),
+        ledger=Ledger(files=cleaned.ledgers, analysed=len(records), outside_period=len(cleaned.records) - len(records)),
         sample=sample,
         participation=Rate(sample["completed"], sample["attempted"]),
         valid_response=Rate(sample["valid"], sample["completed"]),
@@ -209,10 +230,13 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "period": {"start": model.period_start.isoformat(), "end": model.period_end.isoformat()},
         "ledger": {
             "read": model.ledger.read,
-            "analysed": model.ledger.analysed,
-            "outside_period": model.ledger.outside_period,
+            "imported": model.ledger.imported,
+            "duplicates": model.ledger.duplicates,
             "rejected": model.ledger.rejected,
             "rejected_by_reason": model.ledger.rejected_by_reason,
+            "analysed": model.ledger.analysed,
+            "outside_period": model.ledger.outside_period,
+            "files": [{**f.as_dict(), "path": Path(f.path).name} for f in model.ledger.files],
         },
         "sample": model.sample,
         "participation_rate": _round(model.participation.value),

@@ -11,12 +11,13 @@ import yaml
 
 from reporting.config import DEFAULT_OUTPUT_DIR, PROJ_ROOT
 from reporting.errors import ParameterError
-from reporting.load import check_source
+from reporting.load import check_source, expand_sources
 from reporting.pipeline import parse_date, resolve_path
+from reporting.store import is_store_url, open_store
 from reporting.vocab import read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
-PATH_PARAMETERS = ("source", "taxonomy", "rules")
+FILE_PARAMETERS = ("taxonomy", "rules")
 # Parameters the runner fills in itself; a params file may not set them.
 RUNNER_PARAMETERS = ("generated_at",)
 
@@ -127,11 +128,11 @@ def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_di
     if end < start:
         raise ParameterError(f"period_end ({end}) 早于 period_start ({start})：请交换或改正日期")
     values.update(period_start=start.isoformat(), period_end=end.isoformat())
-    for name in PATH_PARAMETERS:
+    for name in FILE_PARAMETERS:
         if values.get(name):
             values[name] = str(_existing_file(name, values[name]))
-    if values.get("source"):
-        check_source(Path(values["source"]))
+    if "source" in settable:
+        values["source"] = validate_source(str(values.get("source") or _default(declared, "source")))
     if "min_segment_n" in values and values["min_segment_n"] < 1:
         raise ParameterError(f"参数 min_segment_n 的值 {values['min_segment_n']} 必须不小于 1")
     return RunSpec(
@@ -143,6 +144,28 @@ def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_di
         output_dir=(output_dir or DEFAULT_OUTPUT_DIR).resolve(),
         params_file=params_file.resolve(),
     )
+
+
+def validate_source(source: str) -> str:
+    """Check the records source before a run: a reachable store, or readable files with the required columns.
+
+    Args:
+        source: a store URL, or file paths / globs separated by commas.
+
+    Returns:
+        The store URL, or the files as absolute paths separated by commas.
+
+    Raises:
+        SourceError: a file is missing, unreadable or lacks a required column.
+        StoreError: the store cannot be reached.
+    """
+    if is_store_url(source):
+        open_store(source)
+        return source
+    files = expand_sources(source)
+    for path in files:
+        check_source(path)
+    return ",".join(str(path) for path in files)
 
 
 def _default(declared: dict[str, dict[str, Any]], name: str) -> str:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from reporting.clean import clean_records
+from reporting.clean import CleanResult, clean_records, combine_cleaned
 from reporting.config import PROJ_ROOT
 from reporting.errors import ParameterError
-from reporting.load import read_records
+from reporting.load import expand_sources, read_records
 from reporting.model import ReportModel, build_report_model
+from reporting.store import is_store_url, pull_period
 from reporting.vocab import load_rules, load_taxonomy
+
+TREND_PERIODS = 8
 
 
 def resolve_path(value: str | Path) -> Path:
@@ -31,6 +34,39 @@ def parse_date(value: str | date, name: str) -> date:
         raise ParameterError(f"参数 {name} 的值 {value!r} 不是有效日期：请写成 YYYY-MM-DD，例如 2026-11-16") from None
 
 
+def read_files(paths: list[Path]) -> CleanResult:
+    """Read and clean records files; a follow-up repeated across files is counted once.
+
+    Args:
+        paths: CSV / XLSX / Parquet files, in order.
+
+    Returns:
+        The combined records, rejects and one ledger per file.
+    """
+    return combine_cleaned([clean_records(read_records(path).records, str(path)) for path in paths])
+
+
+def load_source(source: str, period_start: date, period_end: date, trend_periods: int = TREND_PERIODS) -> CleanResult:
+    """Load the records a report needs: from a store URL, or from files / globs.
+
+    From a store only the report period and the ``trend_periods - 1`` periods of equal
+    length before it are pulled.
+
+    Args:
+        source: a SQLAlchemy URL, or file paths / globs separated by commas.
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+        trend_periods: how many periods the trend covers.
+
+    Returns:
+        The cleaned records with their ledgers.
+    """
+    if is_store_url(source):
+        length = (period_end - period_start).days + 1
+        return pull_period(source, period_start - timedelta(days=length * (trend_periods - 1)), period_end)
+    return read_files(expand_sources(source))
+
+
 def build_weekly_model(
     source: str,
     period_start: str | date,
@@ -40,10 +76,10 @@ def build_weekly_model(
     taxonomy: str = "",
     rules: str = "",
 ) -> ReportModel:
-    """Read a records file and compute the weekly report for one period.
+    """Load the records and compute the weekly report for one period.
 
     Args:
-        source: a CSV / XLSX / Parquet file of follow-up records.
+        source: a store URL, or CSV / XLSX / Parquet files (paths or globs, comma-separated).
         period_start: first day, inclusive (``YYYY-MM-DD``).
         period_end: last day, inclusive.
         min_segment_n: segments with fewer valid responses are not shown.
@@ -55,14 +91,13 @@ def build_weekly_model(
         The report model.
     """
     start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
-    source_path = resolve_path(source)
-    cleaned = clean_records(read_records(source_path), source_path.name)
     return build_report_model(
-        cleaned,
+        load_source(source, start, end),
         start,
         end,
         load_taxonomy(resolve_path(taxonomy) if taxonomy else None),
         load_rules(resolve_path(rules) if rules else None),
         min_segment_n=min_segment_n,
         agent_gap=agent_gap,
+        trend_periods=TREND_PERIODS,
     )

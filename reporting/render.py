@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -21,7 +22,8 @@ from matplotlib.figure import Figure
 from reporting.config import TEMPLATES_DIR
 from reporting.insights import Finding, Recommendation
 from reporting.model import ReportModel, metrics_document
-from reporting.vocab import label
+from reporting.privacy import mask_text
+from reporting.vocab import chinese_header, label
 
 
 def format_percent(value: float | None, digits: int = 1) -> str:
@@ -150,12 +152,30 @@ def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:
 
 
 METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
+REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
 
 
 def publish_metrics(model: ReportModel) -> None:
-    """Display the metrics document as a notebook output, for the exporter to collect.
+    """Display the metrics and the (masked) rejects ledger as notebook outputs, for the exporter.
 
-    The output lives in the executed notebook (the audit record); the HTML/PDF never
-    show it (its cell is tagged ``metrics`` and removed on export).
+    The outputs live in the executed notebook (the audit record); the HTML/PDF never
+    show them (their cell is tagged ``metrics`` and removed on export).
     """
-    display({METRICS_MIMETYPE: metrics_document(model)}, raw=True)
+    display({METRICS_MIMETYPE: metrics_document(model), REJECTS_MIMETYPE: masked_rejects(model.rejects)}, raw=True)
+
+
+def masked_rejects(rejects: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rejects ledger ready for export: file names only, personal data in values masked."""
+    rows = []
+    for row in rejects.itertuples(index=False):
+        rows.append(
+            {
+                "source": Path(str(row.source)).name,
+                "row": int(row.row),
+                "record_id": mask_text(row.record_id),
+                "field": chinese_header(str(row.field)),
+                "value": mask_text(row.value),
+                "reason": str(row.reason),
+            }
+        )
+    return rows

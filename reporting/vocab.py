@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -97,6 +98,28 @@ def load_rules(path: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]
     """
     doc = read_yaml(path or VOCAB_DIR / "recommendations.yaml")
     return {key: doc.get(key) or {} for key in ("dimensions", "problems", "agents")}
+
+
+@cache
+def value_synonyms(kind: str) -> dict[str, str]:
+    """Spelling → canonical value for one synonym list of ``vocab/synonyms.yaml``.
+
+    Keys are normalised (NFKC, stripped, lower-case); each canonical value maps to itself.
+
+    Args:
+        kind: ``status``, ``yes_no``, ``customer_type``, ``channel`` or ``wording``.
+    """
+    lists = read_yaml(VOCAB_DIR / "synonyms.yaml")[kind]
+    lookup: dict[str, str] = {}
+    for canonical, variants in lists.items():
+        for spelling in [canonical, *variants]:
+            lookup[normalise_token(str(spelling))] = str(canonical)
+    return lookup
+
+
+def normalise_token(text: str) -> str:
+    """Normalise a short value for synonym lookup: NFKC, stripped, lower-case."""
+    return unicodedata.normalize("NFKC", text).strip().lower()
 
 
 @cache

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from datetime import date
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +15,7 @@ import pytest
 from reporting.config import PROJ_ROOT
 from reporting.demo import DemoSpec, generate_demo_records
 from reporting.export import write_records_csv
+from tests.postgres import new_database, postgres_cluster, why_unavailable
 
 SMALL_SPEC = DemoSpec(weeks=8, rows_per_week=70, seed=3, end=date(2026, 11, 22))
 WEEK = ("2026-11-16", "2026-11-22")
@@ -31,6 +33,24 @@ def small_csv(tmp_path_factory: pytest.TempPathFactory, small_records: pd.DataFr
     path = tmp_path_factory.mktemp("data") / "small_records.csv"
     write_records_csv(small_records, path)
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL cluster for the whole session (skips, saying why, only where none can run)."""
+    reason = why_unavailable()
+    if reason:
+        pytest.skip(reason)
+    with postgres_cluster() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty store: a SQLite file, and a fresh database on the PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'records.db'}"
+    return new_database(request.getfixturevalue("postgres_server"))
 
 
 def run_cli(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[str]:

@@ -148,7 +148,7 @@ def test_python_m_and_demo_data_are_deterministic(tmp_path):
         (["-p", "colour", "red"], "未知参数 colour"),
         (["-p", "period_start", "2026-02-30"], "参数 period_start 的值 '2026-02-30' 不是有效日期"),
         (["-p", "period_start", "2026-11-22", "-p", "period_end", "2026-11-01"], "早于 period_start"),
-        (["-p", "source", "no/such/file.csv"], "参数 source 指向的文件 no/such/file.csv 不存在"),
+        (["-p", "source", "no/such/file.csv"], "找不到数据文件 no/such/file.csv"),
     ],
 )
 def test_bad_parameters_exit_2_with_one_line(args, message, small_csv, tmp_path):

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from reporting.config import PARAMS_DIR
-from reporting.errors import ParameterError
+from reporting.errors import ParameterError, UserInputError
 from reporting.params import coerce_value, load_run_spec
 
 WEEKLY = PARAMS_DIR / "weekly.yaml"
@@ -35,12 +35,12 @@ def test_overrides_are_typed_and_paths_made_absolute(source, tmp_path):
         ([("period_start", "2026-11-22"), ("period_end", "2026-11-16")], r"period_end \(2026-11-16\) 早于 period_start \(2026-11-22\)"),
         ([("min_segment_n", "ten")], r"参数 min_segment_n 的值 'ten' 不是有效的 int"),
         ([("min_segment_n", "0")], r"min_segment_n 的值 0 必须不小于 1"),
-        ([("source", "missing.csv")], r"参数 source 指向的文件 missing.csv 不存在"),
+        ([("source", "missing.csv")], r"找不到数据文件 missing.csv：请检查 source 参数的路径"),
         ([("generated_at", "now")], r"未知参数 generated_at"),
     ],
 )
 def test_bad_parameters_are_one_clear_error(source, overrides, message):
-    with pytest.raises(ParameterError, match=message):
+    with pytest.raises(UserInputError, match=message):
         load_run_spec(WEEKLY, [("source", str(source)), *overrides])
 
 

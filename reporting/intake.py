@@ -1,0 +1,36 @@
+"""Intake: records files into the store, and period counts for any source."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from reporting.clean import FileLedger, select_period
+from reporting.load import expand_sources, file_sha256
+from reporting.pipeline import read_files
+from reporting.store import count_period, import_cleaned, is_store_url
+
+
+def import_files(paths: list[Path], url: str) -> tuple[FileLedger, ...]:
+    """Read, validate and store records files in one transaction.
+
+    Every file is read and validated before the store is touched, so a bad file leaves
+    the store as it was. A follow-up already stored (an export imported twice) is a
+    duplicate and is not stored again.
+
+    Args:
+        paths: CSV / XLSX / Parquet files.
+        url: the store's SQLAlchemy URL.
+
+    Returns:
+        One ledger per file: ``read = imported + duplicates + rejected``.
+    """
+    cleaned = read_files(paths)
+    return import_cleaned(cleaned, url, {str(path): file_sha256(path) for path in paths})
+
+
+def count_period_records(source: str, start: date, end: date) -> int:
+    """How many records of the source fall in the period (after cleaning, for files)."""
+    if is_store_url(source):
+        return count_period(source, start, end)
+    return len(select_period(read_files(expand_sources(source)).records, start, end))

@@ -1,0 +1,92 @@
+"""The store, exercised identically on SQLite and on a real PostgreSQL server."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from reporting import store
+from reporting.clean import select_period
+from reporting.intake import count_period_records, import_files
+from reporting.pipeline import read_files
+from reporting.store import StoreError, open_store, pull_period, records_table
+
+
+def stored_count(url: str) -> int:
+    with open_store(url).connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(records_table)).scalar_one())
+
+
+def test_import_then_reimport_adds_nothing(store_url, small_csv):
+    (first,) = import_files([small_csv], store_url)
+    assert first.read == first.imported + first.duplicates + first.rejected
+    assert first.imported > 400 and first.rejected > 0 and first.duplicates > 0
+    assert stored_count(store_url) == first.imported
+    (second,) = import_files([small_csv], store_url)
+    assert (second.read, second.imported, second.duplicates, second.rejected) == (first.read, 0, first.imported + first.duplicates, first.rejected)
+    assert stored_count(store_url) == first.imported
+
+
+def test_pulled_period_equals_the_files_period(store_url, small_csv):
+    import_files([small_csv], store_url)
+    start, end = date(2026, 11, 16), date(2026, 11, 22)
+    pulled = pull_period(store_url, start, end)
+    from_files = select_period(read_files([small_csv]).records, start, end)
+    assert len(pulled.records) == len(from_files) == count_period_records(store_url, start, end)
+    columns = ["record_id", "visit_at", "status", "service_type", "overall_satisfaction", "nps", "comment", "valid"]
+    def comparable(frame: pd.DataFrame) -> list[dict[str, object]]:
+        plain = frame[columns].sort_values("record_id").astype(object)
+        return plain.where(plain.notna(), None).to_dict("records")
+
+    assert comparable(pulled.records) == comparable(from_files)
+    (ledger,) = pulled.ledgers
+    assert ledger.path == str(small_csv) and ledger.read == ledger.imported + ledger.duplicates + ledger.rejected
+    assert len(pulled.rejects) == ledger.rejected
+
+
+def test_a_failure_mid_import_leaves_the_store_as_it_was(store_url, small_csv, monkeypatch):
+    import_files([small_csv], store_url)
+    before = stored_count(store_url)
+    other = small_csv.with_name("other.csv")
+    frame = pd.read_csv(small_csv, dtype=str)
+    frame["记录编号"] = "NEW-" + frame["记录编号"]
+    frame.to_csv(other, index=False)
+    real_chunks = store._chunks
+
+    def crash_after_first_chunk(rows):
+        for number, chunk in enumerate(real_chunks(rows)):
+            if number == 1:
+                raise RuntimeError("power cut")
+            yield chunk
+
+    monkeypatch.setattr(store, "_chunks", crash_after_first_chunk)
+    with pytest.raises(RuntimeError, match="power cut"):
+        import_files([other], store_url)
+    assert stored_count(store_url) == before
+    with open_store(store_url).connect() as connection:
+        assert connection.execute(select(func.count()).select_from(store.imports_table)).scalar_one() == 1
+
+
+def test_the_period_query_is_parameterised(store_url):
+    query = (
+        select(records_table.c.record_key)
+        .where(records_table.c.visit_at >= pd.Timestamp("2026-11-16").to_pydatetime())
+        .compile(open_store(store_url))
+    )
+    assert "2026" not in str(query) and list(query.params.values())[0].year == 2026
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("postgresql+psycopg://analyst:s3cret@127.0.0.1:1/records", "无法连接数据库 postgresql+psycopg://analyst:***@127.0.0.1:1/records"),
+        ("nosuchdb://x/y", "数据库地址 nosuchdb://x/y 无效或缺少驱动"),
+    ],
+)
+def test_unreachable_or_malformed_store_is_a_clear_error(url, message):
+    with pytest.raises(StoreError) as error:
+        open_store(url)
+    assert message in str(error.value) and "s3cret" not in str(error.value)
