@@ -103,6 +103,25 @@ def render_methods(model: ReportModel) -> HTML:
     return render_fragment("methods.html.j2", m=model)
 
 
+def render_chart(model: ReportModel, name: str) -> HTML:
+    """One of the report's charts, or nothing when the period has no data for it.
+
+    Args:
+        model: the report model.
+        name: ``scores``, ``nps``, ``trend`` or ``problems``.
+    """
+    from reporting import charts
+
+    plots = {
+        "scores": (charts.plot_score_distribution, model.sample["valid"] > 0, "chart_scores"),
+        "nps": (charts.plot_nps_composition, model.nps.n > 0, "chart_nps"),
+        "trend": (charts.plot_trend, len(model.trend) >= 2, "chart_trend"),
+        "problems": (charts.plot_problem_distribution, len(model.problems) > 0, "chart_problems"),
+    }
+    plot, has_data, title = plots[name]
+    return render_figure(plot(model), label(title)) if has_data else HTML("")
+
+
 def render_figure(figure: Figure, alt: str = "") -> HTML:
     """Embed a figure as a PNG data URI (the report stays one self-contained file) and close it."""
     buffer = io.BytesIO()

@@ -16,7 +16,7 @@ from reporting.config import NOTEBOOKS_DIR, PARAMS_DIR
 from tests.conftest import WEEK, run_cli
 
 HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
-FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "manifest.json")
+FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "manifest.json")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_good_run_writes_all_five_files(good_run):
+def test_good_run_writes_all_six_files(good_run):
     result, folder = good_run
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
@@ -104,8 +104,13 @@ def test_metrics_json_has_the_promised_keys(good_run):
     assert set(metrics["scores"]) == {"overall_satisfaction", "score_speed", "score_professional", "score_clarity", "score_attitude"}
     assert metrics["problems"] and set(metrics["problems"][0]) == {"type", "count", "share"}
     ledger = metrics["ledger"]
-    assert ledger["read"] == ledger["analysed"] + ledger["outside_period"] + ledger["rejected"]
-    assert ledger["rejected"] == sum(ledger["rejected_by_reason"].values())
+    assert ledger["read"] == ledger["imported"] + ledger["duplicates"] + ledger["rejected"]
+    assert ledger["imported"] == ledger["analysed"] + ledger["outside_period"]
+    assert ledger["analysed"] == sample["attempted"]
+    assert ledger["rejected"] == sum(ledger["rejected_by_reason"].values()) > 0
+    assert ledger["files"] == [
+        {k: ledger[k] for k in ("read", "imported", "duplicates", "rejected", "rejected_by_reason")} | {"path": "small_records.csv"}
+    ]
 
 
 def test_manifest_records_inputs_versions_and_outputs(good_run, small_csv):
@@ -115,7 +120,8 @@ def test_manifest_records_inputs_versions_and_outputs(good_run, small_csv):
     assert manifest["inputs"][0]["sha256"] and manifest["inputs"][0]["bytes"] == small_csv.stat().st_size
     assert {"pandas", "papermill", "nbconvert", "weasyprint"} <= set(manifest["versions"])
     assert manifest["started_at"] <= manifest["finished_at"]
-    assert [o["file"] for o in manifest["outputs"]] == list(FILES[:4])
+    assert [o["file"] for o in manifest["outputs"]] == list(FILES[:5])
+    assert manifest["rows"]["read"] == manifest["rows"]["imported"] + manifest["rows"]["duplicates"] + manifest["rows"]["rejected"]
 
 
 def test_no_personal_data_in_any_output(good_run, small_records):

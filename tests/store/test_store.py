@@ -26,7 +26,12 @@ def test_import_then_reimport_adds_nothing(store_url, small_csv):
     assert first.imported > 400 and first.rejected > 0 and first.duplicates > 0
     assert stored_count(store_url) == first.imported
     (second,) = import_files([small_csv], store_url)
-    assert (second.read, second.imported, second.duplicates, second.rejected) == (first.read, 0, first.imported + first.duplicates, first.rejected)
+    assert (second.read, second.imported, second.duplicates, second.rejected) == (
+        first.read,
+        0,
+        first.imported + first.duplicates,
+        first.rejected,
+    )
     assert stored_count(store_url) == first.imported
 
 
@@ -37,6 +42,7 @@ def test_pulled_period_equals_the_files_period(store_url, small_csv):
     from_files = select_period(read_files([small_csv]).records, start, end)
     assert len(pulled.records) == len(from_files) == count_period_records(store_url, start, end)
     columns = ["record_id", "visit_at", "status", "service_type", "overall_satisfaction", "nps", "comment", "valid"]
+
     def comparable(frame: pd.DataFrame) -> list[dict[str, object]]:
         plain = frame[columns].sort_values("record_id").astype(object)
         return plain.where(plain.notna(), None).to_dict("records")
