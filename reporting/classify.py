@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from reporting.vocab import Taxonomy
+from reporting.vocab import Taxonomy, normalise_token, value_synonyms
 
 SCORE_BANDS = ("不满意", "一般", "非常满意")  # 1-2, 3-4, 5 (DOMAIN.md)
 NPS_GROUPS = ("贬损者", "中立者", "推荐者")  # 0-6, 7-8, 9-10
@@ -57,12 +57,33 @@ def tag_problems(texts: pd.Series, taxonomy: Taxonomy) -> pd.DataFrame:
     return pd.DataFrame(columns, index=texts.index, dtype=bool)
 
 
+def normalise_wording(texts: pd.Series, synonyms: dict[str, str] | None = None) -> pd.Series:
+    """Rewrite variant wordings to their canonical phrase for analysis (响应太慢 → 响应速度慢).
+
+    Quotes keep the customer's own words; only classification reads the normalised text.
+
+    Args:
+        texts: free text.
+        synonyms: variant → canonical (default: the ``wording`` list of ``vocab/synonyms.yaml``).
+
+    Returns:
+        The normalised text.
+    """
+    lookup = synonyms if synonyms is not None else value_synonyms("wording")
+    variants = sorted((v for v, c in lookup.items() if v != normalise_token(c)), key=len, reverse=True)
+    if not variants:
+        return texts
+    pattern = re.compile("|".join(re.escape(v) for v in variants), flags=re.IGNORECASE)
+    rewritten = [pattern.sub(lambda m: lookup[normalise_token(m.group(0))], t) if isinstance(t, str) else None for t in texts]
+    return pd.Series(rewritten, index=texts.index, dtype="object")
+
+
 def feedback_text(records: pd.DataFrame) -> pd.Series:
-    """The customer's own words for a record: comment and suggestion joined."""
+    """The customer's own words for a record, comment and suggestion joined, wording normalised."""
     parts = [records[c].fillna("") for c in ("comment", "suggestion") if c in records]
     if not parts:
         return pd.Series("", index=records.index)
     joined = parts[0].astype(str)
     for part in parts[1:]:
         joined = joined.str.cat(part.astype(str), sep="；")
-    return joined.str.strip("；")
+    return normalise_wording(joined.str.strip("；"))

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from reporting.classify import feedback_text, nps_group, score_band, tag_problems
+from reporting.classify import feedback_text, normalise_wording, nps_group, score_band, tag_problems
 from reporting.vocab import ProblemType, Taxonomy, load_taxonomy
 
 
@@ -38,3 +38,10 @@ def test_pattern_keywords():
 def test_feedback_text_joins_comment_and_suggestion():
     records = pd.DataFrame({"comment": ["很慢", None, "好"], "suggestion": ["希望快点", "建议加人", None]})
     assert feedback_text(records).tolist() == ["很慢；希望快点", "建议加人", "好"]
+
+
+def test_wording_is_normalised_for_analysis_only():
+    assert normalise_wording(pd.Series(["客服回复太慢了，电话打不通", None])).tolist() == ["客服响应速度慢了，电话无人接听", None]
+    records = pd.DataFrame({"comment": ["态度不好，反应太慢"], "suggestion": [None]})
+    assert feedback_text(records).tolist() == ["服务态度差，响应速度慢"]
+    assert tag_problems(feedback_text(records), load_taxonomy()).loc[0, ["响应速度", "服务态度"]].tolist() == [True, True]
