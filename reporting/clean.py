@@ -56,11 +56,13 @@ class CleanResult:
             used to spot duplicates), ``source`` and ``source_row``.
         rejects: the rejects ledger (``LEDGER_COLUMNS``), one row per refused input row.
         ledgers: one per source file.
+        other_slices: records left out because they belong to other slices.
     """
 
     records: pd.DataFrame
     rejects: pd.DataFrame
     ledgers: tuple[FileLedger, ...]
+    other_slices: int = 0
 
     @property
     def read(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import unicodedata
 from datetime import date
@@ -34,6 +35,20 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="覆盖一个参数，可重复")
     run.add_argument("--output-dir", type=Path, default=None, help="输出根目录（默认 outputs/）")
     run.add_argument("--fail-on-empty", action="store_true", help="统计周期内没有记录时以代码 2 退出（供调度任务使用）")
+    run.add_argument("--as-of", default=None, help="相对周期（last_week 等）以哪一天为准，YYYY-MM-DD（默认：参数文件时区的今天）")
+
+    batch = commands.add_parser("batch", help="并行运行多份报告（每个参数文件的总报告及各切片），最后写索引")
+    batch.add_argument("params", type=Path, nargs="+", help="参数文件，可多个")
+    batch.add_argument(
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="覆盖一个参数（作用于每份报告）"
+    )
+    batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行进程数（默认：CPU 核数）")
+    batch.add_argument("--as-of", default=None, help="相对周期以哪一天为准，YYYY-MM-DD")
+    batch.add_argument("--slice-by", default=None, help="按字段切片（等同 slices: {字段: all}），例如 service_type")
+    batch.add_argument("--output-dir", type=Path, default=None, help="输出根目录（默认 outputs/）")
+
+    index = commands.add_parser("index", help="生成输出目录的报告索引 index.html")
+    index.add_argument("--output-dir", type=Path, default=None, help="输出根目录（默认 outputs/）")
 
     load = commands.add_parser("import", help="把回访记录文件导入记录库（重复记录只存一次，剔除行记入台账）")
     load.add_argument("paths", nargs="+", help="CSV / XLSX / Parquet 文件或通配符")
@@ -51,6 +66,11 @@ def main(argv: list[str] | None = None) -> int:
             return _demo_data(arguments)
         if arguments.command == "import":
             return _import(arguments)
+        if arguments.command == "batch":
+            return _batch(arguments)
+        if arguments.command == "index":
+            print(f"已生成索引：{_write_index(arguments.output_dir)}")
+            return 0
         return _run(arguments)
     except ReportingError as error:
         print(f"错误：{error}", file=sys.stderr)
@@ -77,21 +97,76 @@ def _demo_data(arguments: argparse.Namespace) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> int:
+    from reporting.batch import Outcome
     from reporting.execute import run_report
     from reporting.intake import count_period_records
     from reporting.params import load_run_spec
+    from reporting.pipeline import parse_date
 
-    spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir)
+    as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
+    spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of)
     if arguments.fail_on_empty and count_period_records(str(spec.parameters["source"]), spec.period_start, spec.period_end) == 0:
         raise UserInputError(label("empty_period_error", start=spec.period_start, end=spec.period_end))
     print(f"正在生成 {spec.report} 报告：{spec.period_start} 至 {spec.period_end} …", flush=True)
-    result = run_report(spec)
+    base = {"report": spec.report, "slice": spec.slice_value, "period": spec.period_name, "path": str(spec.destination)}
+    try:
+        result = run_report(spec)
+    except ReportingError as error:
+        _notify(spec.notify, [Outcome(**base, ok=False, seconds=0.0, error=str(error))])
+        raise
+    _notify(spec.notify, [Outcome(**base, ok=True, seconds=round(result.seconds, 1))])
     print(f"完成（{result.seconds:.1f} 秒）。输出目录：{result.destination}")
     for path in result.files:
         print(f"  {path.name}")
     if result.attempted == 0:
         print(label("empty_period_warning", start=spec.period_start, end=spec.period_end), file=sys.stderr)
     return 0
+
+
+def _batch(arguments: argparse.Namespace) -> int:
+    from reporting.batch import plan_batch, progress_printer, run_batch, summary_rows
+    from reporting.pipeline import parse_date
+
+    if arguments.jobs < 1:
+        raise ParameterError(f"--jobs 的值 {arguments.jobs} 必须为正整数")
+    as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
+    runs = plan_batch(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of, arguments.slice_by)
+    print(f"批量生成 {len(runs)} 份报告（{min(arguments.jobs, len(runs))} 个进程）…", flush=True)
+    outcomes = run_batch(runs, arguments.jobs, progress_printer())
+    for row in summary_rows(outcomes):
+        print("  ".join(_pad(cell, width) for cell, width in zip(row, (10, 14, 6, 8, 0, 0), strict=True)).rstrip())
+    index = _write_index(runs[0].output_dir if runs else arguments.output_dir)
+    print(f"索引：{index}")
+    for params_file in dict.fromkeys(spec.params_file for spec in runs):
+        mine = [o for o, spec in zip(outcomes, runs, strict=True) if spec.params_file == params_file]
+        _notify(next(s for s in runs if s.params_file == params_file).notify, mine, index)
+    failed = [o for o in outcomes if not o.ok]
+    if failed:
+        names = "、".join(f"{o.report}/{o.slice or '全部'}" for o in failed)
+        print(f"错误：{len(failed)} 份报告失败：{names}（见上表的错误列）", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _write_index(output_dir: Path | None) -> Path:
+    from datetime import datetime
+
+    from reporting.config import DEFAULT_OUTPUT_DIR
+    from reporting.export import write_text
+    from reporting.index import collect_entries, render_index
+
+    root = (output_dir or DEFAULT_OUTPUT_DIR).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / "index.html"
+    write_text(render_index(collect_entries(root), datetime.now().strftime("%Y-%m-%d %H:%M")), path)
+    return path
+
+
+def _notify(config: dict, outcomes: list, index: Path | None = None) -> None:
+    from reporting.notify import send_notifications
+
+    for warning in send_notifications(config, outcomes, index):
+        print(f"警告：{warning}", file=sys.stderr)
 
 
 def _import(arguments: argparse.Namespace) -> int:

@@ -31,6 +31,12 @@ class SourceError(UserInputError):
     """A source file is missing, unreadable or lacks required columns."""
 
 
+class RunLockedError(ReportingError):
+    """The same report (report, period, slice) is being produced by another process."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later
+
+
 @dataclass
 class NotebookFailedError(ReportingError):
     """A notebook cell raised while the report was executing.

@@ -9,11 +9,14 @@ run never replaces a good report. A failed run's notebook and log are kept under
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import logging
 import os
 import platform
 import shutil
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,17 +29,17 @@ import nbformat
 
 from reporting import __version__
 from reporting.config import PROJ_ROOT
-from reporting.errors import NotebookFailedError, UserInputError
+from reporting.errors import NotebookFailedError, RunLockedError, UserInputError
 from reporting.export import collect_output, html_to_pdf, notebook_to_html, write_json, write_rejects_csv, write_text
 from reporting.load import expand_sources, file_sha256
-from reporting.params import FILE_PARAMETERS, RunSpec
+from reporting.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.render import METRICS_MIMETYPE, REJECTS_MIMETYPE
 from reporting.store import is_store_url, masked_url, query_fingerprint
 from reporting.vocab import label
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
-REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "manifest.json")
+REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "run.log", "manifest.json")
 VERSIONED_PACKAGES = (
     "pandas",
     "numpy",
@@ -64,6 +67,10 @@ class RunResult:
 def run_report(spec: RunSpec) -> RunResult:
     """Execute the report notebook and export it into ``spec.destination``.
 
+    Only one run per report, period and slice at a time (a second one exits with
+    ``RunLockedError``). Everything is written into a staging folder and swapped into
+    place only when complete; a failed run is kept under ``failed/`` with its log.
+
     Args:
         spec: the validated run.
 
@@ -72,27 +79,32 @@ def run_report(spec: RunSpec) -> RunResult:
 
     Raises:
         NotebookFailedError: a cell failed; the executed notebook was kept for debugging.
+        RunLockedError: the same report is being produced by another process.
     """
+    with _lock(spec, _run_lock_name(spec), wait=False):
+        return _run_locked(spec)
+
+
+def _run_locked(spec: RunSpec) -> RunResult:
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     started = datetime.now(TIMEZONE)
     clock = time.perf_counter()
-    spec.destination.parent.mkdir(parents=True, exist_ok=True)
-    staging = spec.destination.parent / f".staging-{spec.destination.name}-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
+    staging = spec.output_dir / spec.report / ".staging" / f"{_run_lock_name(spec)}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging.mkdir(parents=True)
     executed = staging / "report.ipynb"
     parameters = {**spec.parameters, "generated_at": started.strftime("%Y-%m-%d %H:%M")}
     timings: dict[str, float] = {}
     try:
-        with _stage(timings, "execute"), _stderr_to(staging / "run.log"):
+        with _run_log(staging / "run.log"), _stage(timings, "execute"):
             papermill.execute_notebook(
                 str(spec.notebook),
                 str(executed),
                 parameters=parameters,
                 cwd=str(PROJ_ROOT),
                 progress_bar=False,
+                log_output=True,
                 kernel_name="python3",
                 language="python",
             )
@@ -105,22 +117,72 @@ def run_report(spec: RunSpec) -> RunResult:
     except BaseException:
         _keep_failed(staging, spec)
         raise
-    notebook = nbformat.read(executed, as_version=4)
-    title = f"{label('report_title')} {spec.period_start} 至 {spec.period_end}"
-    with _stage(timings, "html"):
-        html = notebook_to_html(notebook, title)
-        write_text(html, staging / "report.html")
-    with _stage(timings, "pdf"):
-        html_to_pdf(html, staging / "report.pdf")
-    metrics = collect_output(notebook, METRICS_MIMETYPE)
-    write_json(metrics, staging / "metrics.json")
-    write_rejects_csv(collect_output(notebook, REJECTS_MIMETYPE), staging / "rejects.csv")
-    finished = datetime.now(TIMEZONE)
-    write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
-    (staging / "run.log").unlink(missing_ok=True)
-    _replace(staging, spec.destination)
+    try:
+        notebook = nbformat.read(executed, as_version=4)
+        title = f"{label('report_title')} {spec.period_start} 至 {spec.period_end}"
+        with _stage(timings, "html"):
+            html = notebook_to_html(notebook, title)
+            write_text(html, staging / "report.html")
+        with _stage(timings, "pdf"):
+            html_to_pdf(html, staging / "report.pdf")
+        metrics = collect_output(notebook, METRICS_MIMETYPE)
+        write_json(metrics, staging / "metrics.json")
+        write_rejects_csv(collect_output(notebook, REJECTS_MIMETYPE), staging / "rejects.csv")
+        finished = datetime.now(TIMEZONE)
+        write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
+        with _lock(spec, f"{spec.period_name}.swap", wait=True):
+            _replace(staging, spec.destination, keep_subfolders=not spec.slice_value)
+    except BaseException:
+        if staging.exists():
+            _keep_failed(staging, spec)
+        raise
     files = tuple(spec.destination / name for name in REPORT_FILES)
     return RunResult(spec.destination, files, time.perf_counter() - clock, int(metrics["sample"]["attempted"]))
+
+
+def _run_lock_name(spec: RunSpec) -> str:
+    return f"{spec.period_name}__{safe_folder_name(spec.slice_value) if spec.slice_value else '_all'}"
+
+
+@contextlib.contextmanager
+def _lock(spec: RunSpec, name: str, wait: bool) -> Iterator[None]:
+    """An exclusive file lock under ``<output_dir>/<report>/.locks/`` (released when the process dies)."""
+    folder = spec.output_dir / spec.report / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / f"{name}.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise RunLockedError(
+                f"{spec.report} 报告（{spec.period_name}{' · ' + spec.slice_value if spec.slice_value else ''}）正由另一个进程生成：请等它结束后再运行"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _run_log(log: Path) -> Iterator[None]:
+    """Log the run (papermill's cell progress at INFO) and the kernel's stderr to ``run.log``."""
+    handler = logging.FileHandler(log, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    loggers = [logging.getLogger(name) for name in ("papermill", "reporting")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    try:
+        with _stderr_to(log):
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+            logger.propagate = True
+        handler.close()
 
 
 @contextlib.contextmanager
@@ -152,21 +214,32 @@ def _stderr_to(log: Path) -> Iterator[None]:
 
 
 def _keep_failed(staging: Path, spec: RunSpec) -> Path:
-    """Move a failed run's staging folder under ``failed/`` with a timestamp."""
+    """Move a failed run's staging folder (notebook, log) under ``failed/`` with a timestamp."""
     stamp = datetime.now(TIMEZONE).strftime("%Y%m%dT%H%M%S")
-    kept = spec.output_dir / spec.report / "failed" / f"{spec.destination.name}-{stamp}-{os.getpid()}"
+    kept = spec.output_dir / spec.report / "failed" / f"{_run_lock_name(spec)}-{stamp}-{os.getpid()}"
     kept.parent.mkdir(parents=True, exist_ok=True)
     staging.rename(kept)
     return kept
 
 
-def _replace(staging: Path, destination: Path) -> None:
-    """Put the finished report in place; the previous one is removed only afterwards."""
-    previous = destination.parent / f".previous-{destination.name}-{os.getpid()}"
+def _replace(staging: Path, destination: Path, keep_subfolders: bool) -> None:
+    """Put the finished report in place; the previous one is removed only afterwards.
+
+    An overall report's folder also holds its slices' folders: those are carried over
+    into the new folder (the caller holds the period's swap lock, so no slice is being
+    swapped meanwhile).
+    """
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    previous = staging.parent / f"previous-{staging.name}"
     if destination.exists():
         destination.rename(previous)
     staging.rename(destination)
-    shutil.rmtree(previous, ignore_errors=True)
+    if previous.exists():
+        if keep_subfolders:
+            for child in previous.iterdir():
+                if child.is_dir() and not (destination / child.name).exists():
+                    child.rename(destination / child.name)
+        shutil.rmtree(previous, ignore_errors=True)
 
 
 def _manifest(

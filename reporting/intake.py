@@ -8,7 +8,7 @@ from pathlib import Path
 from reporting.clean import FileLedger, select_period
 from reporting.load import expand_sources, file_sha256
 from reporting.pipeline import read_files
-from reporting.store import count_period, import_cleaned, is_store_url
+from reporting.store import count_period, distinct_stored_values, import_cleaned, is_store_url
 
 
 def import_files(paths: list[Path], url: str) -> tuple[FileLedger, ...]:
@@ -34,3 +34,13 @@ def count_period_records(source: str, start: date, end: date) -> int:
     if is_store_url(source):
         return count_period(source, start, end)
     return len(select_period(read_files(expand_sources(source)).records, start, end))
+
+
+def distinct_values(source: str, field: str, start: date, end: date) -> list[str]:
+    """The values a field takes in the period's records (for ``slices: {field: all}``), sorted."""
+    if is_store_url(source):
+        return distinct_stored_values(source, field, start, end)
+    records = select_period(read_files(expand_sources(source)).records, start, end)
+    if field not in records:
+        return []
+    return sorted({str(v) for v in records[field].dropna()})

@@ -45,6 +45,7 @@ class Ledger:
     files: tuple[FileLedger, ...]
     analysed: int
     outside_period: int
+    other_slices: int = 0
 
     @property
     def read(self) -> int:
@@ -109,6 +110,7 @@ class ReportModel:
     taxonomy_version: str
     min_segment_n: int
     rejects: pd.DataFrame = field(repr=False)
+    slice_label: str = ""
 
 
 def build_report_model(
@@ -120,6 +122,7 @@ def build_report_model(
     min_segment_n: int = 10,
     agent_gap: float = 0.5,
     trend_periods: int = 8,
+    slice_label: str = "",
 ) -> ReportModel:
     """Compute the whole report for one period.
 
@@ -132,6 +135,7 @@ def build_report_model(
         min_segment_n: segments with fewer valid responses are not shown.
         agent_gap: satisfaction gap below the team that names a lagging agent.
         trend_periods: how many periods of equal length the trend chart covers.
+        slice_label: what slice the records are ("服务类型 = 售后维修"), or "".
 
     Returns:
         The report model.
@@ -150,7 +154,7 @@ def build_report_model(
     return ReportModel(
         period_start=period_start,
         period_end=period_end,
-        ledger=Ledger(files=cleaned.ledgers, analysed=len(records), outside_period=len(cleaned.records) - len(records)),
+        ledger=Ledger(cleaned.ledgers, len(records), len(cleaned.records) - len(records), cleaned.other_slices),
         sample=sample,
         participation=Rate(sample["completed"], sample["attempted"]),
         valid_response=Rate(sample["valid"], sample["completed"]),
@@ -175,6 +179,7 @@ def build_report_model(
         taxonomy_version=taxonomy.version,
         min_segment_n=min_segment_n,
         rejects=cleaned.rejects,
+        slice_label=slice_label,
     )
 
 
@@ -228,6 +233,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
 
     return {
         "period": {"start": model.period_start.isoformat(), "end": model.period_end.isoformat()},
+        "slice": model.slice_label,
         "ledger": {
             "read": model.ledger.read,
             "imported": model.ledger.imported,
@@ -236,6 +242,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             "rejected_by_reason": model.ledger.rejected_by_reason,
             "analysed": model.ledger.analysed,
             "outside_period": model.ledger.outside_period,
+            "other_slices": model.ledger.other_slices,
             "files": [{**f.as_dict(), "path": Path(f.path).name} for f in model.ledger.files],
         },
         "sample": model.sample,

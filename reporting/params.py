@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,14 +13,16 @@ import yaml
 from reporting.config import DEFAULT_OUTPUT_DIR, PROJ_ROOT
 from reporting.errors import ParameterError
 from reporting.load import check_source, expand_sources
+from reporting.periods import DEFAULT_TIMEZONE, resolve_period, today_in, week_start_index
 from reporting.pipeline import parse_date, resolve_path
 from reporting.store import is_store_url, open_store
-from reporting.vocab import read_yaml
+from reporting.vocab import column_aliases, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
 FILE_PARAMETERS = ("taxonomy", "rules")
 # Parameters the runner fills in itself; a params file may not set them.
 RUNNER_PARAMETERS = ("generated_at",)
+TOP_LEVEL_KEYS = frozenset({"report", "notebook", "parameters", "slices", "notify", "timezone", "week_start"})
 
 
 @dataclass(frozen=True)
@@ -43,11 +46,28 @@ class RunSpec:
     period_end: date
     output_dir: Path
     params_file: Path
+    slices: dict[str, Any] = field(default_factory=dict)
+    notify: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def period_name(self) -> str:
+        """The period's folder name: ``<start>_<end>``."""
+        return f"{self.period_start}_{self.period_end}"
+
+    @property
+    def slice_value(self) -> str:
+        """The slice this run reports on ("" for the overall report)."""
+        return str(self.parameters.get("slice_value") or "")
 
     @property
     def destination(self) -> Path:
-        """Where the finished report goes: ``<output_dir>/<report>/<start>_<end>/``."""
-        return self.output_dir / self.report / f"{self.period_start}_{self.period_end}"
+        """Where the finished report goes: ``<output_dir>/<report>/<period>/`` (``…/<slice>/`` for a slice)."""
+        folder = self.output_dir / self.report / self.period_name
+        return folder / safe_folder_name(self.slice_value) if self.slice_value else folder
+
+    def for_slice(self, slice_field: str, slice_value: str) -> RunSpec:
+        """The same run restricted to one slice (``service_type`` = ``售后维修`` …)."""
+        return replace(self, parameters={**self.parameters, "slice_field": slice_field, "slice_value": slice_value})
 
 
 def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
@@ -90,13 +110,26 @@ def coerce_value(name: str, raw: Any, type_name: str) -> Any:
     return "" if raw is None else str(raw)
 
 
-def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_dir: Path | None = None) -> RunSpec:
+def safe_folder_name(value: str) -> str:
+    """A slice value as a folder name: path separators and control characters replaced."""
+    cleaned = re.sub(r"[\\/\x00-\x1f:*?\"<>|]", "_", value).strip(". ")
+    return cleaned or "_"
+
+
+def load_run_spec(
+    params_file: Path, overrides: list[tuple[str, str]], output_dir: Path | None = None, as_of: date | None = None
+) -> RunSpec:
     """Read a params YAML, apply ``-p NAME VALUE`` overrides and validate everything.
+
+    A ``period`` (``last_week``, ``2026-W47`` …, see ``periods``) sets ``period_start``
+    and ``period_end``; whichever of the two forms comes last wins.
 
     Args:
         params_file: e.g. ``params/weekly.yaml``.
         overrides: ``(name, value)`` pairs from the command line, applied in order.
         output_dir: the output root (default ``outputs/`` in the project).
+        as_of: the day relative periods are resolved against (default: today in the
+            params' ``timezone``).
 
     Returns:
         The validated run.
@@ -111,6 +144,9 @@ def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_di
     document = read_yaml(params_file)
     if not isinstance(document, dict) or "notebook" not in document:
         raise ParameterError(f"参数文件 {params_file} 缺少 notebook 项：请写明要执行的笔记本路径")
+    unknown_keys = sorted(set(document) - TOP_LEVEL_KEYS)
+    if unknown_keys:
+        raise ParameterError(f"参数文件 {params_file} 有未知的项 {', '.join(unknown_keys)}：可用的项为 {', '.join(sorted(TOP_LEVEL_KEYS))}")
     notebook = resolve_path(str(document["notebook"]))
     if not notebook.exists():
         raise ParameterError(f"参数文件 {params_file} 指定的笔记本 {notebook} 不存在：请检查 notebook 项")
@@ -118,7 +154,16 @@ def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_di
     settable = {name: spec for name, spec in declared.items() if name not in RUNNER_PARAMETERS}
     given = dict(document.get("parameters") or {})
     for name, value in overrides:
+        if name == "period":
+            given.pop("period_start", None), given.pop("period_end", None)
+        elif name in ("period_start", "period_end"):
+            given.pop("period", None)
         given[name] = value
+    if "period" in given:
+        timezone = str(document.get("timezone") or DEFAULT_TIMEZONE)
+        day = as_of or today_in(timezone)
+        start, end = resolve_period(str(given.pop("period")), day, week_start_index(str(document.get("week_start") or "monday")))
+        given.update(period_start=start.isoformat(), period_end=end.isoformat())
     unknown = sorted(set(given) - set(settable))
     if unknown:
         raise ParameterError(f"未知参数 {', '.join(unknown)}：可用参数为 {', '.join(settable)}")
@@ -135,6 +180,13 @@ def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_di
         values["source"] = validate_source(str(values.get("source") or _default(declared, "source")))
     if "min_segment_n" in values and values["min_segment_n"] < 1:
         raise ParameterError(f"参数 min_segment_n 的值 {values['min_segment_n']} 必须不小于 1")
+    if values.get("slice_field") and values["slice_field"] not in column_aliases():
+        raise ParameterError(f"slice_field 的值 {values['slice_field']!r} 不是记录字段：请用 service_type、visitor、channel 等字段名")
+    if bool(values.get("slice_field")) != bool(values.get("slice_value")):
+        raise ParameterError("slice_field 与 slice_value 须同时给出：例如 -p slice_field service_type -p slice_value 售后维修")
+    slices = document.get("slices") or {}
+    if not isinstance(slices, dict) or any(f not in column_aliases() for f in slices):
+        raise ParameterError(f"参数文件 {params_file} 的 slices 项无效：请写成 {{字段名: all}} 或 {{字段名: [取值, …]}}")
     return RunSpec(
         report=str(document.get("report") or params_file.stem),
         notebook=notebook,
@@ -143,6 +195,8 @@ def load_run_spec(params_file: Path, overrides: list[tuple[str, str]], output_di
         period_end=end,
         output_dir=(output_dir or DEFAULT_OUTPUT_DIR).resolve(),
         params_file=params_file.resolve(),
+        slices=dict(slices),
+        notify=dict(document.get("notify") or {}),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from reporting.errors import ParameterError
 from reporting.load import expand_sources, read_records
 from reporting.model import ReportModel, build_report_model
 from reporting.store import is_store_url, pull_period
-from reporting.vocab import load_rules, load_taxonomy
+from reporting.vocab import label, load_rules, load_taxonomy
 
 TREND_PERIODS = 8
 
@@ -75,8 +76,10 @@ def build_weekly_model(
     agent_gap: float = 0.5,
     taxonomy: str = "",
     rules: str = "",
+    slice_field: str = "",
+    slice_value: str = "",
 ) -> ReportModel:
-    """Load the records and compute the weekly report for one period.
+    """Load the records and compute the weekly report for one period (and slice).
 
     Args:
         source: a store URL, or CSV / XLSX / Parquet files (paths or globs, comma-separated).
@@ -86,13 +89,15 @@ def build_weekly_model(
         agent_gap: satisfaction gap below the team that names a lagging agent.
         taxonomy: an analyst's own taxonomy YAML, or "" for the bundled one.
         rules: an analyst's own recommendation rules YAML, or "" for the bundled one.
+        slice_field: report on one slice only: the field (``service_type`` …), or "".
+        slice_value: the slice's value (``售后维修`` …).
 
     Returns:
         The report model.
     """
     start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
     return build_report_model(
-        load_source(source, start, end),
+        select_slice(load_source(source, start, end), slice_field, slice_value),
         start,
         end,
         load_taxonomy(resolve_path(taxonomy) if taxonomy else None),
@@ -100,4 +105,24 @@ def build_weekly_model(
         min_segment_n=min_segment_n,
         agent_gap=agent_gap,
         trend_periods=TREND_PERIODS,
+        slice_label=f"{label(slice_field)} = {slice_value}" if slice_field else "",
     )
+
+
+def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> CleanResult:
+    """Keep only one slice's records (the ledgers still describe the whole source).
+
+    Args:
+        cleaned: the loaded records.
+        slice_field: the field, or "" for no slicing.
+        slice_value: the value to keep.
+
+    Returns:
+        The slice, with ``other_slices`` counting the records left out.
+    """
+    if not slice_field:
+        return cleaned
+    column = cleaned.records.get(slice_field)
+    keep = column.astype("string").eq(slice_value).fillna(False) if column is not None else False
+    kept = cleaned.records.loc[keep].reset_index(drop=True)
+    return replace(cleaned, records=kept, other_slices=len(cleaned.records) - len(kept))

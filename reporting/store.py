@@ -185,8 +185,7 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
     engine = open_store(url)
     query = (
         select(*(records_table.c[name] for name in STORED_FIELDS), records_table.c.import_id)
-        .where(records_table.c.visit_at >= datetime.combine(start, time.min))
-        .where(records_table.c.visit_at < datetime.combine(end + timedelta(days=1), time.min))
+        .where(*_in_period(start, end))
         .order_by(records_table.c.visit_at, records_table.c.record_key)
     )
     try:
@@ -217,14 +216,25 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
 
 def count_period(url: str, start: date, end: date) -> int:
     """How many stored records fall in the period (a COUNT in the database)."""
-    query = (
-        select(func.count())
-        .select_from(records_table)
-        .where(records_table.c.visit_at >= datetime.combine(start, time.min))
-        .where(records_table.c.visit_at < datetime.combine(end + timedelta(days=1), time.min))
-    )
+    query = select(func.count()).select_from(records_table).where(*_in_period(start, end))
     with open_store(url).connect() as connection:
         return int(connection.execute(query).scalar_one())
+
+
+def distinct_stored_values(url: str, field: str, start: date, end: date) -> list[str]:
+    """The distinct values of a field among the period's stored records (a DISTINCT in the database)."""
+    if field not in records_table.c:
+        return []
+    column = records_table.c[field]
+    query = select(column).distinct().where(*_in_period(start, end)).where(column.is_not(None))
+    with open_store(url).connect() as connection:
+        return sorted(str(v) for v in connection.execute(query).scalars())
+
+
+def _in_period(start: date, end: date) -> tuple[object, object]:
+    """Bound-parameter conditions: visit time from ``start`` 00:00 up to, not including, the day after ``end``."""
+    visit_at = records_table.c.visit_at
+    return visit_at >= datetime.combine(start, time.min), visit_at < datetime.combine(end + timedelta(days=1), time.min)
 
 
 def query_fingerprint(url: str, start: date, end: date, rows: int) -> str:
