@@ -153,9 +153,8 @@ def _lock(spec: RunSpec, name: str, wait: bool) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise RunLockedError(
-                f"{spec.report} 报告（{spec.period_name}{' · ' + spec.slice_value if spec.slice_value else ''}）正由另一个进程生成：请等它结束后再运行"
-            ) from None
+            which = f"{spec.period_name} · {spec.slice_value}" if spec.slice_value else spec.period_name
+            raise RunLockedError(f"{spec.report} 报告（{which}）正由另一个进程生成：请等它结束后再运行") from None
         try:
             yield
         finally:

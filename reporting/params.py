@@ -196,8 +196,13 @@ def load_run_spec(
         output_dir=(output_dir or DEFAULT_OUTPUT_DIR).resolve(),
         params_file=params_file.resolve(),
         slices=dict(slices),
-        notify=dict(document.get("notify") or {}),
+        notify=_notify_section(document.get("notify") or {}),
     )
+
+
+def _notify_section(section: dict[Any, Any]) -> dict[str, Any]:
+    """The ``notify`` section with string keys (YAML 1.1 reads a bare ``on:`` key as True)."""
+    return {("on" if key is True else str(key)): value for key, value in section.items()}
 
 
 def validate_source(source: str) -> str:

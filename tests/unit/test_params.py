@@ -55,3 +55,21 @@ def test_coerce_value():
     assert coerce_value("a", None, "str") == ""
     with pytest.raises(ParameterError):
         coerce_value("a", 2.5, "int")
+
+
+def test_notify_section_survives_yaml_reading_on_as_true(source, tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text(
+        f"notebook: notebooks/reports/weekly_report.ipynb\nparameters:\n  source: {source}\nnotify:\n  on: [success]\n  command: echo\n",
+        encoding="utf-8",
+    )
+    assert load_run_spec(params, []).notify == {"on": ["success"], "command": "echo"}
+
+
+def test_unknown_top_level_key_is_named(source, tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text(
+        f"notebook: notebooks/reports/weekly_report.ipynb\nschedule: daily\nparameters:\n  source: {source}\n", encoding="utf-8"
+    )
+    with pytest.raises(ParameterError, match="未知的项 schedule"):
+        load_run_spec(params, [])
