@@ -188,13 +188,19 @@ def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
             continue
     else:
         raise SourceError(f"数据文件 {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
-    if "\x00" in text[:4096]:
+    if _looks_binary(text[:4096]):
         raise SourceError(f"数据文件 {path} 不是文本 CSV：请确认文件格式与扩展名一致")
     lines = list(csv.reader(io.StringIO(text)))
     if header_only:
         lines = lines[: HEADER_SEARCH_ROWS + 1]
     width = max((len(line) for line in lines), default=0)
     return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object"), encoding
+
+
+def _looks_binary(sample: str) -> bool:
+    """Whether text is mostly control characters (a binary file), not a CSV with a stray one."""
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    return bool(sample) and controls / len(sample) > 0.05
 
 
 def _read_xlsx_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str, int]:
