@@ -16,7 +16,7 @@ from reporting.config import NOTEBOOKS_DIR, PARAMS_DIR
 from tests.conftest import WEEK, run_cli
 
 HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
-FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "manifest.json")
+FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "run.log", "manifest.json")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_good_run_writes_all_six_files(good_run):
+def test_good_run_writes_every_report_file(good_run):
     result, folder = good_run
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
@@ -120,7 +120,7 @@ def test_manifest_records_inputs_versions_and_outputs(good_run, small_csv):
     assert manifest["inputs"][0]["sha256"] and manifest["inputs"][0]["bytes"] == small_csv.stat().st_size
     assert {"pandas", "papermill", "nbconvert", "weasyprint"} <= set(manifest["versions"])
     assert manifest["started_at"] <= manifest["finished_at"]
-    assert [o["file"] for o in manifest["outputs"]] == list(FILES[:5])
+    assert [o["file"] for o in manifest["outputs"]] == list(FILES[:-1])
     assert manifest["rows"]["read"] == manifest["rows"]["imported"] + manifest["rows"]["duplicates"] + manifest["rows"]["rejected"]
 
 
