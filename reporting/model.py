@@ -11,6 +11,7 @@ import pandas as pd
 
 from reporting.classify import feedback_text, tag_problems
 from reporting.clean import CleanResult, FileLedger, select_period
+from reporting.compare import Change, period_changes
 from reporting.insights import Finding, Recommendation, find_strengths, find_weaknesses, recommend
 from reporting.metrics import (
     DIMENSION_FIELDS,
@@ -111,6 +112,9 @@ class ReportModel:
     min_segment_n: int
     rejects: pd.DataFrame = field(repr=False)
     slice_label: str = ""
+    previous_start: date | None = None
+    previous_end: date | None = None
+    changes: dict[str, Change | None] = field(default_factory=dict)
 
 
 def build_report_model(
@@ -142,6 +146,9 @@ def build_report_model(
     """
     records = select_period(cleaned.records, period_start, period_end)
     valid = records.loc[records["valid"]].reset_index(drop=True)
+    length = timedelta(days=(period_end - period_start).days + 1)
+    previous_start, previous_end = period_start - length, period_end - length
+    previous = select_period(cleaned.records, previous_start, previous_end)
     sample = count_sample(records)
     dimensions = {f: compute_mean(valid[f]) if f in valid else Interval(None, None, None, 0) for f in DIMENSION_FIELDS}
     tags = tag_problems(feedback_text(valid), taxonomy)
@@ -180,6 +187,9 @@ def build_report_model(
         min_segment_n=min_segment_n,
         rejects=cleaned.rejects,
         slice_label=slice_label,
+        previous_start=previous_start,
+        previous_end=previous_end,
+        changes=period_changes(records, previous, DIMENSION_FIELDS),
     )
 
 
@@ -231,6 +241,20 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
     def interval(i: Interval) -> dict[str, Any]:
         return {"value": _round(i.value), "n": i.n, "ci95": [_round(i.low), _round(i.high)], "indicative": i.n < INDICATIVE_BELOW}
 
+    def change(key: str) -> dict[str, Any] | None:
+        found = model.changes.get(key)
+        if found is None:
+            return None
+        return {
+            "previous": _round(found.previous),
+            "delta": _round(found.delta),
+            "test": found.test,
+            "statistic": _round(found.statistic),
+            "p": _round(found.p),
+            "n_previous": found.n_previous,
+            "significant": found.significant,
+        }
+
     return {
         "period": {"start": model.period_start.isoformat(), "end": model.period_end.isoformat()},
         "slice": model.slice_label,
@@ -248,14 +272,15 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "sample": model.sample,
         "participation_rate": _round(model.participation.value),
         "valid_response_rate": _round(model.valid_response.value),
+        "previous_period": {"start": _iso(model.previous_start), "end": _iso(model.previous_end)},
         "rates": {
-            "participation": rate(model.participation),
-            "valid_response": rate(model.valid_response),
-            "first_contact_resolution": rate(model.fcr),
+            "participation": {**rate(model.participation), "change": change("participation")},
+            "valid_response": {**rate(model.valid_response), "change": change("valid_response")},
+            "first_contact_resolution": {**rate(model.fcr), "change": change("first_contact_resolution")},
             "solution_acceptance": rate(model.solution_acceptance),
         },
-        "satisfaction": interval(model.satisfaction),
-        "csat": interval(model.csat),
+        "satisfaction": {**interval(model.satisfaction), "change": change("overall_satisfaction")},
+        "csat": {**interval(model.csat), "change": change("csat")},
         "nps": {
             "value": _round(model.nps.value),
             "n": model.nps.n,
@@ -264,8 +289,12 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             "passives": model.nps.passives,
             "detractors": model.nps.detractors,
             "indicative": model.nps.n < INDICATIVE_BELOW,
+            "change": change("nps"),
         },
-        "scores": {f: {"mean": _round(i.value), "n": i.n, "ci95": [_round(i.low), _round(i.high)]} for f, i in model.dimensions.items()},
+        "scores": {
+            f: {"mean": _round(i.value), "n": i.n, "ci95": [_round(i.low), _round(i.high)], "change": change(f)}
+            for f, i in model.dimensions.items()
+        },
         "score_bands": {k: _round(v) for k, v in model.bands.items()},
         "problems": [{"type": p.type, "count": p.count, "share": _round(p.share)} for p in model.problems],
         "by_service_type": _segments(model.by_service, "service_type"),
@@ -303,6 +332,10 @@ def _segments(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
         }
         for _, row in shown.iterrows()
     ]
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _round(value: float | None, digits: int = 6) -> float | None:

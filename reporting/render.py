@@ -19,6 +19,7 @@ from IPython.display import HTML, display
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from matplotlib.figure import Figure
 
+from reporting.compare import Change
 from reporting.config import TEMPLATES_DIR
 from reporting.insights import Finding, Recommendation
 from reporting.model import ReportModel, metrics_document
@@ -74,14 +75,40 @@ def render_overview(model: ReportModel) -> HTML:
     return render_fragment("overview.html.j2", m=model, services=shown, suppressed_services=suppressed, reasons=reasons)
 
 
+TEST_LABELS = {"two-sample z": "test_two_sample_z", "two-proportion z": "test_two_proportion_z", "Welch t": "test_welch_t"}
+HEADLINE_CHANGES = ("overall_satisfaction", "csat", "nps", "participation", "first_contact_resolution")
+
+
 def render_conclusions(model: ReportModel) -> HTML:
-    """核心结论: satisfaction, CSAT, NPS with intervals, dimension means, strengths and weaknesses."""
+    """核心结论: KPIs with intervals, changes with their tests, dimension means, strengths and weaknesses."""
+    significant_dimensions = [f for f in model.dimensions if f not in HEADLINE_CHANGES and (c := model.changes.get(f)) and c.significant]
+    changes = [describe_change(key, model.changes.get(key)) for key in (*HEADLINE_CHANGES, *significant_dimensions) if key in model.changes]
     return render_fragment(
         "conclusions.html.j2",
         m=model,
         strengths=[describe_finding(f, strength=True) for f in model.strengths],
         weaknesses=[describe_finding(f, strength=False) for f in model.weaknesses],
+        changes=changes,
+        change_heading=label("change_heading", start=model.previous_start, end=model.previous_end) if model.previous_start else "",
     )
+
+
+def describe_change(key: str, change: Change | None) -> str:
+    """One sentence on a KPI's change: a rise or fall only when the test says so (p < 0.05)."""
+    name = label(key)
+    if change is None:
+        return label("change_none", name=name)
+    if key == "nps":
+        delta = f"{abs(change.delta):.1f} 分" if change.significant else f"{change.delta:+.1f} 分"
+    elif key in ("csat", "participation", "valid_response", "first_contact_resolution"):
+        delta = f"{abs(change.delta) * 100:.1f} 个百分点" if change.significant else f"{change.delta * 100:+.1f} 个百分点"
+    else:
+        delta = f"{abs(change.delta):.2f} 分" if change.significant else f"{change.delta:+.2f} 分"
+    p = "< 0.001" if change.p is not None and change.p < 0.001 else f"= {change.p:.3f}" if change.p is not None else "无法计算"
+    if not change.significant:
+        return label("change_noise", name=name, delta=delta, p=p)
+    test = label(TEST_LABELS[change.test])
+    return label("change_up" if change.delta > 0 else "change_down", name=name, delta=delta, test=test, p=p)
 
 
 def render_problems(model: ReportModel) -> HTML:

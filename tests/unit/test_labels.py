@@ -5,6 +5,7 @@ import re
 from reporting.config import PACKAGE_DIR, TEMPLATES_DIR
 from reporting.insights import SUB_DIMENSIONS
 from reporting.metrics import DIMENSION_FIELDS
+from reporting.render import HEADLINE_CHANGES, TEST_LABELS
 from reporting.vocab import labels
 
 KEY_PATTERNS = (re.compile(r"""\blabel\(\s*["']([a-z0-9_]+)["']"""), re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']"""))
@@ -24,3 +25,4 @@ def test_every_used_key_exists():
 def test_dynamic_keys_exist():
     # keys looked up through variables: dimension fields and segment fields
     assert set(DIMENSION_FIELDS) | set(SUB_DIMENSIONS) | {"service_type", "visitor", "channel"} <= set(labels())
+    assert set(TEST_LABELS.values()) | set(HEADLINE_CHANGES) <= set(labels())
