@@ -124,3 +124,21 @@ def plot_trend(model: ReportModel) -> Figure:
     axes.legend(frameon=False, fontsize=8, loc="lower left")
     axes.tick_params(labelsize=8)
     return figure
+
+
+def plot_drivers(model: ReportModel) -> Figure:
+    """Horizontal bars: each dimension's share of the explained variance, with its 95 % interval."""
+    analysis = model.drivers
+    assert analysis is not None
+    figure, axes = _figure(0.4 * len(analysis.drivers) + 0.9)
+    names = [label(d.field) for d in analysis.drivers]
+    shares = [d.share for d in analysis.drivers]
+    errors = [[d.share - d.low for d in analysis.drivers], [d.high - d.share for d in analysis.drivers]]
+    axes.barh(names, shares, xerr=errors, color=ACCENT, height=0.55, error_kw={"ecolor": "#555", "capsize": 3})
+    for y, driver in enumerate(analysis.drivers):
+        axes.text(driver.high + 0.01, y, f"{driver.share:.0%}", va="center", fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, 1)
+    axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    axes.set_title(label("chart_drivers", r2=analysis.r_squared, n=analysis.n), fontsize=11, loc="left")
+    return figure

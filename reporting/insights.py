@@ -59,17 +59,21 @@ def rank_dimensions(means: dict[str, tuple[float | None, int]]) -> list[tuple[st
     return sorted(present, key=lambda x: (-x[1], SUB_DIMENSIONS.index(x[0])))
 
 
-def find_strengths(means: dict[str, tuple[float | None, int]], by_service: pd.DataFrame) -> tuple[Finding, ...]:
-    """The two best-rated dimensions and the best-rated service type (when shown).
+def find_strengths(
+    means: dict[str, tuple[float | None, int]], by_service: pd.DataFrame, weaknesses: tuple[Finding, ...] = ()
+) -> tuple[Finding, ...]:
+    """The two best-rated dimensions (not already named as weaknesses) and the best-rated service type.
 
     Args:
         means: ``{dimension: (mean, n)}``.
         by_service: ``metrics.breakdown`` by service type.
+        weaknesses: findings that must not reappear as strengths.
 
     Returns:
         Up to three strengths, strongest dimension first.
     """
-    ranked = rank_dimensions(means)
+    weak = {f.subject for f in weaknesses if f.kind == "dimension"}
+    ranked = [r for r in rank_dimensions(means) if r[0] not in weak]
     found = [Finding("dimension", f, m, n) for f, m, n in ranked[:2]]
     shown = _shown_segments(by_service)
     if len(shown) >= 2:
@@ -84,8 +88,12 @@ def find_weaknesses(
     respondents: int,
     by_agent: pd.DataFrame,
     agent_gap: float,
+    importance: dict[str, float] | None = None,
 ) -> tuple[Finding, ...]:
-    """The two worst-rated dimensions, the most frequent problem and a lagging agent.
+    """The two weakest dimensions, the most frequent problem and a lagging agent.
+
+    With driver importance, dimensions are ranked by how much they hold satisfaction
+    back: importance × gap to the top score (5). Without it, by their mean alone.
 
     Args:
         means: ``{dimension: (mean, n)}``.
@@ -93,12 +101,16 @@ def find_weaknesses(
         respondents: valid responses (denominator of problem shares).
         by_agent: ``metrics.breakdown`` by visitor.
         agent_gap: how far below the team mean an agent must be to be named.
+        importance: ``{dimension: share of explained variance}`` from the driver analysis.
 
     Returns:
-        Up to four weaknesses, worst dimension first.
+        Up to four weaknesses, weakest dimension first.
     """
     ranked = rank_dimensions(means)
-    found = [Finding("dimension", f, m, n) for f, m, n in reversed(ranked[-2:])] if len(ranked) >= 3 else []
+    if importance:
+        ranked = sorted(ranked, key=lambda x: (importance.get(x[0], 0.0) * (5 - x[1]), -x[1]))
+    extra = (lambda f: (("importance", importance[f]),)) if importance else (lambda f: ())
+    found = [Finding("dimension", f, m, n, extra(f)) for f, m, n in reversed(ranked[-2:])] if len(ranked) >= 3 else []
     if not problems.empty:
         top = problems.iloc[0]
         found.append(Finding("problem", str(top["type"]), float(top["share"]), respondents, (("count", float(top["count"])),)))

@@ -12,7 +12,8 @@ import pandas as pd
 from reporting.classify import feedback_text, tag_problems
 from reporting.clean import CleanResult, FileLedger, select_period
 from reporting.compare import Change, period_changes
-from reporting.insights import Finding, Recommendation, find_strengths, find_weaknesses, recommend
+from reporting.drivers import DriverAnalysis, analyse_drivers
+from reporting.insights import SUB_DIMENSIONS, Finding, Recommendation, find_strengths, find_weaknesses, recommend
 from reporting.metrics import (
     DIMENSION_FIELDS,
     Interval,
@@ -115,6 +116,7 @@ class ReportModel:
     previous_start: date | None = None
     previous_end: date | None = None
     changes: dict[str, Change | None] = field(default_factory=dict)
+    drivers: DriverAnalysis | None = None
 
 
 def build_report_model(
@@ -157,7 +159,9 @@ def build_report_model(
     by_service = breakdown(records, "service_type", min_segment_n)
     by_agent = breakdown(records, "visitor", min_segment_n) if "visitor" in records else pd.DataFrame()
     means = {f: (i.value, i.n) for f, i in dimensions.items()}
-    weaknesses = find_weaknesses(means, distribution, len(valid), by_agent, agent_gap)
+    drivers = analyse_drivers(valid, SUB_DIMENSIONS)
+    importance = {d.field: d.share for d in drivers.drivers} if drivers else None
+    weaknesses = find_weaknesses(means, distribution, len(valid), by_agent, agent_gap, importance)
     return ReportModel(
         period_start=period_start,
         period_end=period_end,
@@ -179,7 +183,7 @@ def build_report_model(
             ProblemSection(p.type, int(p.count), float(p.share), select_quotes(valid, tags[p.type], focus, 3 if rank < 3 else 2))
             for rank, p in enumerate(distribution.itertuples(index=False))
         ),
-        strengths=find_strengths(means, by_service),
+        strengths=find_strengths(means, by_service, weaknesses),
         weaknesses=weaknesses,
         recommendations=recommend(weaknesses, distribution, rules, period_end),
         trend=period_trend(cleaned.records, period_start, period_end, trend_periods),
@@ -190,6 +194,7 @@ def build_report_model(
         previous_start=previous_start,
         previous_end=previous_end,
         changes=period_changes(records, previous, DIMENSION_FIELDS),
+        drivers=drivers,
     )
 
 
@@ -312,6 +317,17 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             }
             for r in model.recommendations
         ],
+        "drivers": None
+        if model.drivers is None
+        else {
+            "method": "Johnson relative weights, bootstrap 95% interval",
+            "outcome": "overall_satisfaction",
+            "r_squared": _round(model.drivers.r_squared),
+            "n": model.drivers.n,
+            "dimensions": [
+                {"field": d.field, "share": _round(d.share), "ci95": [_round(d.low), _round(d.high)]} for d in model.drivers.drivers
+            ],
+        },
         "taxonomy_version": model.taxonomy_version,
     }
 

@@ -90,6 +90,18 @@ def render_conclusions(model: ReportModel) -> HTML:
         weaknesses=[describe_finding(f, strength=False) for f in model.weaknesses],
         changes=changes,
         change_heading=label("change_heading", start=model.previous_start, end=model.previous_end) if model.previous_start else "",
+        drivers=describe_drivers(model),
+    )
+
+
+def describe_drivers(model: ReportModel) -> str:
+    """One sentence on what moves overall satisfaction, and where the weakest driver is."""
+    analysis = model.drivers
+    if analysis is None:
+        return label("drivers_none", n=30)
+    top = analysis.drivers[0]
+    return label(
+        "drivers_sentence", name=label(top.field), share=top.share, low=top.low, high=top.high, r2=analysis.r_squared, n=analysis.n
     )
 
 
@@ -143,7 +155,8 @@ def render_chart(model: ReportModel, name: str) -> HTML:
         "scores": (charts.plot_score_distribution, model.sample["valid"] > 0, "chart_scores"),
         "nps": (charts.plot_nps_composition, model.nps.n > 0, "chart_nps"),
         "trend": (charts.plot_trend, len(model.trend) >= 2, "chart_trend"),
-        "problems": (charts.plot_problem_distribution, len(model.problems) > 0, "chart_problems"),
+        "problems": (charts.plot_problem_distribution, len(model.problems) > 0, "chart_problems_alt"),
+        "drivers": (charts.plot_drivers, model.drivers is not None, "chart_drivers_alt"),
     }
     plot, has_data, title = plots[name]
     return render_figure(plot(model), label(title)) if has_data else HTML("")
@@ -162,6 +175,8 @@ def describe_finding(finding: Finding, strength: bool) -> str:
     """One sentence for a strength or weakness, with its numbers."""
     extra = dict(finding.extra)
     if finding.kind == "dimension":
+        if not strength and "importance" in extra:
+            return label("weakness_driver", name=label(finding.subject), mean=finding.value, n=finding.n, share=extra["importance"])
         key = "strength_dimension" if strength else "weakness_dimension"
         return label(key, name=label(finding.subject), mean=finding.value, n=finding.n)
     if finding.kind == "service":

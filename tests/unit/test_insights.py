@@ -61,3 +61,12 @@ def test_recommendation_targets_are_computed_from_current_values():
 def test_no_rule_fires_when_everything_is_fine():
     weaknesses = (Finding("dimension", "score_speed", 4.6, 100),)
     assert recommend(weaknesses, pd.DataFrame(columns=["type", "count", "share"]), load_rules(), date(2026, 11, 22)) == ()
+
+
+def test_driver_importance_reorders_weaknesses_and_strengths_never_repeat_them():
+    importance = {"score_speed": 0.1, "score_professional": 0.5, "score_clarity": 0.2, "score_attitude": 0.2}
+    # priority = importance × (5 − mean): speed 0.19, professional 0.30, clarity 0.18, attitude 0.10
+    found = find_weaknesses(MEANS, pd.DataFrame(columns=["type", "count", "share"]), 100, EMPTY, 0.5, importance)
+    assert [(f.subject, dict(f.extra)["importance"]) for f in found] == [("score_professional", 0.5), ("score_speed", 0.1)]
+    strengths = find_strengths(MEANS, EMPTY, found)
+    assert [f.subject for f in strengths] == ["score_attitude", "score_clarity"]
