@@ -30,6 +30,8 @@ from reporting.metrics import (
     yes_rate,
 )
 from reporting.quotes import Quote, select_quotes
+from reporting.sentiment import FEEDBACK_TYPES, SENTIMENTS, classify_feedback
+from reporting.verify import second_verification
 from reporting.vocab import Taxonomy
 
 INDICATIVE_BELOW = 30
@@ -117,6 +119,9 @@ class ReportModel:
     previous_end: date | None = None
     changes: dict[str, Change | None] = field(default_factory=dict)
     drivers: DriverAnalysis | None = None
+    sentiment_counts: dict[str, int] = field(default_factory=dict)
+    feedback_counts: dict[str, int] = field(default_factory=dict)
+    verification: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def build_report_model(
@@ -153,7 +158,9 @@ def build_report_model(
     previous = select_period(cleaned.records, previous_start, previous_end)
     sample = count_sample(records)
     dimensions = {f: compute_mean(valid[f]) if f in valid else Interval(None, None, None, 0) for f in DIMENSION_FIELDS}
-    tags = tag_problems(feedback_text(valid), taxonomy)
+    texts = feedback_text(valid)
+    tags = tag_problems(texts, taxonomy)
+    feedback = classify_feedback(texts, valid["overall_satisfaction"], tags.any(axis=1))
     distribution = problem_distribution(tags, len(valid))
     focus = tags.sum(axis=1)
     by_service = breakdown(records, "service_type", min_segment_n)
@@ -195,6 +202,10 @@ def build_report_model(
         previous_end=previous_end,
         changes=period_changes(records, previous, DIMENSION_FIELDS),
         drivers=drivers,
+        sentiment_counts={name: int(feedback["sentiment"].eq(name).sum()) for name in SENTIMENTS},
+        feedback_counts={name: int(feedback["feedback_type"].eq(name).sum()) for name in FEEDBACK_TYPES}
+        | {"其他": int(feedback["feedback_type"].isna().sum())},
+        verification=second_verification(valid, feedback["contradiction"]),
     )
 
 
@@ -328,6 +339,12 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
                 {"field": d.field, "share": _round(d.share), "ci95": [_round(d.low), _round(d.high)]} for d in model.drivers.drivers
             ],
         },
+        "sentiment": _shares(model.sentiment_counts, model.sample["valid"]),
+        "feedback_types": _shares(model.feedback_counts, model.sample["valid"]),
+        "second_verification": {
+            "count": len(model.verification),
+            "by_reason": _reason_counts(model.verification),
+        },
         "taxonomy_version": model.taxonomy_version,
     }
 
@@ -348,6 +365,16 @@ def _segments(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
         }
         for _, row in shown.iterrows()
     ]
+
+
+def _shares(counts: dict[str, int], total: int) -> dict[str, dict[str, Any]]:
+    return {name: {"count": count, "share": _round(count / total) if total else None} for name, count in counts.items()}
+
+
+def _reason_counts(verification: pd.DataFrame) -> dict[str, int]:
+    if verification.empty:
+        return {}
+    return {str(k): int(v) for k, v in verification["reason"].str.split("；").explode().value_counts().sort_index().items()}
 
 
 def _iso(day: date | None) -> str | None:

@@ -123,9 +123,14 @@ def describe_change(key: str, change: Change | None) -> str:
     return label("change_up" if change.delta > 0 else "change_down", name=name, delta=delta, test=test, p=p)
 
 
+VERIFY_SHOWN = 20
+
+
 def render_problems(model: ReportModel) -> HTML:
-    """问题分析: problem types by frequency, each with customers' own words."""
-    return render_fragment("problems.html.j2", m=model)
+    """问题分析: feedback types and sentiment, problem types with customers' own words, the 二次核实 list."""
+    return render_fragment(
+        "problems.html.j2", m=model, verification=model.verification.head(VERIFY_SHOWN).to_dict("records"), verify_shown=VERIFY_SHOWN
+    )
 
 
 def render_recommendations(model: ReportModel) -> HTML:
