@@ -24,7 +24,11 @@ def test_quotes_are_escaped_never_run():
 
     quote = Quote("R1", "售后维修", 1, "<script>alert('x')</script>太慢了")
     model = SimpleNamespace(
-        problems=(ProblemSection("响应速度", 1, 1.0, (quote,)),), sample={"valid": 1}, feedback_counts={"投诉": 1}, sentiment_counts={"负面": 1}, verification=[]
+        problems=(ProblemSection("响应速度", 1, 1.0, (quote,)),),
+        sample={"valid": 1},
+        feedback_counts={"投诉": 1},
+        sentiment_counts={"负面": 1},
+        verification=[],
     )
     html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20).data
     assert "<script>" not in html
