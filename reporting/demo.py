@@ -302,7 +302,10 @@ def _draw_contact(
     service = _pick(rng, {k: v[0] for k, v in SERVICE_TYPES.items()})
     agent = agents[int(rng.integers(0, len(agents)))]
     visit_at = datetime(day.year, day.month, day.day, int(rng.integers(9, 20)), int(rng.integers(0, 60)))
-    lag_hours = float(rng.uniform(20, 75)) if rng.random() > 0.08 else float(rng.uniform(76, 150))
+    if service == "投诉处理":  # complaints are called back soon after they are resolved, mostly within 2 h
+        lag_hours = float(rng.uniform(0.3, 1.9)) if rng.random() > 0.15 else float(rng.uniform(2.5, 8))
+    else:
+        lag_hours = float(rng.uniform(20, 75)) if rng.random() > 0.08 else float(rng.uniform(76, 150))
     status = _pick(rng, STATUSES)
     channel = _pick(rng, CHANNELS)
     record: dict[str, object] = {

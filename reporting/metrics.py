@@ -219,3 +219,43 @@ def nps_groups(answers: pd.Series) -> dict[str, int]:
     """How many answers fall in each NPS group."""
     groups = nps_group(answers.dropna())
     return {g: int((groups == g).sum()) for g in NPS_GROUPS}
+
+
+COMPLAINT_SERVICE = "投诉处理"
+LATE_COLUMNS = ["record_id", "service_type", "visitor", "hours", "reason"]
+
+
+def check_timeliness(
+    records: pd.DataFrame, earliest_h: float = 24, latest_h: float = 72, complaint_h: float = 2
+) -> tuple[Rate, pd.DataFrame]:
+    """Whether each follow-up came on time after its service.
+
+    A follow-up is on time 24-72 h after the service was completed; a complaint's
+    follow-up within 2 h of its resolution. Records without both times are not judged.
+
+    Args:
+        records: the period's records (all statuses: an attempt counts).
+        earliest_h: too early before this many hours.
+        latest_h: too late after this many hours.
+        complaint_h: complaints are late after this many hours.
+
+    Returns:
+        The on-time rate, and the follow-ups that were not on time (``LATE_COLUMNS``,
+        latest first).
+    """
+    if "service_completed_at" not in records:
+        return Rate(0, 0), pd.DataFrame(columns=LATE_COLUMNS)
+    judged = records.dropna(subset=["service_completed_at", "visit_at"])
+    hours = (judged["visit_at"] - judged["service_completed_at"]).dt.total_seconds() / 3600
+    complaint = judged["service_type"].eq(COMPLAINT_SERVICE)
+    reason = pd.Series(None, index=judged.index, dtype="object")
+    reason[complaint & (hours > complaint_h)] = f"投诉超过 {complaint_h:g} 小时才回访"
+    reason[~complaint & (hours < earliest_h)] = f"服务后不足 {earliest_h:g} 小时"
+    reason[~complaint & (hours > latest_h)] = f"服务后超过 {latest_h:g} 小时"
+    late = judged.loc[reason.notna()].assign(hours=hours.round(1), reason=reason)
+    late = (
+        late.reindex(columns=LATE_COLUMNS)
+        .sort_values(["hours", "record_id"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    return Rate(len(judged) - len(late), len(judged)), late

@@ -21,6 +21,7 @@ from reporting.metrics import (
     Rate,
     band_shares,
     breakdown,
+    check_timeliness,
     compute_csat,
     compute_mean,
     compute_nps,
@@ -122,6 +123,9 @@ class ReportModel:
     sentiment_counts: dict[str, int] = field(default_factory=dict)
     feedback_counts: dict[str, int] = field(default_factory=dict)
     verification: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    timeliness: Rate = Rate(0, 0)
+    late: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    by_channel: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def build_report_model(
@@ -165,6 +169,8 @@ def build_report_model(
     focus = tags.sum(axis=1)
     by_service = breakdown(records, "service_type", min_segment_n)
     by_agent = breakdown(records, "visitor", min_segment_n) if "visitor" in records else pd.DataFrame()
+    by_channel = breakdown(records, "channel", min_segment_n) if "channel" in records else pd.DataFrame()
+    timeliness, late = check_timeliness(records)
     means = {f: (i.value, i.n) for f, i in dimensions.items()}
     drivers = analyse_drivers(valid, SUB_DIMENSIONS)
     importance = {d.field: d.share for d in drivers.drivers} if drivers else None
@@ -206,6 +212,9 @@ def build_report_model(
         feedback_counts={name: int(feedback["feedback_type"].eq(name).sum()) for name in FEEDBACK_TYPES}
         | {"其他": int(feedback["feedback_type"].isna().sum())},
         verification=second_verification(valid, feedback["contradiction"]),
+        timeliness=timeliness,
+        late=late,
+        by_channel=by_channel,
     )
 
 
@@ -294,6 +303,13 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             "valid_response": {**rate(model.valid_response), "change": change("valid_response")},
             "first_contact_resolution": {**rate(model.fcr), "change": change("first_contact_resolution")},
             "solution_acceptance": rate(model.solution_acceptance),
+            "timeliness": {
+                **rate(model.timeliness),
+                "late": len(model.late),
+                "late_by_reason": {str(k): int(v) for k, v in model.late["reason"].value_counts().sort_index().items()}
+                if not model.late.empty
+                else {},
+            },
         },
         "satisfaction": {**interval(model.satisfaction), "change": change("overall_satisfaction")},
         "csat": {**interval(model.csat), "change": change("csat")},
@@ -315,6 +331,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "problems": [{"type": p.type, "count": p.count, "share": _round(p.share)} for p in model.problems],
         "by_service_type": _segments(model.by_service, "service_type"),
         "by_visitor": _segments(model.by_agent, "visitor"),
+        "by_channel": _segments(model.by_channel, "channel"),
         "strengths": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.strengths],
         "weaknesses": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.weaknesses],
         "recommendations": [

@@ -71,8 +71,19 @@ def render_header(model: ReportModel, generated_at: str = "") -> HTML:
 def render_overview(model: ReportModel) -> HTML:
     """回访概况: counts, participation and valid response rates, the table by service type."""
     shown, suppressed = _split_segments(model.by_service)
+    channels, suppressed_channels = _split_segments(model.by_channel)
     reasons = "；".join(f"{reason} {count} 行" for reason, count in model.ledger.rejected_by_reason.items())
-    return render_fragment("overview.html.j2", m=model, services=shown, suppressed_services=suppressed, reasons=reasons)
+    return render_fragment(
+        "overview.html.j2",
+        m=model,
+        services=shown,
+        suppressed_services=suppressed,
+        channels=channels,
+        suppressed_channels=suppressed_channels,
+        reasons=reasons,
+        late=model.late.head(LATE_SHOWN).to_dict("records"),
+        late_shown=LATE_SHOWN,
+    )
 
 
 TEST_LABELS = {"two-sample z": "test_two_sample_z", "two-proportion z": "test_two_proportion_z", "Welch t": "test_welch_t"}
@@ -91,6 +102,8 @@ def render_conclusions(model: ReportModel) -> HTML:
         changes=changes,
         change_heading=label("change_heading", start=model.previous_start, end=model.previous_end) if model.previous_start else "",
         drivers=describe_drivers(model),
+        agents=_split_segments(model.by_agent)[0],
+        suppressed_agents=_split_segments(model.by_agent)[1],
     )
 
 
@@ -124,6 +137,7 @@ def describe_change(key: str, change: Change | None) -> str:
 
 
 VERIFY_SHOWN = 20
+LATE_SHOWN = 10
 
 
 def render_problems(model: ReportModel) -> HTML:
