@@ -142,3 +142,19 @@ def plot_drivers(model: ReportModel) -> Figure:
     axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
     axes.set_title(label("chart_drivers", r2=analysis.r_squared, n=analysis.n), fontsize=11, loc="left")
     return figure
+
+
+def plot_keywords(model: ReportModel) -> Figure:
+    """Diverging bars: words typical of detractors (right, red) and of promoters (left, green)."""
+    assert model.keywords is not None
+    detractor_words, promoter_words = model.keywords
+    words = [*reversed(promoter_words), *detractor_words]
+    figure, axes = _figure(0.22 * len(words) + 1.0)
+    colours = [NPS_COLOURS[2] if k.z < 0 else NPS_COLOURS[0] for k in words]
+    axes.barh([k.word for k in words], [k.z for k in words], color=colours, height=0.6)
+    axes.axvline(0, color="#555", linewidth=0.8)
+    axes.invert_yaxis()
+    axes.set_xlabel(label("keywords_axis"), fontsize=8)
+    axes.set_title(label("chart_keywords"), fontsize=11, loc="left")
+    axes.tick_params(labelsize=8)
+    return figure

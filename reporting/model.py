@@ -14,6 +14,7 @@ from reporting.clean import CleanResult, FileLedger, select_period
 from reporting.compare import Change, period_changes
 from reporting.drivers import DriverAnalysis, analyse_drivers
 from reporting.insights import SUB_DIMENSIONS, Finding, Recommendation, find_strengths, find_weaknesses, recommend
+from reporting.keywords import Keyword, distinguishing_keywords
 from reporting.metrics import (
     DIMENSION_FIELDS,
     Interval,
@@ -126,6 +127,7 @@ class ReportModel:
     timeliness: Rate = Rate(0, 0)
     late: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     by_channel: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    keywords: tuple[tuple[Keyword, ...], tuple[Keyword, ...]] | None = None
 
 
 def build_report_model(
@@ -215,6 +217,7 @@ def build_report_model(
         timeliness=timeliness,
         late=late,
         by_channel=by_channel,
+        keywords=distinguishing_keywords(valid["comment"] if "comment" in valid else texts, valid["nps"]),
     )
 
 
@@ -361,6 +364,15 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "second_verification": {
             "count": len(model.verification),
             "by_reason": _reason_counts(model.verification),
+        },
+        "keywords": None
+        if model.keywords is None
+        else {
+            "method": "weighted log-odds, informative Dirichlet prior (all comments of the period)",
+            **{
+                side: [{"word": k.word, "z": _round(k.z), "detractors": k.detractor_count, "promoters": k.promoter_count} for k in words]
+                for side, words in zip(("detractors", "promoters"), model.keywords, strict=True)
+            },
         },
         "taxonomy_version": model.taxonomy_version,
     }

@@ -176,6 +176,7 @@ def render_chart(model: ReportModel, name: str) -> HTML:
         "trend": (charts.plot_trend, len(model.trend) >= 2, "chart_trend"),
         "problems": (charts.plot_problem_distribution, len(model.problems) > 0, "chart_problems_alt"),
         "drivers": (charts.plot_drivers, model.drivers is not None, "chart_drivers_alt"),
+        "keywords": (charts.plot_keywords, model.keywords is not None, "chart_keywords"),
     }
     plot, has_data, title = plots[name]
     return render_figure(plot(model), label(title)) if has_data else HTML("")

@@ -88,7 +88,7 @@ def test_html_is_self_contained_without_code(good_run):
         "https://",
     ):
         assert forbidden not in html, forbidden
-    assert html.count("data:image/png;base64,") == 4
+    assert html.count("data:image/png;base64,") == 6  # drivers, scores, NPS, trend, problems, keywords
 
 
 def test_metrics_json_has_the_promised_keys(good_run):
