@@ -217,7 +217,7 @@ def build_report_model(
         timeliness=timeliness,
         late=late,
         by_channel=by_channel,
-        keywords=distinguishing_keywords(valid["comment"] if "comment" in valid else texts, valid["nps"]),
+        keywords=distinguishing_keywords(valid.get("comment", texts), valid["nps"]),
     )
 
 
