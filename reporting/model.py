@@ -12,6 +12,7 @@ import pandas as pd
 from reporting.classify import feedback_text, tag_problems
 from reporting.clean import CleanResult, FileLedger, select_period
 from reporting.compare import Change, period_changes
+from reporting.demand import mine_demands, tag_customers
 from reporting.drivers import DriverAnalysis, analyse_drivers
 from reporting.insights import SUB_DIMENSIONS, Finding, Recommendation, find_strengths, find_weaknesses, recommend
 from reporting.keywords import Keyword, distinguishing_keywords
@@ -128,6 +129,9 @@ class ReportModel:
     late: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     by_channel: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     keywords: tuple[tuple[Keyword, ...], tuple[Keyword, ...]] | None = None
+    demands: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    tag_counts: dict[str, int] = field(default_factory=dict)
+    praise: tuple[Quote, ...] = ()
 
 
 def build_report_model(
@@ -218,6 +222,9 @@ def build_report_model(
         late=late,
         by_channel=by_channel,
         keywords=distinguishing_keywords(valid.get("comment", texts), valid["nps"]),
+        demands=mine_demands(valid, texts),
+        tag_counts={k: int(v) for k, v in tag_customers(valid, texts, feedback["feedback_type"], tags).sum().items()},
+        praise=select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False),
     )
 
 
@@ -374,6 +381,11 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
                 for side, words in zip(("detractors", "promoters"), model.keywords, strict=True)
             },
         },
+        "demands": [
+            {"topic": r.topic, "mentions": int(r.mentions), "customers": int(r.customers), "priority": _round(r.priority)}
+            for r in model.demands.itertuples()
+        ],
+        "customer_tags": model.tag_counts,
         "taxonomy_version": model.taxonomy_version,
     }
 

@@ -47,7 +47,7 @@ def is_near_duplicate(text: str, chosen: list[str], threshold: float = 0.5) -> b
     return False
 
 
-def select_quotes(records: pd.DataFrame, mask: pd.Series, focus: pd.Series, limit: int = 3) -> tuple[Quote, ...]:
+def select_quotes(records: pd.DataFrame, mask: pd.Series, focus: pd.Series, limit: int = 3, lowest_first: bool = True) -> tuple[Quote, ...]:
     """Pick up to ``limit`` distinct, readable quotes among the flagged records.
 
     Comments about this problem alone come first (they represent it best), then lower
@@ -62,14 +62,16 @@ def select_quotes(records: pd.DataFrame, mask: pd.Series, focus: pd.Series, limi
         mask: which records mention the problem.
         focus: how many problem types each record mentions (fewer = more focused).
         limit: how many quotes at most.
+        lowest_first: prefer low scores (problems); False prefers high ones (praise).
 
     Returns:
         The chosen quotes.
     """
     candidates = records.loc[mask & records["comment"].notna()].copy()
     candidates["_focus"] = focus[candidates.index]
+    candidates["_score"] = candidates["overall_satisfaction"] * (1 if lowest_first else -1)
     candidates["_length_gap"] = (candidates["comment"].str.len() - IDEAL_QUOTE_CHARS).abs()
-    candidates = candidates.sort_values(["_focus", "overall_satisfaction", "_length_gap", "record_id"], kind="stable")
+    candidates = candidates.sort_values(["_focus", "_score", "_length_gap", "record_id"], kind="stable")
     chosen: list[Quote] = []
     texts: list[str] = []
     for row in candidates.itertuples(index=False):

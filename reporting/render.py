@@ -143,7 +143,11 @@ LATE_SHOWN = 10
 def render_problems(model: ReportModel) -> HTML:
     """问题分析: feedback types and sentiment, problem types with customers' own words, the 二次核实 list."""
     return render_fragment(
-        "problems.html.j2", m=model, verification=model.verification.head(VERIFY_SHOWN).to_dict("records"), verify_shown=VERIFY_SHOWN
+        "problems.html.j2",
+        m=model,
+        verification=model.verification.head(VERIFY_SHOWN).to_dict("records"),
+        verify_shown=VERIFY_SHOWN,
+        demands=model.demands.to_dict("records"),
     )
 
 

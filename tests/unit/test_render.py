@@ -27,10 +27,11 @@ def test_quotes_are_escaped_never_run():
         problems=(ProblemSection("响应速度", 1, 1.0, (quote,)),),
         sample={"valid": 1},
         feedback_counts={"投诉": 1},
+        tag_counts={},
         sentiment_counts={"负面": 1},
         verification=[],
     )
-    html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20).data
+    html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20, demands=[]).data
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;太慢了" in html
 
