@@ -28,6 +28,12 @@ def _figure(height: float) -> tuple[Figure, plt.Axes]:
     return figure, axes
 
 
+def _label_segment(axes: plt.Axes, start: float, share: float, y: float, light_text: bool, minimum: float) -> None:
+    """Write a stacked bar segment's share inside it, when the segment is wide enough to hold it."""
+    if share >= minimum:
+        axes.text(start + share / 2, y, f"{share:.0%}", ha="center", va="center", fontsize=8, color="white" if light_text else "black")
+
+
 def plot_score_distribution(model: ReportModel) -> Figure:
     """Stacked bars: the share of each score 1-5 per dimension, with the mean on the right."""
     shares = model.score_distribution
@@ -37,16 +43,7 @@ def plot_score_distribution(model: ReportModel) -> Figure:
     for score, colour in zip(shares.columns, SCORE_COLOURS, strict=True):
         axes.barh(names, shares[score], left=left, color=colour, label=label("score_label", score=score), height=0.6)
         for y, (share, start) in enumerate(zip(shares[score], left, strict=True)):
-            if share >= 0.07:
-                axes.text(
-                    start + share / 2,
-                    y,
-                    f"{share:.0%}",
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="white" if score in (1, 5) else "black",
-                )
+            _label_segment(axes, start, share, y, light_text=score in (1, 5), minimum=0.07)
         left = left + shares[score]
     for y, field in enumerate(shares.index):
         mean = model.dimensions[field].value
@@ -69,16 +66,7 @@ def plot_nps_composition(model: ReportModel) -> Figure:
     for (name, count), colour in zip(parts, NPS_COLOURS, strict=True):
         share = count / nps.n if nps.n else 0.0
         axes.barh([0], [share], left=start, color=colour, height=0.5, label=f"{name} {count}")
-        if share >= 0.06:
-            axes.text(
-                start + share / 2,
-                0,
-                f"{share:.0%}",
-                ha="center",
-                va="center",
-                fontsize=9,
-                color="white" if colour != NPS_COLOURS[1] else "black",
-            )
+        _label_segment(axes, start, share, 0, light_text=colour != NPS_COLOURS[1], minimum=0.06)
         start += share
     axes.set_xlim(0, 1)
     axes.set_yticks([])

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from reporting.config import PROJ_ROOT
+from reporting.config import PARAMS_DIR, PROJ_ROOT
 from reporting.demo import DemoSpec, generate_demo_records
 from reporting.export import write_records_csv
 from tests.postgres import new_database, postgres_cluster, why_unavailable
@@ -51,6 +51,11 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'records.db'}"
     return new_database(request.getfixturevalue("postgres_server"))
+
+
+def weekly_args(source: object, *extra: str) -> list[str]:
+    """``run params/weekly.yaml -p source SOURCE`` followed by ``extra``: the usual CLI call of the tests."""
+    return ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(source), *extra]
 
 
 def run_cli(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[str]:

@@ -21,8 +21,8 @@ import nbformat
 import pytest
 
 from reporting.cli import build_parser
-from reporting.config import NOTEBOOKS_DIR, PARAMS_DIR, PROJ_ROOT
-from tests.conftest import WEEK, run_cli
+from reporting.config import NOTEBOOKS_DIR, PROJ_ROOT
+from tests.conftest import WEEK, run_cli, weekly_args
 from tests.postgres import free_port
 
 SLICES = ["售后维修", "业务办理", "投诉处理", "长期客户维护"]
@@ -97,7 +97,7 @@ def test_index_lists_every_report_with_working_links(batch):
 
 
 def test_rerun_gives_identical_metrics_and_content(small_csv, tmp_path):
-    args = ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(small_csv), "-p", "period", "2026-W47"]
+    args = [*weekly_args(small_csv), "-p", "period", "2026-W47"]
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
         assert run_cli(*args, "--output-dir", str(out)).returncode == 0
@@ -120,11 +120,7 @@ def test_killing_a_run_midway_leaves_the_previous_report_intact(small_csv, tmp_p
         sys.executable,
         "-m",
         "reporting",
-        "run",
-        str(PARAMS_DIR / "weekly.yaml"),
-        "-p",
-        "source",
-        str(small_csv),
+        *weekly_args(small_csv),
         "-p",
         "period",
         "2026-W47",
@@ -149,11 +145,7 @@ def test_a_second_run_of_the_same_report_exits_with_a_clear_line(small_csv, tmp_
     with (locks / f"{WEEK[0]}_{WEEK[1]}___all.lock").open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         result = run_cli(
-            "run",
-            str(PARAMS_DIR / "weekly.yaml"),
-            "-p",
-            "source",
-            str(small_csv),
+            *weekly_args(small_csv),
             "-p",
             "period",
             "2026-W47",

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from reporting.config import NOTEBOOKS_DIR, PARAMS_DIR
-from tests.conftest import WEEK, run_cli
+from reporting.config import NOTEBOOKS_DIR
+from tests.conftest import WEEK, run_cli, weekly_args
 
 HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
 FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "run.log", "manifest.json")
@@ -24,11 +24,7 @@ def good_run(small_csv, tmp_path_factory):
     """One report run on the small records, shared by the checks below."""
     out = tmp_path_factory.mktemp("out")
     result = run_cli(
-        "run",
-        str(PARAMS_DIR / "weekly.yaml"),
-        "-p",
-        "source",
-        str(small_csv),
+        *weekly_args(small_csv),
         "-p",
         "period_start",
         WEEK[0],
@@ -158,7 +154,7 @@ def test_python_m_and_demo_data_are_deterministic(tmp_path):
     ],
 )
 def test_bad_parameters_exit_2_with_one_line(args, message, small_csv, tmp_path):
-    result = run_cli("run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(small_csv), *args, "--output-dir", str(tmp_path))
+    result = run_cli(*weekly_args(small_csv), *args, "--output-dir", str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and message in result.stderr
     assert "Traceback" not in result.stderr
@@ -169,7 +165,7 @@ def test_missing_column_exits_2_naming_it(tmp_path, small_csv):
     frame = pd.read_csv(small_csv, dtype=str).drop(columns=["推荐意愿"])
     broken = tmp_path / "no_nps.csv"
     frame.to_csv(broken, index=False)
-    result = run_cli("run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(broken), "--output-dir", str(tmp_path / "out"))
+    result = run_cli(*weekly_args(broken), "--output-dir", str(tmp_path / "out"))
     assert result.returncode == 2, result.stderr
     assert "缺少必需的列：推荐意愿" in result.stderr and str(broken) in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -210,11 +206,7 @@ def test_user_mistake_met_inside_the_notebook_exits_2(tmp_path, small_csv):
     taxonomy = tmp_path / "my_taxonomy.yaml"
     taxonomy.write_text("types: [unclosed\n", encoding="utf-8")
     result = run_cli(
-        "run",
-        str(PARAMS_DIR / "weekly.yaml"),
-        "-p",
-        "source",
-        str(small_csv),
+        *weekly_args(small_csv),
         "-p",
         "taxonomy",
         str(taxonomy),

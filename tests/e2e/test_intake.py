@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from reporting.config import PARAMS_DIR
 from reporting.store import masked_url
 from reporting.vocab import chinese_header
-from tests.conftest import WEEK, run_cli
+from tests.conftest import WEEK, run_cli, weekly_args
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -136,11 +136,7 @@ def test_glob_source_runs_through_the_same_validation(exports, tmp_path):
 
 def test_empty_period_warns_and_fail_on_empty_exits_2(small_csv, tmp_path):
     args = [
-        "run",
-        str(PARAMS_DIR / "weekly.yaml"),
-        "-p",
-        "source",
-        str(small_csv),
+        *weekly_args(small_csv),
         "-p",
         "period_start",
         "2025-01-06",
