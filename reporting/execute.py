@@ -13,6 +13,7 @@ import fcntl
 import logging
 import os
 import platform
+import re
 import shutil
 import sys
 import time
@@ -91,7 +92,9 @@ def _run_locked(spec: RunSpec) -> RunResult:
 
     started = datetime.now(TIMEZONE)
     clock = time.perf_counter()
-    staging = spec.output_dir / spec.report / ".staging" / f"{_run_lock_name(spec)}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging_root = spec.output_dir / spec.report / ".staging"
+    _clear_abandoned_staging(staging_root, _run_lock_name(spec))
+    staging = staging_root / f"{_run_lock_name(spec)}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
     executed = staging / "report.ipynb"
     parameters = {**spec.parameters, "generated_at": started.strftime("%Y-%m-%d %H:%M")}
@@ -138,6 +141,20 @@ def _run_locked(spec: RunSpec) -> RunResult:
         raise
     files = tuple(spec.destination / name for name in REPORT_FILES)
     return RunResult(spec.destination, files, time.perf_counter() - clock, int(metrics["sample"]["attempted"]))
+
+
+def _clear_abandoned_staging(root: Path, lock_name: str) -> None:
+    """Remove staging folders left by killed runs of this same report, period and slice.
+
+    Safe because the caller holds this report's run lock: no live process can be writing
+    into a staging folder of the same name.
+    """
+    if not root.exists():
+        return
+    pattern = re.compile(rf"^(previous-)?{re.escape(lock_name)}-\d+-[0-9a-f]{{8}}$")
+    for child in root.iterdir():
+        if child.is_dir() and pattern.match(child.name):
+            shutil.rmtree(child, ignore_errors=True)
 
 
 def _run_lock_name(spec: RunSpec) -> str:

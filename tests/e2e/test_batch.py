@@ -137,6 +137,10 @@ def test_killing_a_run_midway_leaves_the_previous_report_intact(small_csv, tmp_p
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    abandoned = list((tmp_path / "weekly" / ".staging").iterdir())
+    assert abandoned  # the killed run's half-written folder
+    assert subprocess.run(args, cwd=PROJ_ROOT, capture_output=True).returncode == 0
+    assert not any(p.exists() for p in abandoned)  # the next run of the same report cleared it
 
 
 def test_a_second_run_of_the_same_report_exits_with_a_clear_line(small_csv, tmp_path):
