@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from reporting.vocab import Taxonomy, normalise_token, value_synonyms
+from reporting.vocab import ProblemType, Taxonomy, normalise_token, value_synonyms
 
 SCORE_BANDS = ("不满意", "一般", "非常满意")  # 1-2, 3-4, 5 (DOMAIN.md)
 NPS_GROUPS = ("贬损者", "中立者", "推荐者")  # 0-6, 7-8, 9-10
@@ -87,3 +87,30 @@ def feedback_text(records: pd.DataFrame) -> pd.Series:
     for part in parts[1:]:
         joined = joined.str.cat(part.astype(str), sep="；")
     return normalise_wording(joined.str.strip("；"))
+
+
+OTHER_CAUSE = "其他"
+
+
+def count_causes(texts: pd.Series, causes: tuple[ProblemType, ...]) -> tuple[tuple[str, int, float], ...]:
+    """The second-level causes named in the texts of one problem type, most frequent first.
+
+    Args:
+        texts: the (normalised) words of the records tagged with the type.
+        causes: the type's second-level labels.
+
+    Returns:
+        ``(cause, count, share of the texts)``; texts naming no cause count under 其他.
+    """
+    if texts.empty:
+        return ()
+    filled = texts.fillna("")
+    named = pd.Series(False, index=texts.index)
+    counts: list[tuple[str, int]] = []
+    for cause in causes:
+        hits = filled.map(lambda text, words=cause.keywords: any(w in text for w in words))
+        named |= hits
+        counts.append((cause.name, int(hits.sum())))
+    counts.append((OTHER_CAUSE, int((~named).sum())))
+    order = sorted((c for c in counts if c[1] > 0), key=lambda c: (-c[1], c[0] == OTHER_CAUSE))
+    return tuple((name, count, count / len(texts)) for name, count in order)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from reporting.classify import feedback_text, tag_problems
+from reporting.classify import count_causes, feedback_text, tag_problems
 from reporting.clean import CleanResult, FileLedger, select_period
 from reporting.compare import Change, period_changes
 from reporting.demand import mine_demands, tag_customers
@@ -38,6 +38,7 @@ from reporting.verify import second_verification
 from reporting.vocab import Taxonomy
 
 INDICATIVE_BELOW = 30
+TOP_PROBLEMS = 3
 
 
 @dataclass(frozen=True)
@@ -81,12 +82,19 @@ class Ledger:
 
 @dataclass(frozen=True)
 class ProblemSection:
-    """One problem type: how often it was mentioned and customers' words about it."""
+    """One problem type: how often it was mentioned, its causes, its trend and customers' words.
+
+    Attributes:
+        causes: second-level labels ``(cause, count, share of this type's mentions)``.
+        trend: ``(period start, share of valid responses)`` over recent periods (TOP-3 only).
+    """
 
     type: str
     count: int
     share: float
     quotes: tuple[Quote, ...]
+    causes: tuple[tuple[str, int, float], ...] = ()
+    trend: tuple[tuple[date, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -199,7 +207,14 @@ def build_report_model(
         by_agent=by_agent,
         score_distribution=score_distribution(valid, tuple(f for f in DIMENSION_FIELDS if f in valid)),
         problems=tuple(
-            ProblemSection(p.type, int(p.count), float(p.share), select_quotes(valid, tags[p.type], focus, 3 if rank < 3 else 2))
+            ProblemSection(
+                p.type,
+                int(p.count),
+                float(p.share),
+                select_quotes(valid, tags[p.type], focus, 3 if rank < 3 else 2),
+                count_causes(texts[tags[p.type]], taxonomy.subtypes.get(p.type, ())),
+                problem_trend(cleaned.records, taxonomy, p.type, period_start, period_end, trend_periods) if rank < TOP_PROBLEMS else (),
+            )
             for rank, p in enumerate(distribution.itertuples(index=False))
         ),
         strengths=find_strengths(means, by_service, weaknesses),
@@ -226,6 +241,34 @@ def build_report_model(
         tag_counts={k: int(v) for k, v in tag_customers(valid, texts, feedback["feedback_type"], tags).sum().items()},
         praise=select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False),
     )
+
+
+def problem_trend(
+    records: pd.DataFrame, taxonomy: Taxonomy, problem: str, period_start: date, period_end: date, periods: int
+) -> tuple[tuple[date, float], ...]:
+    """The share of valid responses mentioning one problem type, per period, oldest first.
+
+    Args:
+        records: all cleaned records loaded for the report.
+        taxonomy: the problem taxonomy.
+        problem: the problem type.
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+        periods: how many periods of equal length, the report period included.
+
+    Returns:
+        ``(period start, share)`` for every period with valid responses.
+    """
+    length = (period_end - period_start).days + 1
+    window_start = period_start - timedelta(days=length * (periods - 1))
+    valid = select_period(records, window_start, period_end).query("valid")
+    if valid.empty:
+        return ()
+    single = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name == problem))
+    mentioned = tag_problems(feedback_text(valid), single)[problem]
+    index = (valid["visit_at"].dt.normalize() - pd.Timestamp(window_start)).dt.days // length
+    shares = mentioned.groupby(index).mean()
+    return tuple((window_start + timedelta(days=length * int(i)), float(share)) for i, share in shares.items())
 
 
 def period_trend(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> pd.DataFrame:
@@ -338,7 +381,16 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             for f, i in model.dimensions.items()
         },
         "score_bands": {k: _round(v) for k, v in model.bands.items()},
-        "problems": [{"type": p.type, "count": p.count, "share": _round(p.share)} for p in model.problems],
+        "problems": [
+            {
+                "type": p.type,
+                "count": p.count,
+                "share": _round(p.share),
+                "causes": [{"cause": name, "count": count, "share": _round(share)} for name, count, share in p.causes],
+                "trend": [{"start": start.isoformat(), "share": _round(share)} for start, share in p.trend],
+            }
+            for p in model.problems
+        ],
         "by_service_type": _segments(model.by_service, "service_type"),
         "by_visitor": _segments(model.by_agent, "visitor"),
         "by_channel": _segments(model.by_channel, "channel"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -55,11 +55,12 @@ class ProblemType:
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The problem taxonomy: its version, negation words and types in file order."""
+    """The problem taxonomy: version, negation words, first-level types and their second-level causes."""
 
     version: str
     negations: tuple[str, ...]
     types: tuple[ProblemType, ...]
+    subtypes: dict[str, tuple[ProblemType, ...]] = field(default_factory=dict)
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:
@@ -82,7 +83,11 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
             )
             for name, spec in doc["types"].items()
         )
-        return Taxonomy(str(doc.get("version", "")), tuple(doc.get("negations") or []), types)
+        subtypes = {
+            str(parent): tuple(ProblemType(str(name), tuple(str(k) for k in keywords), ()) for name, keywords in (children or {}).items())
+            for parent, children in (doc.get("subtypes") or {}).items()
+        }
+        return Taxonomy(str(doc.get("version", "")), tuple(doc.get("negations") or []), types, subtypes)
     except (KeyError, AttributeError, TypeError):
         raise UserInputError(f"问题分类文件 {source} 缺少 types 段或格式不对：请参照自带的 taxonomy.yaml") from None
 

@@ -45,3 +45,29 @@ def test_wording_is_normalised_for_analysis_only():
     records = pd.DataFrame({"comment": ["态度不好，反应太慢"], "suggestion": [None]})
     assert feedback_text(records).tolist() == ["服务态度差，响应速度慢"]
     assert tag_problems(feedback_text(records), load_taxonomy()).loc[0, ["响应速度", "服务态度"]].tolist() == [True, True]
+
+
+def test_second_level_causes_with_other():
+    from reporting.classify import count_causes
+
+    causes = (ProblemType("电话无人接听", ("没人接",), ()), ProblemType("处理不及时", ("迟迟", "才上门"), ()))
+    texts = pd.Series(["电话没人接，迟迟没人管", "等了三天才上门", "太慢了", "没人接"])
+    assert count_causes(texts, causes) == (("电话无人接听", 2, 0.5), ("处理不及时", 2, 0.5), ("其他", 1, 0.25))
+    assert count_causes(pd.Series([], dtype=object), causes) == ()
+
+
+def test_problem_trend_per_period():
+    from datetime import date
+
+    from reporting.model import problem_trend
+
+    records = pd.DataFrame(
+        {
+            "record_id": ["a", "b", "c", "d"],
+            "visit_at": pd.to_datetime(["2026-11-10", "2026-11-11", "2026-11-17", "2026-11-18"]),
+            "valid": [True, True, True, True],
+            "comment": ["很慢", "很好", "很慢", "太慢了"],
+        }
+    )
+    trend = problem_trend(records, load_taxonomy(), "响应速度", date(2026, 11, 16), date(2026, 11, 22), 3)
+    assert trend == ((date(2026, 11, 9), 0.5), (date(2026, 11, 16), 1.0))
