@@ -36,7 +36,7 @@ from reporting.load import expand_sources, file_sha256
 from reporting.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.render import METRICS_MIMETYPE, REJECTS_MIMETYPE
 from reporting.store import is_store_url, masked_url, query_fingerprint
-from reporting.vocab import label
+from reporting.vocab import label, labels
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
@@ -122,7 +122,7 @@ def _run_locked(spec: RunSpec) -> RunResult:
         raise
     try:
         notebook = nbformat.read(executed, as_version=4)
-        title = f"{label('report_title')} {spec.period_start} 至 {spec.period_end}"
+        title = f"{labels().get(f'title_{spec.report}', label('report_title'))} {spec.period_start} 至 {spec.period_end}"
         with _stage(timings, "html"):
             html = notebook_to_html(notebook, title)
             write_text(html, staging / "report.html")

@@ -314,21 +314,26 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
     """
 
     def rate(r: Rate) -> dict[str, Any]:
-        return {"value": _round(r.value), "numerator": r.numerator, "denominator": r.denominator}
+        return {"value": round_value(r.value), "numerator": r.numerator, "denominator": r.denominator}
 
     def interval(i: Interval) -> dict[str, Any]:
-        return {"value": _round(i.value), "n": i.n, "ci95": [_round(i.low), _round(i.high)], "indicative": i.n < INDICATIVE_BELOW}
+        return {
+            "value": round_value(i.value),
+            "n": i.n,
+            "ci95": [round_value(i.low), round_value(i.high)],
+            "indicative": i.n < INDICATIVE_BELOW,
+        }
 
     def change(key: str) -> dict[str, Any] | None:
         found = model.changes.get(key)
         if found is None:
             return None
         return {
-            "previous": _round(found.previous),
-            "delta": _round(found.delta),
+            "previous": round_value(found.previous),
+            "delta": round_value(found.delta),
             "test": found.test,
-            "statistic": _round(found.statistic),
-            "p": _round(found.p),
+            "statistic": round_value(found.statistic),
+            "p": round_value(found.p),
             "n_previous": found.n_previous,
             "significant": found.significant,
         }
@@ -348,8 +353,8 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             "files": [{**f.as_dict(), "path": Path(f.path).name} for f in model.ledger.files],
         },
         "sample": model.sample,
-        "participation_rate": _round(model.participation.value),
-        "valid_response_rate": _round(model.valid_response.value),
+        "participation_rate": round_value(model.participation.value),
+        "valid_response_rate": round_value(model.valid_response.value),
         "previous_period": {"start": _iso(model.previous_start), "end": _iso(model.previous_end)},
         "rates": {
             "participation": {**rate(model.participation), "change": change("participation")},
@@ -367,9 +372,9 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "satisfaction": {**interval(model.satisfaction), "change": change("overall_satisfaction")},
         "csat": {**interval(model.csat), "change": change("csat")},
         "nps": {
-            "value": _round(model.nps.value),
+            "value": round_value(model.nps.value),
             "n": model.nps.n,
-            "ci95": [_round(model.nps.low), _round(model.nps.high)],
+            "ci95": [round_value(model.nps.low), round_value(model.nps.high)],
             "promoters": model.nps.promoters,
             "passives": model.nps.passives,
             "detractors": model.nps.detractors,
@@ -377,33 +382,33 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             "change": change("nps"),
         },
         "scores": {
-            f: {"mean": _round(i.value), "n": i.n, "ci95": [_round(i.low), _round(i.high)], "change": change(f)}
+            f: {"mean": round_value(i.value), "n": i.n, "ci95": [round_value(i.low), round_value(i.high)], "change": change(f)}
             for f, i in model.dimensions.items()
         },
-        "score_bands": {k: _round(v) for k, v in model.bands.items()},
+        "score_bands": {k: round_value(v) for k, v in model.bands.items()},
         "problems": [
             {
                 "type": p.type,
                 "count": p.count,
-                "share": _round(p.share),
-                "causes": [{"cause": name, "count": count, "share": _round(share)} for name, count, share in p.causes],
-                "trend": [{"start": start.isoformat(), "share": _round(share)} for start, share in p.trend],
+                "share": round_value(p.share),
+                "causes": [{"cause": name, "count": count, "share": round_value(share)} for name, count, share in p.causes],
+                "trend": [{"start": start.isoformat(), "share": round_value(share)} for start, share in p.trend],
             }
             for p in model.problems
         ],
         "by_service_type": _segments(model.by_service, "service_type"),
         "by_visitor": _segments(model.by_agent, "visitor"),
         "by_channel": _segments(model.by_channel, "channel"),
-        "strengths": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.strengths],
-        "weaknesses": [{"kind": f.kind, "subject": f.subject, "value": _round(f.value), "n": f.n} for f in model.weaknesses],
+        "strengths": [{"kind": f.kind, "subject": f.subject, "value": round_value(f.value), "n": f.n} for f in model.strengths],
+        "weaknesses": [{"kind": f.kind, "subject": f.subject, "value": round_value(f.value), "n": f.n} for f in model.weaknesses],
         "recommendations": [
             {
                 "kind": r.kind,
                 "subject": r.subject,
                 "owner": r.owner,
                 "due": r.due.isoformat(),
-                "current": _round(r.current),
-                "target": _round(r.target),
+                "current": round_value(r.current),
+                "target": round_value(r.target),
             }
             for r in model.recommendations
         ],
@@ -412,10 +417,11 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         else {
             "method": "Johnson relative weights, bootstrap 95% interval",
             "outcome": "overall_satisfaction",
-            "r_squared": _round(model.drivers.r_squared),
+            "r_squared": round_value(model.drivers.r_squared),
             "n": model.drivers.n,
             "dimensions": [
-                {"field": d.field, "share": _round(d.share), "ci95": [_round(d.low), _round(d.high)]} for d in model.drivers.drivers
+                {"field": d.field, "share": round_value(d.share), "ci95": [round_value(d.low), round_value(d.high)]}
+                for d in model.drivers.drivers
             ],
         },
         "sentiment": _shares(model.sentiment_counts, model.sample["valid"]),
@@ -429,12 +435,14 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         else {
             "method": "weighted log-odds, informative Dirichlet prior (all comments of the period)",
             **{
-                side: [{"word": k.word, "z": _round(k.z), "detractors": k.detractor_count, "promoters": k.promoter_count} for k in words]
+                side: [
+                    {"word": k.word, "z": round_value(k.z), "detractors": k.detractor_count, "promoters": k.promoter_count} for k in words
+                ]
                 for side, words in zip(("detractors", "promoters"), model.keywords, strict=True)
             },
         },
         "demands": [
-            {"topic": r.topic, "mentions": int(r.mentions), "customers": int(r.customers), "priority": _round(r.priority)}
+            {"topic": r.topic, "mentions": int(r.mentions), "customers": int(r.customers), "priority": round_value(r.priority)}
             for r in model.demands.itertuples()
         ],
         "customer_tags": model.tag_counts,
@@ -452,16 +460,16 @@ def _segments(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
             "attempted": int(row["attempted"]),
             "completed": int(row["completed"]),
             "valid": int(row["valid"]),
-            "participation_rate": _round(row["participation_rate"]),
-            "satisfaction_mean": _round(row["satisfaction_mean"]),
-            "nps": _round(row["nps"]),
+            "participation_rate": round_value(row["participation_rate"]),
+            "satisfaction_mean": round_value(row["satisfaction_mean"]),
+            "nps": round_value(row["nps"]),
         }
         for _, row in shown.iterrows()
     ]
 
 
 def _shares(counts: dict[str, int], total: int) -> dict[str, dict[str, Any]]:
-    return {name: {"count": count, "share": _round(count / total) if total else None} for name, count in counts.items()}
+    return {name: {"count": count, "share": round_value(count / total) if total else None} for name, count in counts.items()}
 
 
 def _reason_counts(verification: pd.DataFrame) -> dict[str, int]:
@@ -474,7 +482,7 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _round(value: float | None, digits: int = 6) -> float | None:
+def round_value(value: float | None, digits: int = 6) -> float | None:
     """Round for a stable JSON document; missing values stay None."""
     if value is None or pd.isna(value):
         return None

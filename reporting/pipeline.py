@@ -12,6 +12,7 @@ from reporting.errors import ParameterError
 from reporting.load import expand_sources, read_records
 from reporting.model import ReportModel, build_report_model
 from reporting.store import is_store_url, pull_period
+from reporting.trend import TrendModel, build_trend_model
 from reporting.vocab import label, load_rules, load_taxonomy
 
 TREND_PERIODS = 8
@@ -126,3 +127,32 @@ def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> Cl
     keep = column.astype("string").eq(slice_value).fillna(False) if column is not None else False
     kept = cleaned.records.loc[keep].reset_index(drop=True)
     return replace(cleaned, records=kept, other_slices=len(cleaned.records) - len(kept))
+
+
+def build_trend(
+    source: str,
+    period_start: str | date,
+    period_end: str | date,
+    events: str = "",
+    taxonomy: str = "",
+    slice_field: str = "",
+    slice_value: str = "",
+) -> TrendModel:
+    """Load the records of a range and compute the weekly trend review.
+
+    Args:
+        source: a store URL, or CSV / XLSX / Parquet files (paths or globs, comma-separated).
+        period_start: first day of the range (``YYYY-MM-DD``).
+        period_end: last day of the range.
+        events: ``YYYY-MM-DD:description`` entries separated by semicolons, marked on the charts.
+        taxonomy: an analyst's own taxonomy YAML, or "" for the bundled one.
+        slice_field: report on one slice only: the field, or "".
+        slice_value: the slice's value.
+
+    Returns:
+        The trend model.
+    """
+    start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
+    cleaned = select_slice(load_source(source, start, end, trend_periods=1), slice_field, slice_value)
+    slice_label = f"{label(slice_field)} = {slice_value}" if slice_field else ""
+    return build_trend_model(cleaned, start, end, load_taxonomy(resolve_path(taxonomy) if taxonomy else None), events, slice_label)

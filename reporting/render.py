@@ -24,6 +24,7 @@ from reporting.config import TEMPLATES_DIR
 from reporting.insights import Finding, Recommendation
 from reporting.model import ReportModel, metrics_document
 from reporting.privacy import mask_text
+from reporting.trend import TrendModel, trend_document
 from reporting.vocab import chinese_header, label
 
 
@@ -63,9 +64,10 @@ def render_fragment(template: str, **context: Any) -> HTML:
     return HTML(_environment().get_template(template).render(**context))
 
 
-def render_header(model: ReportModel, generated_at: str = "") -> HTML:
-    """The title block: report name, period and generation time."""
-    return render_fragment("header.html.j2", m=model, generated_at=generated_at)
+def render_header(model: ReportModel | TrendModel, generated_at: str = "") -> HTML:
+    """The title block: report name, period, slice and generation time."""
+    title = label("title_trend") if isinstance(model, TrendModel) else label("report_title")
+    return render_fragment("header.html.j2", m=model, generated_at=generated_at, title=title)
 
 
 def render_overview(model: ReportModel) -> HTML:
@@ -240,13 +242,35 @@ METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
 REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
 
 
-def publish_metrics(model: ReportModel) -> None:
+def publish_metrics(model: ReportModel | TrendModel) -> None:
     """Display the metrics and the (masked) rejects ledger as notebook outputs, for the exporter.
 
     The outputs live in the executed notebook (the audit record); the HTML/PDF never
     show them (their cell is tagged ``metrics`` and removed on export).
     """
-    display({METRICS_MIMETYPE: metrics_document(model), REJECTS_MIMETYPE: masked_rejects(model.rejects)}, raw=True)
+    document = trend_document(model) if isinstance(model, TrendModel) else metrics_document(model)
+    display({METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(model.rejects)}, raw=True)
+
+
+def render_trend_table(trend: TrendModel) -> HTML:
+    """趋势概览: KPIs per week with their 95 % intervals; weeks under 30 valid responses marked."""
+    return render_fragment("trend_table.html.j2", weeks=trend.weeks.to_dict("records"))
+
+
+def render_trend_chart(trend: TrendModel, name: str) -> HTML:
+    """A trend-review chart: ``satisfaction``, ``nps`` or ``problems`` (nothing without data)."""
+    from reporting import charts
+
+    if name == "problems":
+        has_data = len(trend.problem_shares.columns) > 1
+        return render_figure(charts.plot_problem_shares(trend), label("chart_problem_shares")) if has_data else HTML("")
+    has_data = trend.weeks[name].notna().any() if not trend.weeks.empty else False
+    return render_figure(charts.plot_weekly_kpi(trend, name), label(f"chart_trend_{name}")) if has_data else HTML("")
+
+
+def render_trend_methods(trend: TrendModel) -> HTML:
+    """口径说明 of the trend review."""
+    return HTML(f'<ul class="methods"><li>{label("methods_trend")}</li><li>{label("methods_intervals")}</li></ul>')
 
 
 def masked_rejects(rejects: pd.DataFrame) -> list[dict[str, Any]]:

@@ -216,3 +216,17 @@ def test_user_mistake_met_inside_the_notebook_exits_2(tmp_path, small_csv):
     assert result.returncode == 2, result.stderr
     assert f"配置文件 {taxonomy}" in result.stderr and "不是有效的 YAML" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_trend_review_runs_and_exports(small_csv, tmp_path):
+    from reporting.config import PARAMS_DIR as params
+
+    result = run_cli("run", str(params / "trend.yaml"), "-p", "source", str(small_csv), "--output-dir", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "trend" / "2026-09-28_2026-11-22"
+    text = pdf_text(folder / "report.pdf")
+    assert all(heading in text for heading in ("客户回访趋势回顾", "趋势概览", "满意度与 NPS", "问题占比"))
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert len(metrics["weeks"]) == 8 and metrics["events"][0] == {"date": "2026-10-19", "event": "系统升级"}
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 3 and "from reporting" not in html

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import nbformat
+import pytest
 import papermill
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
@@ -21,8 +22,10 @@ def parameters(source) -> dict[str, object]:
     return {"source": str(source), "period_start": WEEK[0], "period_end": WEEK[1]}
 
 
-def test_notebook_stays_thin():
-    notebook = nbformat.read(NOTEBOOK, as_version=4)
+@pytest.mark.parametrize("path", sorted((NOTEBOOKS_DIR / "reports").glob("*.ipynb")), ids=lambda p: p.name)
+def test_report_notebooks_stay_thin(path):
+    notebook = nbformat.read(path, as_version=4)
+    assert any("parameters" in cell.metadata.get("tags", []) for cell in notebook.cells)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             assert "def " not in cell.source and "class " not in cell.source
