@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import nbformat
-import pytest
 import papermill
+import pytest
 from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
