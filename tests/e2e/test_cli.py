@@ -98,7 +98,7 @@ def test_metrics_json_has_the_promised_keys(good_run):
     assert metrics["nps"]["n"] == sample["valid"]
     assert 0 <= metrics["csat"]["value"] <= 1 and metrics["csat"]["n"] == sample["valid"]
     assert set(metrics["scores"]) == {"overall_satisfaction", "score_speed", "score_professional", "score_clarity", "score_attitude"}
-    assert metrics["problems"] and set(metrics["problems"][0]) == {"type", "count", "share"}
+    assert metrics["problems"] and {"type", "count", "share", "causes", "trend"} <= set(metrics["problems"][0])
     ledger = metrics["ledger"]
     assert ledger["read"] == ledger["imported"] + ledger["duplicates"] + ledger["rejected"]
     assert ledger["imported"] == ledger["analysed"] + ledger["outside_period"]
