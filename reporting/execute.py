@@ -31,16 +31,25 @@ import nbformat
 from reporting import __version__
 from reporting.config import PROJ_ROOT
 from reporting.errors import NotebookFailedError, RunLockedError, UserInputError
-from reporting.export import collect_output, html_to_pdf, notebook_to_html, write_json, write_rejects_csv, write_text
+from reporting.export import (
+    collect_optional_output,
+    collect_output,
+    html_to_pdf,
+    notebook_to_html,
+    write_followup_workbook,
+    write_json,
+    write_rejects_csv,
+    write_text,
+)
 from reporting.load import expand_sources, file_sha256
 from reporting.params import FILE_PARAMETERS, RunSpec, safe_folder_name
-from reporting.render import METRICS_MIMETYPE, REJECTS_MIMETYPE
+from reporting.render import METRICS_MIMETYPE, REJECTS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.store import is_store_url, masked_url, query_fingerprint
 from reporting.vocab import label, labels
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
-REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "run.log", "manifest.json")
+REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "workbook.xlsx", "run.log", "manifest.json")
 VERSIONED_PACKAGES = (
     "pandas",
     "numpy",
@@ -130,7 +139,11 @@ def _run_locked(spec: RunSpec) -> RunResult:
             html_to_pdf(html, staging / "report.pdf")
         metrics = collect_output(notebook, METRICS_MIMETYPE)
         write_json(metrics, staging / "metrics.json")
-        write_rejects_csv(collect_output(notebook, REJECTS_MIMETYPE), staging / "rejects.csv")
+        rejects = collect_output(notebook, REJECTS_MIMETYPE)
+        write_rejects_csv(rejects, staging / "rejects.csv")
+        tables = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
+        if tables is not None:
+            write_followup_workbook(tables, rejects, started.replace(tzinfo=None), staging / "workbook.xlsx")
         finished = datetime.now(TIMEZONE)
         write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
         with _lock(spec, f"{spec.period_name}.swap", wait=True):
@@ -139,7 +152,7 @@ def _run_locked(spec: RunSpec) -> RunResult:
         if staging.exists():
             _keep_failed(staging, spec)
         raise
-    files = tuple(spec.destination / name for name in REPORT_FILES)
+    files = tuple(spec.destination / name for name in REPORT_FILES if (spec.destination / name).exists())
     return RunResult(spec.destination, files, time.perf_counter() - clock, int(metrics["sample"]["attempted"]))
 
 
@@ -287,7 +300,7 @@ def _manifest(
         "outputs": [
             {"file": name, "sha256": file_sha256(staging / name), "bytes": (staging / name).stat().st_size}
             for name in REPORT_FILES
-            if name != "manifest.json"
+            if name != "manifest.json" and (staging / name).exists()
         ],
     }
 

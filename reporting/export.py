@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,15 @@ def html_to_pdf(html: str, path: Path) -> None:
     weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(path, stylesheets=extra, font_config=fonts)
 
 
+def collect_optional_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
+    """The data published under ``mimetype``, or None when the notebook published none."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if mimetype in output.get("data", {}):
+                return output["data"][mimetype]
+    return None
+
+
 def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
     """The data the notebook published under ``mimetype`` (``render.publish_metrics``).
 
@@ -99,3 +109,33 @@ def write_records_csv(records: pd.DataFrame, path: Path) -> None:
     """Write records as a UTF-8 CSV with the Chinese headers CRM exports use."""
     path.parent.mkdir(parents=True, exist_ok=True)
     records.rename(columns=chinese_header).to_csv(path, index=False, encoding="utf-8")
+
+
+def write_followup_workbook(tables: dict[str, dict[str, Any]], rejects: list[dict[str, Any]], as_of: datetime, path: Path) -> None:
+    """Write workbook.xlsx: the report's tables, the escalation list as of ``as_of``, the rejects.
+
+    Args:
+        tables: sheet name → ``{"columns", "rows"}`` as the notebook published them (masked).
+        rejects: the masked rejects ledger.
+        as_of: plan items due before this moment and not done are overdue.
+        path: the workbook file.
+    """
+    from reporting.followup import load_followup_rules, overdue
+    from reporting.workbook import build_workbook
+
+    sheets = {}
+    for name, table in tables.items():
+        frame = pd.DataFrame(table["rows"], columns=table["columns"])
+        for column in frame.columns:
+            if column.endswith("时间"):
+                frame[column] = pd.to_datetime(frame[column], errors="coerce")
+        sheets[name] = frame
+    plan = sheets["客户跟进计划表"]
+    late = overdue(plan, as_of)
+    sheets["升级清单"] = plan.loc[late].assign(升级原因="已超过计划跟进时间仍未完成", 升级对象="服务经理").reset_index(drop=True)
+    sheets["剔除记录"] = pd.DataFrame(rejects, columns=["source", "row", "record_id", "field", "value", "reason"]).rename(
+        columns={c: label(f"rejects_{c}") for c in ["source", "row", "record_id", "field", "value", "reason"]}
+    )
+    order = ["客户回访记录表", "客户跟进计划表", "客户反馈分类统计表", "二次核实清单", "升级清单", "剔除记录"]
+    book = build_workbook({n: sheets[n] for n in order}, load_followup_rules()["statuses"], {"客户跟进计划表": late.tolist()})
+    book.save(path)

@@ -14,6 +14,7 @@ from reporting.clean import CleanResult, FileLedger, select_period
 from reporting.compare import Change, period_changes
 from reporting.demand import mine_demands, tag_customers
 from reporting.drivers import DriverAnalysis, analyse_drivers
+from reporting.followup import build_plan, record_sheet
 from reporting.insights import SUB_DIMENSIONS, Finding, Recommendation, find_strengths, find_weaknesses, recommend
 from reporting.keywords import Keyword, distinguishing_keywords
 from reporting.metrics import (
@@ -140,6 +141,8 @@ class ReportModel:
     demands: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     tag_counts: dict[str, int] = field(default_factory=dict)
     praise: tuple[Quote, ...] = ()
+    record_sheet: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
 def build_report_model(
@@ -179,6 +182,7 @@ def build_report_model(
     texts = feedback_text(valid)
     tags = tag_problems(texts, taxonomy)
     feedback = classify_feedback(texts, valid["overall_satisfaction"], tags.any(axis=1))
+    customer_tags = tag_customers(valid, texts, feedback["feedback_type"], tags)
     distribution = problem_distribution(tags, len(valid))
     focus = tags.sum(axis=1)
     by_service = breakdown(records, "service_type", min_segment_n)
@@ -238,8 +242,10 @@ def build_report_model(
         by_channel=by_channel,
         keywords=distinguishing_keywords(valid.get("comment", texts), valid["nps"]),
         demands=mine_demands(valid, texts),
-        tag_counts={k: int(v) for k, v in tag_customers(valid, texts, feedback["feedback_type"], tags).sum().items()},
+        tag_counts={k: int(v) for k, v in customer_tags.sum().items()},
         praise=select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False),
+        record_sheet=record_sheet(valid, tags, feedback, customer_tags),
+        plan=build_plan(valid, feedback["feedback_type"], customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index))),
     )
 
 

@@ -240,6 +240,7 @@ def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:
 
 METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
 REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
+WORKBOOK_MIMETYPE = "application/vnd.reporting.workbook+json"
 
 
 def publish_metrics(model: ReportModel | TrendModel) -> None:
@@ -249,7 +250,62 @@ def publish_metrics(model: ReportModel | TrendModel) -> None:
     show them (their cell is tagged ``metrics`` and removed on export).
     """
     document = trend_document(model) if isinstance(model, TrendModel) else metrics_document(model)
-    display({METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(model.rejects)}, raw=True)
+    outputs = {METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(model.rejects)}
+    if isinstance(model, ReportModel):
+        outputs[WORKBOOK_MIMETYPE] = {name: _table_payload(table) for name, table in workbook_tables(model).items()}
+    display(outputs, raw=True)
+
+
+def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
+    """The workbook's tables that come from the report (all masked)."""
+    advice = {r.subject: r.action for r in model.recommendations if r.kind == "problem"}
+    feedback_table = pd.DataFrame(
+        [
+            {
+                "反馈类型": p.type,
+                "数量": p.count,
+                "占比": round(p.share, 4),
+                "典型案例描述": p.quotes[0].text if p.quotes else "",
+                "改进建议": advice.get(p.type, ""),
+            }
+            for p in model.problems
+        ],
+        columns=["反馈类型", "数量", "占比", "典型案例描述", "改进建议"],
+    )
+    verification = model.verification.rename(
+        columns={
+            "record_id": "记录编号",
+            "service_type": "服务类型",
+            "visitor": "回访人",
+            "overall_satisfaction": "整体满意度",
+            "reason": "核实原因",
+        }
+    )
+    return {
+        "客户回访记录表": model.record_sheet,
+        "客户跟进计划表": model.plan,
+        "客户反馈分类统计表": feedback_table,
+        "二次核实清单": verification,
+    }
+
+
+def _table_payload(table: pd.DataFrame) -> dict[str, Any]:
+    """A table as JSON-safe columns and rows (timestamps as ISO text, missing as null)."""
+    rows = []
+    for row in table.itertuples(index=False):
+        rows.append(
+            [
+                None
+                if v is None or (not isinstance(v, str) and pd.isna(v))
+                else v.isoformat()
+                if isinstance(v, pd.Timestamp)
+                else v.item()
+                if hasattr(v, "item")
+                else v
+                for v in row
+            ]
+        )
+    return {"columns": [str(c) for c in table.columns], "rows": rows}
 
 
 def render_trend_table(trend: TrendModel) -> HTML:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import shutil
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import pandas as pd
 import pytest
 from pypdf import PdfReader
@@ -16,7 +18,7 @@ from reporting.config import NOTEBOOKS_DIR
 from tests.conftest import WEEK, run_cli, weekly_args
 
 HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
-FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "run.log", "manifest.json")
+FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "workbook.xlsx", "run.log", "manifest.json")
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +128,8 @@ def test_no_personal_data_in_any_output(good_run, small_records):
     names = {n for n in small_records["customer_name"].dropna() if len(n) >= 2}
     texts = {p.name: p.read_text(encoding="utf-8") for p in folder.iterdir() if p.suffix in {".html", ".ipynb", ".json"}}
     texts["report.pdf"] = pdf_text(folder / "report.pdf")
+    book = openpyxl.load_workbook(folder / "workbook.xlsx")
+    texts["workbook.xlsx"] = "\n".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
     for name, text in texts.items():
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text), name
         assert not [p for p in phones if p in text], name
@@ -230,3 +234,35 @@ def test_trend_review_runs_and_exports(small_csv, tmp_path):
     assert len(metrics["weeks"]) == 8 and metrics["events"][0] == {"date": "2026-10-19", "event": "系统升级"}
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert html.count("data:image/png;base64,") == 3 and "from reporting" not in html
+
+
+def test_workbook_has_the_standard_tables_formatted_for_people(good_run):
+    _, folder = good_run
+    book = openpyxl.load_workbook(folder / "workbook.xlsx")
+    assert book.sheetnames == ["客户回访记录表", "客户跟进计划表", "客户反馈分类统计表", "二次核实清单", "升级清单", "剔除记录"]
+    plan = book["客户跟进计划表"]
+    assert [c.value for c in plan[1]] == [
+        "客户编号",
+        "记录编号",
+        "跟进事项",
+        "当前状态",
+        "计划跟进时间",
+        "实际跟进时间",
+        "跟进结果简述",
+        "下一步计划",
+        "负责人",
+    ]
+    assert plan.freeze_panes == "A2" and plan.auto_filter.ref.startswith("A1:I")
+    assert plan.data_validations.dataValidation[0].formula1 == '"待跟进,跟进中,已完成,已升级"'
+    assert isinstance(plan["E2"].value, datetime.datetime) and plan["E2"].number_format == "yyyy-mm-dd hh:mm"
+    records = book["客户回访记录表"]
+    header = [c.value for c in records[1]]
+    assert {"问题类型", "情感倾向", "反馈类型", "客户标签"} <= set(header)
+    assert all(
+        str(v).endswith("*") or "*" in str(v)
+        for v in [r[header.index("客户姓名")] for r in records.iter_rows(min_row=2, values_only=True)]
+        if v
+    )
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert records.max_row - 1 == metrics["sample"]["valid"]
+    assert book["剔除记录"].max_row - 1 == metrics["ledger"]["rejected"]
