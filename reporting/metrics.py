@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from reporting.classify import NPS_GROUPS, SCORE_BANDS, nps_group, score_band
+from reporting.classify import SCORE_BANDS, score_band
 
 Z95 = 1.959963984540054
 DIMENSION_FIELDS = ("overall_satisfaction", "score_speed", "score_professional", "score_clarity", "score_attitude")
@@ -214,11 +214,6 @@ def problem_distribution(tags: pd.DataFrame, respondents: int) -> pd.DataFrame:
         columns=["type", "count", "share"],
     )
 
-
-def nps_groups(answers: pd.Series) -> dict[str, int]:
-    """How many answers fall in each NPS group."""
-    groups = nps_group(answers.dropna())
-    return {g: int((groups == g).sum()) for g in NPS_GROUPS}
 
 
 COMPLAINT_SERVICE = "投诉处理"
