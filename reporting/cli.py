@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("paths", nargs="+", help="CSV / XLSX / Parquet 文件或通配符")
     load.add_argument("--store", default=None, help="记录库地址（SQLAlchemy URL，默认 sqlite:///data/records.db）")
     load.add_argument("--json", action="store_true", help="以 JSON 输出台账，供脚本使用")
+
+    results = commands.add_parser("import-followups", help="把工作簿中填写的跟进结果（状态、实际跟进时间、结果）写回记录库")
+    results.add_argument("workbook", type=Path, help="填写过的 workbook.xlsx")
+    results.add_argument("--store", default=None, help="记录库地址（默认 sqlite:///data/records.db）")
     return parser
 
 
@@ -66,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo_data(arguments)
         if arguments.command == "import":
             return _import(arguments)
+        if arguments.command == "import-followups":
+            return _import_followups(arguments)
         if arguments.command == "batch":
             return _batch(arguments)
         if arguments.command == "index":
@@ -187,6 +193,35 @@ def _import(arguments: argparse.Namespace) -> int:
         print(_pad(Path(ledger.path).name, 30) + "".join(_pad(str(c), 10, right=True) for c in counts))
         for reason, count in ledger.rejected_by_reason.items():
             print(f"    剔除原因：{reason} {count} 行")
+    return 0
+
+
+def _import_followups(arguments: argparse.Namespace) -> int:
+    from collections import Counter
+    from datetime import datetime
+
+    from reporting.followup_results import ID_COLUMN, check_results, read_plan_sheet
+    from reporting.store import default_store_url, masked_url
+    from reporting.tracking import apply_results, load_items
+
+    url = arguments.store or default_store_url()
+    sheet = read_plan_sheet(arguments.workbook)
+    ids = sorted({str(v).strip() for v in sheet[ID_COLUMN].dropna()})
+    now = datetime.now()
+    check = check_results(sheet, load_items(url, ids=ids), now)
+    if check.errors:
+        for line in check.errors:
+            print(f"错误：{line}", file=sys.stderr)
+        print(f"错误：{arguments.workbook} 有 {len(check.errors)} 行需要改正，本次没有写入任何跟进结果：改正后重新导入", file=sys.stderr)
+        return UserInputError.exit_code
+    apply_results(url, list(check.updates), now)
+    by_status = Counter(str(change["当前状态"]) for change in check.updates)
+    detail = "，".join(f"{status} {count}" for status, count in sorted(by_status.items()))
+    print(
+        f"已写入记录库 {masked_url(url)}：更新 {len(check.updates)} 条跟进记录"
+        + (f"（{detail}）" if detail else "")
+        + f"，未变化 {check.unchanged} 条"
+    )
     return 0
 
 

@@ -36,10 +36,10 @@ from reporting.export import (
     collect_output,
     html_to_pdf,
     notebook_to_html,
-    write_followup_workbook,
     write_json,
     write_rejects_csv,
     write_text,
+    write_workbook,
 )
 from reporting.load import expand_sources, file_sha256
 from reporting.params import FILE_PARAMETERS, RunSpec, safe_folder_name
@@ -49,7 +49,10 @@ from reporting.vocab import label, labels
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
-REPORT_FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "workbook.xlsx", "run.log", "manifest.json")
+REPORT_FILES = (
+    "report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv",
+    "workbook.xlsx", "call_list.xlsx", "run.log", "manifest.json",
+)  # fmt: skip
 VERSIONED_PACKAGES = (
     "pandas",
     "numpy",
@@ -71,7 +74,7 @@ class RunResult:
     destination: Path
     files: tuple[Path, ...]
     seconds: float
-    attempted: int
+    attempted: int | None
 
 
 def run_report(spec: RunSpec) -> RunResult:
@@ -131,7 +134,7 @@ def _run_locked(spec: RunSpec) -> RunResult:
         raise
     try:
         notebook = nbformat.read(executed, as_version=4)
-        title = f"{labels().get(f'title_{spec.report}', label('report_title'))} {spec.period_start} 至 {spec.period_end}"
+        title = f"{labels().get(f'title_{spec.report}', label('report_title'))} {spec.period_title}"
         with _stage(timings, "html"):
             html = notebook_to_html(notebook, title)
             write_text(html, staging / "report.html")
@@ -141,9 +144,9 @@ def _run_locked(spec: RunSpec) -> RunResult:
         write_json(metrics, staging / "metrics.json")
         rejects = collect_output(notebook, REJECTS_MIMETYPE)
         write_rejects_csv(rejects, staging / "rejects.csv")
-        tables = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
-        if tables is not None:
-            write_followup_workbook(tables, rejects, started.replace(tzinfo=None), staging / "workbook.xlsx")
+        workbook = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
+        if workbook is not None:
+            write_workbook(workbook, rejects, started.replace(tzinfo=None), staging)
         finished = datetime.now(TIMEZONE)
         write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
         with _lock(spec, f"{spec.period_name}.swap", wait=True):
@@ -153,7 +156,7 @@ def _run_locked(spec: RunSpec) -> RunResult:
             _keep_failed(staging, spec)
         raise
     files = tuple(spec.destination / name for name in REPORT_FILES if (spec.destination / name).exists())
-    return RunResult(spec.destination, files, time.perf_counter() - clock, int(metrics["sample"]["attempted"]))
+    return RunResult(spec.destination, files, time.perf_counter() - clock, metrics["sample"]["attempted"] if "sample" in metrics else None)
 
 
 def _clear_abandoned_staging(root: Path, lock_name: str) -> None:

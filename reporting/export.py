@@ -80,12 +80,10 @@ def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
     Raises:
         ReportingError: the notebook published none.
     """
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if mimetype in data:
-                return data[mimetype]
-    raise ReportingError("笔记本没有输出指标（缺少 render.publish_metrics 单元格）：请检查报告笔记本")
+    found = collect_optional_output(notebook, mimetype)
+    if found is None:
+        raise ReportingError("笔记本没有输出指标（缺少 render.publish_metrics 单元格）：请检查报告笔记本")
+    return found
 
 
 def write_rejects_csv(rows: list[dict[str, Any]], path: Path) -> None:
@@ -111,31 +109,45 @@ def write_records_csv(records: pd.DataFrame, path: Path) -> None:
     records.rename(columns=chinese_header).to_csv(path, index=False, encoding="utf-8")
 
 
-def write_followup_workbook(tables: dict[str, dict[str, Any]], rejects: list[dict[str, Any]], as_of: datetime, path: Path) -> None:
-    """Write workbook.xlsx: the report's tables, the escalation list as of ``as_of``, the rejects.
+def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None, as_of: datetime, folder: Path) -> Path:
+    """Write a published workbook (workbook.xlsx, call_list.xlsx …) into ``folder``.
+
+    A 客户跟进计划表 gets its overdue rows highlighted and, unless the notebook published
+    one, an 升级清单 of the items overdue at ``as_of``; the rejects ledger is appended as
+    剔除记录.
 
     Args:
-        tables: sheet name → ``{"columns", "rows"}`` as the notebook published them (masked).
-        rejects: the masked rejects ledger.
-        as_of: plan items due before this moment and not done are overdue.
-        path: the workbook file.
+        payload: ``{"file", "sheets": [{"name", "columns", "rows"}], "as_of"}`` as the notebook
+            published it (already masked); a published ``as_of`` overrides the argument.
+        rejects: the masked rejects ledger, or None for none.
+        as_of: the moment overdue is judged at (normally the run's start).
+        folder: where the file goes.
+
+    Returns:
+        The workbook's path.
     """
-    from reporting.followup import load_followup_rules, overdue
+    from reporting.followup import escalation_list, load_followup_rules, overdue
     from reporting.workbook import build_workbook
 
+    as_of = datetime.fromisoformat(payload["as_of"]) if payload.get("as_of") else as_of
     sheets = {}
-    for name, table in tables.items():
+    for table in payload["sheets"]:
+        name = table["name"]
         frame = pd.DataFrame(table["rows"], columns=table["columns"])
         for column in frame.columns:
             if column.endswith("时间"):
                 frame[column] = pd.to_datetime(frame[column], errors="coerce")
         sheets[name] = frame
-    plan = sheets["客户跟进计划表"]
-    late = overdue(plan, as_of)
-    sheets["升级清单"] = plan.loc[late].assign(升级原因="已超过计划跟进时间仍未完成", 升级对象="服务经理").reset_index(drop=True)
-    sheets["剔除记录"] = pd.DataFrame(rejects, columns=["source", "row", "record_id", "field", "value", "reason"]).rename(
-        columns={c: label(f"rejects_{c}") for c in ["source", "row", "record_id", "field", "value", "reason"]}
-    )
-    order = ["客户回访记录表", "客户跟进计划表", "客户反馈分类统计表", "二次核实清单", "升级清单", "剔除记录"]
-    book = build_workbook({n: sheets[n] for n in order}, load_followup_rules()["statuses"], {"客户跟进计划表": late.tolist()})
-    book.save(path)
+    highlight = {}
+    plan = sheets.get("客户跟进计划表")
+    if plan is not None:
+        highlight["客户跟进计划表"] = overdue(plan, as_of).tolist()
+        sheets.setdefault("升级清单", escalation_list(plan, as_of))
+    if rejects is not None:
+        ledger_columns = ["source", "row", "record_id", "field", "value", "reason"]
+        sheets["剔除记录"] = pd.DataFrame(rejects, columns=ledger_columns).rename(
+            columns={c: label(f"rejects_{c}") for c in ledger_columns}
+        )
+    path = folder / payload["file"]
+    build_workbook(sheets, load_followup_rules()["statuses"], highlight).save(path)
+    return path

@@ -1,7 +1,15 @@
-"""The follow-up plan: what to do next for each customer, by editable rules."""
+"""The follow-up plan: what to do next for each customer, by editable rules, and how it went.
+
+Plan items carry a stable 跟进编号 (from the record and the rule), so the staff's results
+typed into the workbook can be matched back (``validate_results``) and the plan's KPIs
+computed from the items kept in the store (``followup_kpis``).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,9 +17,17 @@ import pandas as pd
 
 from reporting.classify import score_band
 from reporting.config import VOCAB_DIR
+from reporting.errors import ParameterError
+from reporting.metrics import Rate
 from reporting.vocab import read_yaml
 
-PLAN_COLUMNS = ["客户编号", "记录编号", "跟进事项", "当前状态", "计划跟进时间", "实际跟进时间", "跟进结果简述", "下一步计划", "负责人"]
+PLAN_COLUMNS = [
+    "跟进编号", "客户编号", "记录编号", "回访时间", "跟进类别", "相关问题", "跟进事项", "当前状态",
+    "计划跟进时间", "实际跟进时间", "跟进结果简述", "下一步计划", "负责人",
+]  # fmt: skip
+EDITABLE_COLUMNS = ("当前状态", "实际跟进时间", "跟进结果简述")
+PROBLEM_KINDS = ("问题", "投诉")
+AGENT_ROLE = "回访人"
 
 
 def load_followup_rules() -> dict[str, Any]:
@@ -19,17 +35,33 @@ def load_followup_rules() -> dict[str, Any]:
     return read_yaml(VOCAB_DIR / "followup.yaml")
 
 
-def build_plan(valid: pd.DataFrame, feedback_types: pd.Series, has_need: pd.Series, rules: dict[str, Any] | None = None) -> pd.DataFrame:
+def item_id(record_id: object, customer_id: object, rule_key: str) -> str:
+    """A plan item's stable 跟进编号: the same record and rule always give the same id."""
+    digest = hashlib.sha1(f"{record_id}|{customer_id}|{rule_key}".encode()).hexdigest()[:10].upper()
+    return f"GJ{digest}"
+
+
+def build_plan(
+    valid: pd.DataFrame,
+    feedback_types: pd.Series,
+    has_need: pd.Series,
+    subjects: pd.Series | None = None,
+    rules: dict[str, Any] | None = None,
+) -> pd.DataFrame:
     """One plan item per response by its satisfaction band, plus one per complaint and per need.
 
     不满意 (1-2) → a supervisor within 24 h; 一般 (3-4) → a second call within a week;
     非常满意 (5) → routine follow-up in three months; complaints → confirmed within 2 h;
     needs and suggestions → an owner answers them. All per ``vocab/followup.yaml``.
+    An item owned by the 回访人 role goes to the agent who made the call, when known.
 
     Args:
-        valid: valid responses (``record_id``, ``customer_id``, ``visit_at``, ``overall_satisfaction``).
+        valid: valid responses (``record_id``, ``customer_id``, ``visit_at``, ``overall_satisfaction``,
+            optionally ``visitor``).
         feedback_types: 投诉/建议/咨询/表扬 per response.
         has_need: whether the customer stated a need or suggestion.
+        subjects: what each response is about (problem types or demand topics), shown
+            as 相关问题 and used to match changes made in the second follow-up.
         rules: the rules (default: the bundled file).
 
     Returns:
@@ -39,32 +71,61 @@ def build_plan(valid: pd.DataFrame, feedback_types: pd.Series, has_need: pd.Seri
     bands = score_band(valid["overall_satisfaction"])
     items = []
     for index, row in valid.iterrows():
-        chosen = [rules["by_band"].get(bands[index])]
+        chosen = [(bands[index], rules["by_band"].get(bands[index]))]
         if feedback_types.get(index) == "投诉":
-            chosen.append(rules["complaint"])
+            chosen.append(("complaint", rules["complaint"]))
         if bool(has_need.get(index)):
-            chosen.append(rules["need"])
-        for rule in filter(None, chosen):
+            chosen.append(("need", rules["need"]))
+        for key, rule in chosen:
+            if not rule:
+                continue
+            owner = rule["owner"]
+            if owner == AGENT_ROLE and isinstance(row.get("visitor"), str) and row.get("visitor"):
+                owner = row["visitor"]
             items.append(
                 {
+                    "跟进编号": item_id(row["record_id"], row.get("customer_id"), str(key)),
                     "客户编号": row.get("customer_id"),
                     "记录编号": row["record_id"],
+                    "回访时间": row["visit_at"],
+                    "跟进类别": rule["kind"],
+                    "相关问题": (subjects.get(index) if subjects is not None else None) or None,
                     "跟进事项": rule["item"],
                     "当前状态": rules["statuses"][0],
                     "计划跟进时间": row["visit_at"] + pd.Timedelta(hours=float(rule["within_hours"])),
-                    "实际跟进时间": None,
+                    "实际跟进时间": pd.NaT,
                     "跟进结果简述": None,
                     "下一步计划": rule["next"],
-                    "负责人": rule["owner"],
+                    "负责人": owner,
                 }
             )
     plan = pd.DataFrame(items, columns=PLAN_COLUMNS)
+    for column in ("回访时间", "计划跟进时间", "实际跟进时间"):
+        plan[column] = pd.to_datetime(plan[column]).astype("datetime64[ns]")
     return plan.sort_values(["计划跟进时间", "记录编号"], kind="stable").reset_index(drop=True)
 
 
 def overdue(plan: pd.DataFrame, as_of: datetime) -> pd.Series:
     """Items past their due time and not done (they go to the escalation list)."""
-    return plan["计划跟进时间"].lt(pd.Timestamp(as_of)) & ~plan["当前状态"].isin(["已完成"])
+    done = load_followup_rules()["done_status"]
+    return plan["计划跟进时间"].lt(pd.Timestamp(as_of)) & ~plan["当前状态"].isin([done])
+
+
+def escalation_list(plan: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
+    """升级清单: overdue items, with how late they are and whom they go to.
+
+    Args:
+        plan: plan items (``PLAN_COLUMNS``).
+        as_of: the moment lateness is judged at.
+
+    Returns:
+        The overdue items plus 逾期小时, 升级原因 and 升级对象, most overdue first.
+    """
+    late = plan.loc[overdue(plan, as_of)].copy()
+    late["逾期小时"] = ((pd.Timestamp(as_of) - late["计划跟进时间"]) / pd.Timedelta(hours=1)).round(1)
+    late["升级原因"] = "已超过计划跟进时间仍未完成"
+    late["升级对象"] = load_followup_rules()["escalate_to"]
+    return late.sort_values(["计划跟进时间", "跟进编号"], kind="stable").reset_index(drop=True)
 
 
 RECORD_COLUMNS = {
@@ -116,3 +177,186 @@ def record_sheet(valid: pd.DataFrame, problems: pd.DataFrame, feedback: pd.DataF
     sheet["反馈类型"] = feedback["feedback_type"].to_numpy()
     sheet["客户标签"] = ["、".join(tags.columns[row]) for row in tags.to_numpy()] if len(tags.columns) else ""
     return sheet.reset_index(drop=True)
+
+
+def response_subjects(problems: pd.DataFrame, texts: pd.Series, demand_rules: dict[str, Any] | None = None) -> pd.Series:
+    """What each response is about: its problem types, then the topics of the needs it states.
+
+    Args:
+        problems: boolean problem tags per response.
+        texts: the responses' words.
+        demand_rules: the demand rules (default ``vocab/demands.yaml``).
+
+    Returns:
+        Labels joined with 、 per response ("" when none).
+    """
+    from reporting.demand import OTHER_DEMAND, demand_statements
+
+    rules = demand_rules or read_yaml(VOCAB_DIR / "demands.yaml")
+    subjects = []
+    for flags, text in zip(problems.to_numpy(), texts.reindex(problems.index), strict=True):
+        found = list(problems.columns[flags]) if len(problems.columns) else []
+        for statement in demand_statements(text if isinstance(text, str) else "", rules["markers"]):
+            topics = [t for t, words in rules["topics"].items() if any(w in statement for w in words)] or [OTHER_DEMAND]
+            found += [t for t in topics if t not in found]
+        subjects.append("、".join(found))
+    return pd.Series(subjects, index=problems.index, dtype="object")
+
+
+@dataclass(frozen=True)
+class FollowupKpis:
+    """How the follow-up plan is going, judged at ``as_of``.
+
+    Attributes:
+        due: items due in the window by ``as_of`` (the denominator of the rates).
+        closure: of those, done (已完成).
+        on_time: of those, done no later than planned.
+        problem_resolution: problem and complaint items due, done.
+        demand_conversion: need items due, done (the customer's need was answered).
+        overdue: open items, from any period, past their due time.
+        open: items not done, from any period.
+        results_recorded: items whose status staff have changed (0: no results imported yet).
+    """
+
+    due: int
+    closure: Rate
+    on_time: Rate
+    problem_resolution: Rate
+    demand_conversion: Rate
+    overdue: int
+    open: int
+    results_recorded: int
+
+
+def followup_kpis(items: pd.DataFrame, window_start: datetime, window_end: datetime, as_of: datetime) -> FollowupKpis:
+    """The plan's KPIs for items due from ``window_start`` to ``window_end``, judged at ``as_of``.
+
+    Args:
+        items: plan items (``PLAN_COLUMNS``), including open items from earlier periods.
+        window_start: first moment of the window, inclusive.
+        window_end: end of the window, exclusive.
+        as_of: only items due by then count; results entered later do not.
+
+    Returns:
+        The KPIs with numerators and denominators.
+    """
+    done_status = load_followup_rules()["done_status"]
+    as_of_ts = pd.Timestamp(as_of)
+    due_at = items["计划跟进时间"]
+    done = items["当前状态"].eq(done_status) & items["实际跟进时间"].le(as_of_ts)
+    due = due_at.ge(pd.Timestamp(window_start)) & due_at.lt(pd.Timestamp(window_end)) & due_at.le(as_of_ts)
+    problem = items["跟进类别"].isin(PROBLEM_KINDS)
+    need = items["跟进类别"].eq("需求")
+    still_open = ~done
+    return FollowupKpis(
+        due=int(due.sum()),
+        closure=Rate(int((due & done).sum()), int(due.sum())),
+        on_time=Rate(int((due & done & items["实际跟进时间"].le(due_at)).sum()), int(due.sum())),
+        problem_resolution=Rate(int((due & done & problem).sum()), int((due & problem).sum())),
+        demand_conversion=Rate(int((due & done & need).sum()), int((due & need).sum())),
+        overdue=int((still_open & due_at.lt(as_of_ts)).sum()),
+        open=int(still_open.sum()),
+        results_recorded=int(items["当前状态"].ne(load_followup_rules()["statuses"][0]).sum()),
+    )
+
+
+def second_round(items: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
+    """二次回访清单: dissatisfied customers and those who made suggestions, with the change that answers them.
+
+    Args:
+        items: plan items (``PLAN_COLUMNS``) of the window.
+        changes: problem type or demand topic → the change made (from the params).
+
+    Returns:
+        One row per customer and record: 客户编号, 记录编号, 回访时间, 相关问题, 原跟进事项,
+        已做改进 (empty when no recorded change answers them), 回访话术.
+    """
+    columns = ["客户编号", "记录编号", "回访时间", "相关问题", "原跟进事项", "已做改进", "回访话术"]
+    chosen = items.loc[items["跟进类别"].isin([*PROBLEM_KINDS, "需求"])]
+    rows = []
+    for (customer, record), group in chosen.groupby(["客户编号", "记录编号"], sort=True, dropna=False):
+        subjects = [s for s in str(group["相关问题"].dropna().iloc[0] if group["相关问题"].notna().any() else "").split("、") if s]
+        answered = [f"{s}：{changes[s]}" for s in subjects if s in changes]
+        script = (
+            "告知客户针对其反馈已做的改进：" + "；".join(answered) + "，并请客户评价改进效果"
+            if answered
+            else "告知客户其反馈已记录并在处理中，说明预计答复时间"
+        )
+        rows.append(
+            {
+                "客户编号": customer,
+                "记录编号": record,
+                "回访时间": group["回访时间"].min(),
+                "相关问题": "、".join(subjects),
+                "原跟进事项": "；".join(group["跟进事项"]),
+                "已做改进": "；".join(answered),
+                "回访话术": script,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def parse_pairs(text: str, parameter: str, example: str) -> dict[str, str]:
+    """``名称:内容；名称:内容`` parameters (owner groups, changes made) as a mapping.
+
+    Args:
+        text: the parameter's value; entries separated by ；/; or new lines.
+        parameter: its name, for the error message.
+        example: a correct entry, for the error message.
+
+    Raises:
+        ParameterError: an entry lacks its colon, name or content.
+    """
+    pairs = {}
+    for entry in filter(None, (part.strip() for part in re.split(r"[;；\n]", text or ""))):
+        name, sep, content = entry.replace("：", ":").partition(":")
+        if not sep or not name.strip() or not content.strip():
+            raise ParameterError(f"参数 {parameter} 的 {entry!r} 格式不对：请写成 {example}，多项用分号分隔")
+        pairs[name.strip()] = content.strip()
+    return pairs
+
+
+def workload(items: pd.DataFrame, as_of: datetime, horizon_days: int = 7) -> pd.DataFrame:
+    """Open items per owner: how many, how many overdue, how many due in the next ``horizon_days``.
+
+    Returns:
+        Columns 负责人, 未完成, 已逾期, 未来7天到期 (named by the horizon), most overdue first.
+    """
+    done_status = load_followup_rules()["done_status"]
+    open_items = items.loc[~items["当前状态"].eq(done_status)]
+    as_of_ts = pd.Timestamp(as_of)
+    soon = f"未来{horizon_days}天到期"
+    table = pd.DataFrame(
+        {
+            "负责人": open_items["负责人"].fillna("未指定"),
+            "未完成": 1,
+            "已逾期": open_items["计划跟进时间"].lt(as_of_ts).astype(int),
+            soon: open_items["计划跟进时间"].between(as_of_ts, as_of_ts + pd.Timedelta(days=horizon_days)).astype(int),
+        }
+    )
+    summary = table.groupby("负责人", as_index=False).sum()
+    return summary.sort_values(["已逾期", "未完成", "负责人"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def assign_owners(plan: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
+    """Give items owned by a role to the people of its group, round robin by due time.
+
+    Args:
+        plan: plan items; 负责人 is a role (客服主管 …) or already a person.
+        groups: role → staff codes, e.g. ``{"客服主管": ["ZG01", "ZG02"]}``.
+
+    Returns:
+        The plan with roles replaced by people; items of roles without a group keep the role.
+    """
+    assigned = plan.copy()
+    for role, people in groups.items():
+        rows = assigned.index[assigned["负责人"].eq(role)]
+        if people and len(rows):
+            assigned.loc[rows, "负责人"] = [people[i % len(people)] for i in range(len(rows))]
+    return assigned
+
+
+def parse_owner_groups(text: str) -> dict[str, list[str]]:
+    """Owner groups from ``角色:工号,工号；角色:工号`` (the ``owner_groups`` parameter)."""
+    pairs = parse_pairs(text, "owner_groups", "客服主管:ZG01,ZG02")
+    return {role: [p.strip() for p in people.replace("，", ",").split(",") if p.strip()] for role, people in pairs.items()}

@@ -14,7 +14,7 @@ from reporting.clean import CleanResult, FileLedger, select_period
 from reporting.compare import Change, period_changes
 from reporting.demand import mine_demands, tag_customers
 from reporting.drivers import DriverAnalysis, analyse_drivers
-from reporting.followup import build_plan, record_sheet
+from reporting.followup import FollowupKpis, build_plan, record_sheet, response_subjects
 from reporting.insights import SUB_DIMENSIONS, Finding, Recommendation, find_strengths, find_weaknesses, recommend
 from reporting.keywords import Keyword, distinguishing_keywords
 from reporting.metrics import (
@@ -143,6 +143,7 @@ class ReportModel:
     praise: tuple[Quote, ...] = ()
     record_sheet: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    followup: FollowupKpis | None = None
 
 
 def build_report_model(
@@ -245,7 +246,12 @@ def build_report_model(
         tag_counts={k: int(v) for k, v in customer_tags.sum().items()},
         praise=select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False),
         record_sheet=record_sheet(valid, tags, feedback, customer_tags),
-        plan=build_plan(valid, feedback["feedback_type"], customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index))),
+        plan=build_plan(
+            valid,
+            feedback["feedback_type"],
+            customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index)),
+            response_subjects(tags, texts),
+        ),
     )
 
 
@@ -312,6 +318,27 @@ def period_trend(records: pd.DataFrame, period_start: date, period_end: date, pe
     return pd.DataFrame(rows, columns=["start", "end", "n", "satisfaction", "speed", "nps", "current"])
 
 
+def rate_entry(rate: Rate) -> dict[str, Any]:
+    """A rate as metrics.json holds it: value (0-1), numerator, denominator."""
+    return {"value": round_value(rate.value), "numerator": rate.numerator, "denominator": rate.denominator}
+
+
+def _followup_entry(kpis: FollowupKpis | None) -> dict[str, Any] | None:
+    """The follow-up plan's KPIs for metrics.json (None when plans are not kept in a store)."""
+    if kpis is None:
+        return None
+    return {
+        "due": kpis.due,
+        "closure": rate_entry(kpis.closure),
+        "on_time": rate_entry(kpis.on_time),
+        "problem_resolution": rate_entry(kpis.problem_resolution),
+        "demand_conversion": rate_entry(kpis.demand_conversion),
+        "overdue": kpis.overdue,
+        "open": kpis.open,
+        "results_recorded": kpis.results_recorded,
+    }
+
+
 def metrics_document(model: ReportModel) -> dict[str, Any]:
     """The machine-readable metrics of a report (what ``metrics.json`` holds).
 
@@ -319,8 +346,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
     the same records and parameters give the same document.
     """
 
-    def rate(r: Rate) -> dict[str, Any]:
-        return {"value": round_value(r.value), "numerator": r.numerator, "denominator": r.denominator}
+    rate = rate_entry
 
     def interval(i: Interval) -> dict[str, Any]:
         return {
@@ -402,6 +428,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             }
             for p in model.problems
         ],
+        "followup": _followup_entry(model.followup),
         "by_service_type": _segments(model.by_service, "service_type"),
         "by_visitor": _segments(model.by_agent, "visitor"),
         "by_channel": _segments(model.by_channel, "channel"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,10 @@ class RunSpec:
         period_end: last day of the period, inclusive.
         output_dir: the root of all outputs.
         params_file: the params YAML the run came from.
+        slices: the params' ``slices`` section.
+        notify: the params' ``notify`` section.
+        as_of: for plan notebooks (follow-up, sampling) that declare ``as_of`` instead of a
+            period: the moment the plan is made at; the period is then that day.
     """
 
     report: str
@@ -48,11 +52,17 @@ class RunSpec:
     params_file: Path
     slices: dict[str, Any] = field(default_factory=dict)
     notify: dict[str, Any] = field(default_factory=dict)
+    as_of: datetime | None = None
 
     @property
     def period_name(self) -> str:
-        """The period's folder name: ``<start>_<end>``."""
-        return f"{self.period_start}_{self.period_end}"
+        """The period's folder name: ``<start>_<end>``, or the ``as_of`` day of a plan."""
+        return self.as_of.strftime("%Y-%m-%d") if self.as_of else f"{self.period_start}_{self.period_end}"
+
+    @property
+    def period_title(self) -> str:
+        """The period as the report's title shows it."""
+        return f"截至 {self.as_of:%Y-%m-%d %H:%M}" if self.as_of else f"{self.period_start} 至 {self.period_end}"
 
     @property
     def slice_value(self) -> str:
@@ -168,16 +178,27 @@ def load_run_spec(
     if unknown:
         raise ParameterError(f"未知参数 {', '.join(unknown)}：可用参数为 {', '.join(settable)}")
     values = {name: coerce_value(name, raw, settable[name]["inferred_type_name"]) for name, raw in given.items()}
-    start = parse_date(values.get("period_start", _default(declared, "period_start")), "period_start")
-    end = parse_date(values.get("period_end", _default(declared, "period_end")), "period_end")
-    if end < start:
-        raise ParameterError(f"period_end ({end}) 早于 period_start ({start})：请交换或改正日期")
-    values.update(period_start=start.isoformat(), period_end=end.isoformat())
+    moment = None
+    if "as_of" in declared and "period_start" not in declared:
+        timezone = str(document.get("timezone") or DEFAULT_TIMEZONE)
+        moment = parse_moment(str(values.get("as_of", _default(declared, "as_of"))), timezone)
+        values["as_of"] = moment.strftime("%Y-%m-%d %H:%M")
+        start = end = moment.date()
+    else:
+        start = parse_date(values.get("period_start", _default(declared, "period_start")), "period_start")
+        end = parse_date(values.get("period_end", _default(declared, "period_end")), "period_end")
+        if end < start:
+            raise ParameterError(f"period_end ({end}) 早于 period_start ({start})：请交换或改正日期")
+        values.update(period_start=start.isoformat(), period_end=end.isoformat())
+    if values.get("followup_store"):
+        validate_store(values["followup_store"])
     for name in FILE_PARAMETERS:
         if values.get(name):
             values[name] = str(_existing_file(name, values[name]))
     if "source" in settable:
-        values["source"] = validate_source(str(values.get("source") or _default(declared, "source")))
+        source = str(values.get("source", _default(declared, "source")))
+        # a plan notebook may work from the store alone; a report needs records
+        values["source"] = validate_source(source) if source or moment is None else ""
     if "min_segment_n" in values and values["min_segment_n"] < 1:
         raise ParameterError(f"参数 min_segment_n 的值 {values['min_segment_n']} 必须不小于 1")
     if values.get("slice_field") and values["slice_field"] not in column_aliases():
@@ -197,7 +218,39 @@ def load_run_spec(
         params_file=params_file.resolve(),
         slices=dict(slices),
         notify=_notify_section(document.get("notify") or {}),
+        as_of=moment,
     )
+
+
+def parse_moment(text: str, timezone: str) -> datetime:
+    """An ``as_of`` parameter: ``YYYY-MM-DD`` (09:00 that day), ``YYYY-MM-DD HH:MM``, or "" for now.
+
+    Raises:
+        ParameterError: the text is neither.
+    """
+    from zoneinfo import ZoneInfo
+
+    text = text.strip()
+    if not text:
+        return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, second=0, microsecond=0)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ParameterError(f"参数 as_of 的值 {text!r} 不是有效时间：请写成 2026-11-23 或 2026-11-23 09:00（留空表示现在）") from None
+    if len(text) <= len("2026-11-23"):
+        moment = moment.replace(hour=9)
+    return moment.replace(tzinfo=None, second=0, microsecond=0)
+
+
+def validate_store(value: str) -> None:
+    """Check a ``followup_store`` parameter: ``none``, or a store URL that can be reached."""
+    if value.strip().lower() == "none":
+        return
+    if not is_store_url(value):
+        raise ParameterError(
+            f"参数 followup_store 的值 {value!r} 不是数据库地址：请写 SQLAlchemy URL（如 sqlite:///data/records.db）、留空或写 none"
+        )
+    open_store(value.strip())
 
 
 def _notify_section(section: dict[Any, Any]) -> dict[str, Any]:
@@ -229,7 +282,7 @@ def validate_source(source: str) -> str:
 
 def _default(declared: dict[str, dict[str, Any]], name: str) -> str:
     if name not in declared:
-        raise ParameterError(f"笔记本没有声明参数 {name}：报告笔记本必须有 period_start 与 period_end")
+        raise ParameterError(f"笔记本没有声明参数 {name}：报告笔记本必须有 period_start 与 period_end（计划类笔记本为 as_of）")
     return str(yaml.safe_load(declared[name]["default"]))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from reporting.clean import CleanResult, clean_records, combine_cleaned
@@ -11,7 +11,8 @@ from reporting.config import PROJ_ROOT
 from reporting.errors import ParameterError
 from reporting.load import expand_sources, read_records
 from reporting.model import ReportModel, build_report_model
-from reporting.store import is_store_url, pull_period
+from reporting.store import default_store_url, is_store_url, pull_period
+from reporting.tracking import plan_with_history, save_plan
 from reporting.trend import TrendModel, build_trend_model
 from reporting.vocab import label, load_rules, load_taxonomy
 
@@ -79,6 +80,7 @@ def build_weekly_model(
     rules: str = "",
     slice_field: str = "",
     slice_value: str = "",
+    followup_store: str = "",
 ) -> ReportModel:
     """Load the records and compute the weekly report for one period (and slice).
 
@@ -92,12 +94,16 @@ def build_weekly_model(
         rules: an analyst's own recommendation rules YAML, or "" for the bundled one.
         slice_field: report on one slice only: the field (``service_type`` …), or "".
         slice_value: the slice's value (``售后维修`` …).
+        followup_store: where follow-up plans are kept: a store URL, "" for the default
+            store, ``none`` for nowhere. With a store, the period's plan is saved, open items
+            of earlier periods carry forward into it (overall reports only) and the plan's
+            KPIs are computed from the results staff have imported.
 
     Returns:
         The report model.
     """
     start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
-    return build_report_model(
+    model = build_report_model(
         select_slice(load_source(source, start, end), slice_field, slice_value),
         start,
         end,
@@ -108,6 +114,15 @@ def build_weekly_model(
         trend_periods=TREND_PERIODS,
         slice_label=f"{label(slice_field)} = {slice_value}" if slice_field else "",
     )
+    if followup_store.strip().lower() == "none":
+        return model
+    url = followup_store.strip() or default_store_url()
+    window = (datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min))
+    if slice_field:
+        save_plan(url, model.plan, datetime.now())
+        return model
+    plan, kpis = plan_with_history(url, model.plan, *window, datetime.now())
+    return replace(model, plan=plan, followup=kpis)
 
 
 def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> CleanResult:

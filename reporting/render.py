@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,7 @@ def _environment() -> Environment:
     env.globals["t"] = label
     env.globals["kpi"] = env.get_template("kpi.html.j2").module.kpi  # type: ignore[attr-defined]
     env.globals["segment_table"] = env.get_template("segment_table.html.j2").module.segment_table  # type: ignore[attr-defined]
+    env.globals["data_table"] = env.get_template("data_table.html.j2").module.data_table  # type: ignore[attr-defined]
     return env
 
 
@@ -244,16 +246,37 @@ WORKBOOK_MIMETYPE = "application/vnd.reporting.workbook+json"
 
 
 def publish_metrics(model: ReportModel | TrendModel) -> None:
-    """Display the metrics and the (masked) rejects ledger as notebook outputs, for the exporter.
+    """Display the metrics, the (masked) rejects ledger and the workbook as notebook outputs, for the exporter.
 
     The outputs live in the executed notebook (the audit record); the HTML/PDF never
     show them (their cell is tagged ``metrics`` and removed on export).
     """
     document = trend_document(model) if isinstance(model, TrendModel) else metrics_document(model)
-    outputs = {METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(model.rejects)}
-    if isinstance(model, ReportModel):
-        outputs[WORKBOOK_MIMETYPE] = {name: _table_payload(table) for name, table in workbook_tables(model).items()}
+    workbook = workbook_payload(workbook_tables(model)) if isinstance(model, ReportModel) else None
+    publish_outputs(document, model.rejects, workbook)
+
+
+def publish_outputs(document: dict[str, Any], rejects: pd.DataFrame, workbook: dict[str, Any] | None = None) -> None:
+    """Display a report's metrics document, rejects ledger (masked here) and workbook for the exporter."""
+    outputs = {METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(rejects)}
+    if workbook is not None:
+        outputs[WORKBOOK_MIMETYPE] = workbook
     display(outputs, raw=True)
+
+
+def workbook_payload(sheets: dict[str, pd.DataFrame], file: str = "workbook.xlsx", as_of: datetime | None = None) -> dict[str, Any]:
+    """Sheets (already masked) as the JSON the exporter writes into an XLSX file.
+
+    Args:
+        sheets: sheet name → table, in order.
+        file: the file name in the run's output folder.
+        as_of: the moment overdue plan items are judged at (None: when the run started).
+    """
+    return {
+        "file": file,
+        "sheets": [{"name": name, **_table_payload(table)} for name, table in sheets.items()],  # a list: notebooks sort JSON keys
+        "as_of": as_of.isoformat() if as_of else None,
+    }
 
 
 def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
@@ -283,29 +306,36 @@ def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
     )
     return {
         "客户回访记录表": model.record_sheet,
-        "客户跟进计划表": model.plan,
+        "客户跟进计划表": masked_plan(model.plan),
         "客户反馈分类统计表": feedback_table,
         "二次核实清单": verification,
     }
 
 
+def table_context(table: pd.DataFrame) -> dict[str, Any]:
+    """A table for the ``data_table`` macro: column names and display rows (times to the minute)."""
+    rows = [[_plain_value(v, "%Y-%m-%d %H:%M") for v in row] for row in table.itertuples(index=False)]
+    return {"columns": [str(c) for c in table.columns], "rows": rows}
+
+
+def masked_plan(plan: pd.DataFrame) -> pd.DataFrame:
+    """The plan with staff's free-text results masked (they may quote a phone number)."""
+    return plan.assign(跟进结果简述=plan["跟进结果简述"].map(lambda v: mask_text(v) if isinstance(v, str) else v)) if len(plan) else plan
+
+
 def _table_payload(table: pd.DataFrame) -> dict[str, Any]:
     """A table as JSON-safe columns and rows (timestamps as ISO text, missing as null)."""
-    rows = []
-    for row in table.itertuples(index=False):
-        rows.append(
-            [
-                None
-                if v is None or (not isinstance(v, str) and pd.isna(v))
-                else v.isoformat()
-                if isinstance(v, pd.Timestamp)
-                else v.item()
-                if hasattr(v, "item")
-                else v
-                for v in row
-            ]
-        )
+    rows = [[_plain_value(v) for v in row] for row in table.itertuples(index=False)]
     return {"columns": [str(c) for c in table.columns], "rows": rows}
+
+
+def _plain_value(value: object, time_format: str = "") -> object:
+    """A cell as a plain JSON value: None for missing, timestamps as ISO text (or ``time_format``), numpy scalars unwrapped."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime(time_format) if time_format else value.isoformat()
+    return value.item() if hasattr(value, "item") else value
 
 
 def render_trend_table(trend: TrendModel) -> HTML:

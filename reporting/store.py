@@ -8,6 +8,7 @@ parameterised queries filtered in the database, on an indexed visit-time column.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -82,6 +83,25 @@ rejects_table = Table(
     *(Column(name, Text) for name in LEDGER_COLUMNS if name != "row"),
     Column("row", Integer),
 )
+followups_table = Table(
+    "followups",
+    metadata,
+    Column("item_id", String(16), primary_key=True),
+    Column("record_id", String(255)),
+    Column("customer_id", String(255)),
+    Column("kind", String(16), nullable=False),
+    Column("item", Text, nullable=False),
+    Column("subject", Text),
+    Column("owner", String(255)),
+    Column("next_step", Text),
+    Column("visit_at", DateTime),
+    Column("due_at", DateTime, nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("done_at", DateTime),
+    Column("result", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime),
+)
 STORED_FIELDS = tuple(c.name for c in records_table.columns if c.name not in ("import_id",))
 
 
@@ -90,8 +110,13 @@ class StoreError(UserInputError):
 
 
 def default_store_url() -> str:
-    """The embedded store: ``data/records.db`` in the project."""
-    return f"sqlite:///{DEFAULT_STORE_PATH}"
+    """The embedded store: ``data/records.db`` in the project, or the URL in ``REPORTING_STORE_URL``."""
+    return os.environ.get("REPORTING_STORE_URL") or f"sqlite:///{DEFAULT_STORE_PATH}"
+
+
+def failure_reason(error: SQLAlchemyError) -> str:
+    """The database's own first line about a failure, short enough for a one-line message."""
+    return str(getattr(error, "orig", error)).strip().splitlines()[0][:160]
 
 
 def is_store_url(source: str) -> bool:
@@ -132,7 +157,7 @@ def open_store(url: str) -> Engine:
     except (ArgumentError, NoSuchModuleError):
         raise StoreError(f"数据库地址 {masked_url(url)} 无效或缺少驱动：请检查 URL，例如 sqlite:///data/records.db") from None
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:160]
+        reason = failure_reason(error)
         raise StoreError(f"无法连接数据库 {masked_url(url)}（{reason}）：请检查地址、账号与服务器是否运行") from None
 
 
@@ -163,7 +188,7 @@ def import_cleaned(result: CleanResult, url: str, fingerprints: dict[str, str] |
             for chunk in _chunks(rejects):
                 connection.execute(rejects_table.insert(), chunk)
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:160]
+        reason = failure_reason(error)
         raise StoreError(f"写入数据库 {masked_url(url)} 失败（{reason}），本次导入已全部撤销：请检查数据库后重试") from None
     return fresh.ledgers
 
@@ -202,7 +227,7 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
                 connection,
             )
     except SQLAlchemyError as error:
-        reason = str(getattr(error, "orig", error)).strip().splitlines()[0][:160]
+        reason = failure_reason(error)
         raise StoreError(f"从数据库 {masked_url(url)} 读取失败（{reason}）：请检查数据库") from None
     for name in TIME_FIELDS:
         records[name] = pd.to_datetime(records[name]).astype("datetime64[ns]")

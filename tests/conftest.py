@@ -21,6 +21,19 @@ SMALL_SPEC = DemoSpec(weeks=8, rows_per_week=70, seed=3, end=date(2026, 11, 22))
 WEEK = ("2026-11-16", "2026-11-22")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def default_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Point the default store (follow-up plans of report runs) at a throwaway SQLite file, never data/records.db."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('store') / 'default.db'}"
+    previous = os.environ.get("REPORTING_STORE_URL")
+    os.environ["REPORTING_STORE_URL"] = url
+    yield url
+    if previous is None:
+        os.environ.pop("REPORTING_STORE_URL", None)
+    else:
+        os.environ["REPORTING_STORE_URL"] = previous
+
+
 @pytest.fixture(scope="session")
 def small_records() -> pd.DataFrame:
     """Eight weeks of demo records, about 70 a week."""

@@ -243,8 +243,12 @@ def test_workbook_has_the_standard_tables_formatted_for_people(good_run):
     assert book.sheetnames == ["客户回访记录表", "客户跟进计划表", "客户反馈分类统计表", "二次核实清单", "升级清单", "剔除记录"]
     plan = book["客户跟进计划表"]
     assert [c.value for c in plan[1]] == [
+        "跟进编号",
         "客户编号",
         "记录编号",
+        "回访时间",
+        "跟进类别",
+        "相关问题",
         "跟进事项",
         "当前状态",
         "计划跟进时间",
@@ -253,9 +257,9 @@ def test_workbook_has_the_standard_tables_formatted_for_people(good_run):
         "下一步计划",
         "负责人",
     ]
-    assert plan.freeze_panes == "A2" and plan.auto_filter.ref.startswith("A1:I")
+    assert plan.freeze_panes == "A2" and plan.auto_filter.ref.startswith("A1:M")
     assert plan.data_validations.dataValidation[0].formula1 == '"待跟进,跟进中,已完成,已升级"'
-    assert isinstance(plan["E2"].value, datetime.datetime) and plan["E2"].number_format == "yyyy-mm-dd hh:mm"
+    assert isinstance(plan["I2"].value, datetime.datetime) and plan["I2"].number_format == "yyyy-mm-dd hh:mm"
     records = book["客户回访记录表"]
     header = [c.value for c in records[1]]
     assert {"问题类型", "情感倾向", "反馈类型", "客户标签"} <= set(header)

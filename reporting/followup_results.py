@@ -1,0 +1,154 @@
+"""The staff's round trip: results typed into workbook.xlsx, checked, then written to the store.
+
+Staff fill 当前状态, 实际跟进时间 and 跟进结果简述 in 客户跟进计划表. Every row is checked
+before anything is written; a bad row gets one line naming its sheet row, column, value
+and what to do, and then nothing is applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from reporting.errors import SourceError
+from reporting.followup import EDITABLE_COLUMNS, load_followup_rules
+
+PLAN_SHEET = "客户跟进计划表"
+ID_COLUMN = "跟进编号"
+
+
+@dataclass(frozen=True)
+class ResultsCheck:
+    """What a filled-in plan sheet would change.
+
+    Attributes:
+        updates: one dict per changed item (跟进编号 and the editable columns).
+        errors: one line per bad row; when any, nothing may be applied.
+        unchanged: rows that match the store already.
+    """
+
+    updates: tuple[dict[str, object], ...]
+    errors: tuple[str, ...]
+    unchanged: int
+
+
+def read_plan_sheet(path: Path) -> pd.DataFrame:
+    """The 客户跟进计划表 sheet of a workbook, with its Excel row numbers as the index.
+
+    Raises:
+        SourceError: the file is missing or not an XLSX workbook, the sheet is missing,
+            or a needed column is missing.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise SourceError(f"找不到工作簿 {path}：请检查路径")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError):
+        raise SourceError(
+            f"{path} 不是有效的 XLSX 工作簿：请用本系统导出的 workbook.xlsx，在 Excel/WPS/LibreOffice 中保存为 .xlsx"
+        ) from None
+    if PLAN_SHEET not in book.sheetnames:
+        raise SourceError(f"工作簿 {path} 没有工作表 {PLAN_SHEET}：请用本系统导出的 workbook.xlsx")
+    rows = list(book[PLAN_SHEET].iter_rows(values_only=True))
+    book.close()
+    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else ())]
+    missing = [c for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in header]
+    if missing:
+        raise SourceError(f"工作簿 {path} 的 {PLAN_SHEET} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
+    body = [r for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype="object", index=range(2, len(body) + 2))
+    blank = frame.isna().all(axis=1)
+    return frame.loc[~blank, [ID_COLUMN, *EDITABLE_COLUMNS]]
+
+
+def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> ResultsCheck:
+    """Check every row of a filled-in plan sheet against the stored items.
+
+    Rules: the 跟进编号 must be a stored item and appear once; 当前状态 must be one of the
+    statuses; 实际跟进时间 must be a date-time, not in the future and not before the call it
+    follows up; 已完成 needs both 实际跟进时间 and 跟进结果简述.
+
+    Args:
+        sheet: rows of the sheet (index = Excel row number) with 跟进编号 and the editable columns.
+        stored: the stored items (plan columns) with those ids.
+        now: the moment "in the future" is judged at.
+
+    Returns:
+        The changes and the errors.
+    """
+    rules = load_followup_rules()
+    statuses, done_status = rules["statuses"], rules["done_status"]
+    known = stored.set_index(ID_COLUMN)
+    seen: dict[str, int] = {}
+    updates, errors, unchanged = [], [], 0
+    for row_number, row in sheet.iterrows():
+        where = f"{PLAN_SHEET} 第 {row_number} 行"
+        item = _text(row[ID_COLUMN])
+        if not item:
+            errors.append(f"{where}：缺少跟进编号：请保留导出时的跟进编号，不要清空")
+            continue
+        where += f"（跟进编号 {item}）"
+        if item not in known.index:
+            errors.append(f"{where}：数据库中没有这个跟进编号：请确认工作簿来自同一记录库，且未改动跟进编号")
+            continue
+        if item in seen:
+            errors.append(f"{where}：与第 {seen[item]} 行的跟进编号重复：请删除重复的行")
+            continue
+        seen[item] = int(row_number)
+        status = _text(row["当前状态"])
+        if status not in statuses:
+            errors.append(f"{where}：当前状态 {status!r} 不是可选状态（{'/'.join(statuses)}）：请从下拉框选择")
+            continue
+        done_at, problem = _moment(row["实际跟进时间"])
+        if problem:
+            errors.append(f"{where}：实际跟进时间 {row['实际跟进时间']!r} 不是有效时间：请写成 2026-11-24 10:30 或使用日期单元格")
+            continue
+        visit = known.at[item, "回访时间"]
+        if done_at is not None and done_at > pd.Timestamp(now):
+            errors.append(f"{where}：实际跟进时间 {done_at:%Y-%m-%d %H:%M} 晚于现在：请填写已经发生的跟进时间")
+            continue
+        if done_at is not None and not pd.isna(visit) and done_at < visit:
+            errors.append(f"{where}：实际跟进时间 {done_at:%Y-%m-%d %H:%M} 早于回访时间 {visit:%Y-%m-%d %H:%M}：请改正时间")
+            continue
+        result = _text(row["跟进结果简述"])
+        if status == done_status and (done_at is None or not result):
+            errors.append(f"{where}：状态为{done_status}时须填写实际跟进时间和跟进结果简述：请补全或把状态改为跟进中")
+            continue
+        change = {ID_COLUMN: item, "当前状态": status, "实际跟进时间": done_at, "跟进结果简述": result or None}
+        if _same(change, known.loc[item]):
+            unchanged += 1
+        else:
+            updates.append(change)
+    return ResultsCheck(tuple(updates), tuple(errors), unchanged)
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _moment(value: object) -> tuple[pd.Timestamp | None, bool]:
+    """A cell's date-time: ``(moment, False)``, ``(None, False)`` when empty, ``(None, True)`` when unreadable."""
+    if isinstance(value, datetime):
+        return pd.Timestamp(value).floor("min"), False
+    text = _text(value)
+    if not text:
+        return None, False
+    moment = pd.to_datetime(text, errors="coerce")
+    return (None, True) if pd.isna(moment) else (pd.Timestamp(moment).floor("min"), False)
+
+
+def _same(change: dict[str, object], stored: pd.Series) -> bool:
+    """Whether a row repeats what the store holds already."""
+    stored_done = stored["实际跟进时间"]
+    done_same = (change["实际跟进时间"] is None and pd.isna(stored_done)) or (
+        change["实际跟进时间"] is not None and not pd.isna(stored_done) and pd.Timestamp(stored_done).floor("min") == change["实际跟进时间"]
+    )
+    return change["当前状态"] == stored["当前状态"] and done_same and (change["跟进结果简述"] or "") == _text(stored["跟进结果简述"])

@@ -1,0 +1,139 @@
+"""The staff's round trip: workbook.xlsx → filled in → reporting import-followups → the next plan and report."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from tests.conftest import run_cli, weekly_args
+
+PREVIOUS = ("2026-11-09", "2026-11-15")
+CURRENT = ("2026-11-16", "2026-11-22")
+
+
+def _run_week(csv: Path, out: Path, store: str, week: tuple[str, str]) -> Path:
+    result = run_cli(
+        *weekly_args(
+            csv, "-p", "period_start", week[0], "-p", "period_end", week[1], "-p", "followup_store", store, "--output-dir", str(out)
+        )
+    )
+    assert result.returncode == 0, result.stderr
+    return out / "weekly" / f"{week[0]}_{week[1]}"
+
+
+def _fill(workbook: Path, target: Path, rows: dict[int, tuple[str, bool, str | None]]) -> list[str]:
+    """Fill sheet rows {row: (status, with_time, result)}; return their item ids."""
+    book = load_workbook(workbook)
+    sheet = book["客户跟进计划表"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    ids = []
+    for row, (status, with_time, text) in rows.items():
+        sheet.cell(row, column["当前状态"]).value = status
+        if with_time:
+            sheet.cell(row, column["实际跟进时间"]).value = sheet.cell(row, column["回访时间"]).value + timedelta(hours=1)
+        sheet.cell(row, column["跟进结果简述"]).value = text
+        ids.append(sheet.cell(row, column["跟进编号"]).value)
+    book.save(target)
+    return ids
+
+
+def _plan_rows(workbook: Path) -> dict[str, tuple[str, str | None]]:
+    sheet = load_workbook(workbook, read_only=True)["客户跟进计划表"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    return {r[header.index("跟进编号")]: (r[header.index("当前状态")], r[header.index("跟进结果简述")]) for r in rows[1:]}
+
+
+def test_results_round_trip_into_the_store_and_change_the_next_plan(small_csv: Path, tmp_path: Path):
+    store = f"sqlite:///{tmp_path / 'records.db'}"
+    first = _run_week(small_csv, tmp_path / "out", store, PREVIOUS)
+    before = _plan_rows(first / "workbook.xlsx")
+
+    bad = tmp_path / "bad.xlsx"
+    _fill(
+        first / "workbook.xlsx",
+        bad,
+        {2: ("已完成", True, "已解决，客户电话 13812345678"), 3: ("已完成", False, None), 4: ("处理完了", False, None)},
+    )
+    refused = run_cli("import-followups", str(bad), "--store", store)
+    assert refused.returncode == 2
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 3 and "第 3 行" in lines[0] and "第 4 行" in lines[1] and "没有写入任何跟进结果" in lines[2]
+    assert "Traceback" not in refused.stderr
+
+    good = tmp_path / "good.xlsx"
+    done = _fill(
+        first / "workbook.xlsx",
+        good,
+        {2: ("已完成", True, "已解决，客户电话 13812345678"), 3: ("已完成", True, "已解释"), 4: ("跟进中", False, None)},
+    )
+    accepted = run_cli("import-followups", str(good), "--store", store)
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"更新 3 条跟进记录（已完成 2，跟进中 1），未变化 {len(before) - 3} 条" in accepted.stdout
+    again = run_cli("import-followups", str(good), "--store", store)
+    assert f"更新 0 条跟进记录，未变化 {len(before)} 条" in again.stdout
+
+    second = _run_week(small_csv, tmp_path / "out", store, CURRENT)
+    carried = _plan_rows(second / "workbook.xlsx")
+    assert done[0] not in carried and done[1] not in carried  # done: not carried forward
+    assert carried[done[2]] == ("跟进中", None)  # still open: carried forward with its status
+    open_before = {i for i, (status, _) in before.items() if i not in done}
+    assert open_before <= set(carried)
+
+    rerun = _run_week(small_csv, tmp_path / "again", store, PREVIOUS)
+    rows = _plan_rows(rerun / "workbook.xlsx")
+    assert rows[done[0]] == ("已完成", "已解决，客户电话 138****5678")  # results shown, masked
+    metrics = json.loads((rerun / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["followup"]["results_recorded"] == 3
+    assert metrics["followup"]["closure"]["numerator"] >= 1
+
+
+def test_import_followups_names_a_missing_workbook_and_sheet(tmp_path: Path):
+    missing = run_cli("import-followups", str(tmp_path / "nope.xlsx"), "--store", f"sqlite:///{tmp_path / 's.db'}")
+    assert missing.returncode == 2 and "找不到工作簿" in missing.stderr and "Traceback" not in missing.stderr
+    from openpyxl import Workbook
+
+    other = tmp_path / "other.xlsx"
+    Workbook().save(other)
+    wrong = run_cli("import-followups", str(other), "--store", f"sqlite:///{tmp_path / 's.db'}")
+    assert wrong.returncode == 2 and "没有工作表 客户跟进计划表" in wrong.stderr
+
+
+def test_followup_plan_report_assigns_owners_once_and_exports(small_csv: Path, tmp_path: Path):
+    from reporting.config import PARAMS_DIR
+
+    store = f"sqlite:///{tmp_path / 'records.db'}"
+    args = ["run", str(PARAMS_DIR / "followup.yaml"), "-p", "source", str(small_csv), "-p", "followup_store", store]
+    first = run_cli(*args, "--output-dir", str(tmp_path / "a"))
+    assert first.returncode == 0, first.stderr
+    folder = tmp_path / "a" / "followup" / "2026-11-23"
+    metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["as_of"] == "2026-11-23 09:00"
+    assert metrics["added"] == metrics["coverage"]["denominator"] > 0 and metrics["coverage"]["numerator"] == 0  # nothing planned before
+    assert metrics["assigned"] > 0 and metrics["escalations"] == metrics["overdue"]
+    owners = {row["负责人"] for row in metrics["workload"]}
+    assert not owners & {"客服主管", "投诉专员", "产品运营"} and {"ZG01", "ZG02", "TS01"} <= owners
+    book = load_workbook(folder / "workbook.xlsx", read_only=True)
+    assert book.sheetnames == ["客户跟进计划表", "升级清单", "二次回访清单", "负责人工作量", "剔除记录"]
+    rows = list(book["二次回访清单"].iter_rows(values_only=True))
+    assert any("响应速度：" in str(r[rows[0].index("已做改进")]) for r in rows[1:])  # the params' change reaches the customers it answers
+    text = (folder / "report.html").read_text(encoding="utf-8")
+    assert (
+        all(h in text for h in ("客户跟进计划", "跟进指标", "逾期与升级清单", "负责人工作量", "二次回访清单"))
+        and "from reporting" not in text
+    )
+
+    again = run_cli(*args, "--output-dir", str(tmp_path / "b"))
+    assert again.returncode == 0, again.stderr
+    second = json.loads((tmp_path / "b" / "followup" / "2026-11-23" / "metrics.json").read_text(encoding="utf-8"))
+    assert (second["added"], second["assigned"], second["coverage"]["value"]) == (0, 0, 1.0)
+    assert second["workload"] == metrics["workload"]  # assignments stay put
+
+
+def test_followup_plan_refuses_a_bad_as_of(tmp_path: Path):
+    from reporting.config import PARAMS_DIR
+
+    result = run_cli("run", str(PARAMS_DIR / "followup.yaml"), "-p", "as_of", "next monday", "--output-dir", str(tmp_path))
+    assert result.returncode == 2 and "参数 as_of 的值 'next monday' 不是有效时间" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -1,0 +1,89 @@
+"""Follow-up plan items in the store: saved once, carried forward, results written in one transaction."""
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+from sqlalchemy import event
+
+from reporting.followup import build_plan
+from reporting.store import StoreError, open_store
+from reporting.tracking import apply_results, load_items, plan_with_history, save_plan
+
+NOW = datetime(2026, 11, 24, 9, 0)
+
+
+def _plan(record_ids: list[str], visit: str, scores: list[float]) -> pd.DataFrame:
+    valid = pd.DataFrame(
+        {
+            "record_id": record_ids,
+            "customer_id": [f"C{r}" for r in record_ids],
+            "visit_at": pd.to_datetime([visit] * len(record_ids)),
+            "overall_satisfaction": scores,
+        }
+    )
+    return build_plan(valid, pd.Series([None] * len(valid)), pd.Series([False] * len(valid)))
+
+
+def test_saving_twice_keeps_results_and_stores_nothing_twice(store_url: str):
+    plan = _plan(["A", "B"], "2026-11-17 10:00", [1.0, 5.0])
+    assert save_plan(store_url, plan, NOW) == 2
+    apply_results(
+        store_url,
+        [
+            {
+                "跟进编号": plan.at[0, "跟进编号"],
+                "当前状态": "已完成",
+                "实际跟进时间": pd.Timestamp("2026-11-18 09:00"),
+                "跟进结果简述": "已解决",
+            }
+        ],
+        NOW,
+    )
+    assert save_plan(store_url, plan, NOW) == 0
+    items = load_items(store_url)
+    assert items["当前状态"].tolist() == ["已完成", "待跟进"]
+    assert items.at[0, "实际跟进时间"] == pd.Timestamp("2026-11-18 09:00")
+
+
+def test_open_items_carry_forward_into_the_next_period(store_url: str):
+    earlier = _plan(["A", "B"], "2026-11-10 10:00", [1.0, 2.0])
+    save_plan(store_url, earlier, NOW)
+    apply_results(
+        store_url,
+        [
+            {
+                "跟进编号": earlier.at[0, "跟进编号"],
+                "当前状态": "已完成",
+                "实际跟进时间": pd.Timestamp("2026-11-11 09:00"),
+                "跟进结果简述": "好",
+            }
+        ],
+        NOW,
+    )
+    current = _plan(["C"], "2026-11-17 10:00", [3.0])
+    plan, kpis = plan_with_history(store_url, current, datetime(2026, 11, 16), datetime(2026, 11, 23), NOW)
+    assert plan["记录编号"].tolist() == ["B", "C"]  # B still open from last week; A is done
+    assert (kpis.overdue, kpis.open, kpis.due) == (1, 2, 0)
+
+
+def test_a_failed_results_write_changes_nothing(store_url: str):
+    plan = _plan(["A", "B"], "2026-11-17 10:00", [1.0, 2.0])
+    save_plan(store_url, plan, NOW)
+    engine = open_store(store_url)
+    calls = {"n": 0}
+
+    def fail_second_update(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        if statement.lstrip().upper().startswith("UPDATE"):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("disk full")
+
+    event.listen(engine, "before_cursor_execute", fail_second_update)
+    try:
+        updates = [{"跟进编号": plan.at[i, "跟进编号"], "当前状态": "跟进中", "实际跟进时间": None, "跟进结果简述": None} for i in range(2)]
+        with pytest.raises((StoreError, RuntimeError)):
+            apply_results(store_url, updates, NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", fail_second_update)
+    assert load_items(store_url)["当前状态"].tolist() == ["待跟进", "待跟进"]
