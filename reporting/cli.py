@@ -11,7 +11,7 @@ import logging
 import os
 import sys
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from reporting.errors import ParameterError, ReportingError, UserInputError
@@ -88,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _demo_data(arguments: argparse.Namespace) -> int:
     from reporting.demo import DemoSpec, generate_demo_records
+    from reporting.demo_services import generate_demo_services
     from reporting.export import write_records_csv
     from reporting.pipeline import parse_date
 
@@ -99,6 +100,10 @@ def _demo_data(arguments: argparse.Namespace) -> int:
     records = generate_demo_records(DemoSpec(arguments.weeks, arguments.rows_per_week, arguments.seed, end))
     write_records_csv(records, arguments.out)
     print(f"已生成 {len(records)} 条演示回访记录：{arguments.out}")
+    services = generate_demo_services(datetime.combine(end + timedelta(days=1), time(9, 0)), seed=arguments.seed)
+    services_path = arguments.out.with_name("demo_services.csv")
+    services.to_csv(services_path, index=False, encoding="utf-8")
+    print(f"已生成 {len(services)} 条演示服务完成记录（供抽样排期）：{services_path}")
     return 0
 
 

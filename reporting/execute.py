@@ -288,10 +288,7 @@ def _manifest(
         "report": spec.report,
         "params_file": str(spec.params_file),
         "notebook": str(spec.notebook),
-        "parameters": {
-            **parameters,
-            "source": masked_url(parameters["source"]) if is_store_url(parameters["source"]) else parameters["source"],
-        },
+        "parameters": {name: masked_url(v) if isinstance(v, str) and is_store_url(v) else v for name, v in parameters.items()},
         "period": {"start": spec.period_start.isoformat(), "end": spec.period_end.isoformat()},
         "inputs": inputs,
         "rows": metrics.get("ledger", {}),
@@ -310,17 +307,16 @@ def _manifest(
 
 def _source_inputs(spec: RunSpec, metrics: dict[str, Any]) -> list[dict[str, Any]]:
     """Fingerprints of the records: each file's sha256, or the store query's fingerprint and row count."""
-    source = str(spec.parameters["source"])
+    source = str(spec.parameters.get("source") or "")
+    if not source:
+        return []
     if is_store_url(source):
-        rows = int(metrics["ledger"]["analysed"]) + int(metrics["ledger"]["outside_period"])
-        return [
-            {
-                "parameter": "source",
-                "store": masked_url(source),
-                "query_fingerprint": query_fingerprint(source, spec.period_start, spec.period_end, rows),
-                "rows": rows,
-            }
-        ]
+        ledger = metrics.get("ledger")
+        rows = int(ledger["analysed"]) + int(ledger["outside_period"]) if ledger else None
+        entry = {"parameter": "source", "store": masked_url(source), "rows": rows}
+        if rows is not None:
+            entry["query_fingerprint"] = query_fingerprint(source, spec.period_start, spec.period_end, rows)
+        return [entry]
     return [_file_input("source", path) for path in expand_sources(source)]
 
 

@@ -19,7 +19,7 @@ from reporting.store import is_store_url, open_store
 from reporting.vocab import column_aliases, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
-FILE_PARAMETERS = ("taxonomy", "rules")
+FILE_PARAMETERS = ("taxonomy", "rules", "services")
 # Parameters the runner fills in itself; a params file may not set them.
 RUNNER_PARAMETERS = ("generated_at",)
 TOP_LEVEL_KEYS = frozenset({"report", "notebook", "parameters", "slices", "notify", "timezone", "week_start"})

@@ -41,7 +41,7 @@ def column_aliases() -> dict[str, list[str]]:
 
 def chinese_header(field: str) -> str:
     """The Chinese header a CRM export uses for a canonical field (its first alias)."""
-    return column_aliases()[field][0]
+    return column_aliases().get(field, [field])[0]
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,6 @@ def labels() -> dict[str, str]:
     return read_yaml(LABELS_DIR / "zh_CN.yaml")
 
 
-def label(key: str, **values: object) -> str:
+def label(key: str, /, **values: object) -> str:
     """The Chinese text for ``key``, with ``{placeholders}`` filled from ``values``."""
     return labels()[key].format(**values)
