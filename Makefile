@@ -2,6 +2,7 @@
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO := data/demo_records.csv
+SERVICES := data/demo_services.csv
 
 .PHONY: setup report test lab demo-data clean
 
@@ -11,10 +12,14 @@ setup:
 $(DEMO): | setup
 	@$(BIN)/reporting demo-data --out $(DEMO)
 
-demo-data: $(DEMO)
+# demo-data writes both files; older checkouts may have the records only
+$(SERVICES): | setup
+	@$(BIN)/reporting demo-data --out $(DEMO)
 
-report: setup $(DEMO)
-	@$(BIN)/reporting run params/weekly.yaml
+demo-data: $(DEMO) $(SERVICES)
+
+report: setup $(DEMO) $(SERVICES)
+	@$(BIN)/reporting run params/weekly.yaml -p services data/demo_services.csv
 
 test: setup
 	@$(BIN)/python -m pytest

@@ -8,7 +8,6 @@ computed from the items kept in the store (``followup_kpis``).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,8 +16,8 @@ import pandas as pd
 
 from reporting.classify import score_band
 from reporting.config import VOCAB_DIR
-from reporting.errors import ParameterError
 from reporting.metrics import Rate
+from reporting.pairs import parse_pairs
 from reporting.vocab import read_yaml
 
 PLAN_COLUMNS = [
@@ -294,26 +293,6 @@ def second_round(items: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=columns)
-
-
-def parse_pairs(text: str, parameter: str, example: str) -> dict[str, str]:
-    """``名称:内容；名称:内容`` parameters (owner groups, changes made) as a mapping.
-
-    Args:
-        text: the parameter's value; entries separated by ；/; or new lines.
-        parameter: its name, for the error message.
-        example: a correct entry, for the error message.
-
-    Raises:
-        ParameterError: an entry lacks its colon, name or content.
-    """
-    pairs = {}
-    for entry in filter(None, (part.strip() for part in re.split(r"[;；\n]", text or ""))):
-        name, sep, content = entry.replace("：", ":").partition(":")
-        if not sep or not name.strip() or not content.strip():
-            raise ParameterError(f"参数 {parameter} 的 {entry!r} 格式不对：请写成 {example}，多项用分号分隔")
-        pairs[name.strip()] = content.strip()
-    return pairs
 
 
 def workload(items: pd.DataFrame, as_of: datetime, horizon_days: int = 7) -> pd.DataFrame:

@@ -25,13 +25,13 @@ from reporting.followup import (
     followup_kpis,
     load_followup_rules,
     parse_owner_groups,
-    parse_pairs,
     response_subjects,
     second_round,
     workload,
 )
 from reporting.metrics import Rate
 from reporting.model import rate_entry
+from reporting.pairs import parse_pairs
 from reporting.pipeline import load_source, resolve_path
 from reporting.render import masked_plan, publish_outputs, render_fragment, table_context, workbook_payload
 from reporting.sentiment import classify_feedback

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reporting.render import render_fragment
+from reporting.vocab import labels
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def collect_entries(output_dir: Path) -> list[IndexEntry]:
         metrics = json.loads(metrics_path.read_text(encoding="utf-8")) if metrics_path.exists() else {}
         links = tuple(
             (name, (folder / name).relative_to(output_dir).as_posix())
-            for name in ("report.html", "report.pdf", "workbook.xlsx", "rejects.csv")
+            for name in ("report.html", "report.pdf", "workbook.xlsx", "call_list.xlsx", "rejects.csv")
             if (folder / name).exists()
         )
         entries.append(
@@ -70,4 +71,5 @@ def collect_entries(output_dir: Path) -> list[IndexEntry]:
 
 def render_index(entries: list[IndexEntry], generated_at: str) -> str:
     """The index page: one self-contained HTML file with relative links (works from a file share)."""
-    return render_fragment("index.html.j2", entries=entries, generated_at=generated_at).data
+    names = {key.removeprefix("title_"): text for key, text in labels().items() if key.startswith("title_")}
+    return render_fragment("index.html.j2", entries=entries, generated_at=generated_at, report_names=names).data

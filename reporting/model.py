@@ -144,6 +144,7 @@ class ReportModel:
     record_sheet: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     followup: FollowupKpis | None = None
+    coverage: pd.DataFrame | None = field(default=None, repr=False)
 
 
 def build_report_model(
@@ -429,6 +430,19 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             for p in model.problems
         ],
         "followup": _followup_entry(model.followup),
+        "coverage": None
+        if model.coverage is None
+        else [
+            {
+                "subject": r["对象"],
+                "served": int(r["服务完成数"]),
+                "followed_up": int(r["已完成回访"]),
+                "rate": round_value(r["覆盖率"]),
+                "target": r["目标"],
+                "met": r["是否达标"],
+            }
+            for r in model.coverage.to_dict("records")
+        ],
         "by_service_type": _segments(model.by_service, "service_type"),
         "by_visitor": _segments(model.by_agent, "visitor"),
         "by_channel": _segments(model.by_channel, "channel"),

@@ -6,17 +6,23 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from reporting.clean import CleanResult, clean_records, combine_cleaned
+import pandas as pd
+
+from reporting.clean import CleanResult, clean_records, combine_cleaned, select_period
 from reporting.config import PROJ_ROOT
+from reporting.coverage import coverage_table
 from reporting.errors import ParameterError
 from reporting.load import expand_sources, read_records
 from reporting.model import ReportModel, build_report_model
+from reporting.pairs import parse_rates
+from reporting.services import read_services
 from reporting.store import default_store_url, is_store_url, pull_period
 from reporting.tracking import plan_with_history, save_plan
 from reporting.trend import TrendModel, build_trend_model
 from reporting.vocab import label, load_rules, load_taxonomy
 
 TREND_PERIODS = 8
+DEFAULT_COVERAGE = 0.1  # DOMAIN.md: at least 10 % of the customers served
 
 
 def resolve_path(value: str | Path) -> Path:
@@ -81,6 +87,9 @@ def build_weekly_model(
     slice_field: str = "",
     slice_value: str = "",
     followup_store: str = "",
+    services: str = "",
+    coverage_targets: str = "",
+    key_customer_types: str = "",
 ) -> ReportModel:
     """Load the records and compute the weekly report for one period (and slice).
 
@@ -98,13 +107,18 @@ def build_weekly_model(
             store, ``none`` for nowhere. With a store, the period's plan is saved, open items
             of earlier periods carry forward into it (overall reports only) and the plan's
             KPIs are computed from the results staff have imported.
+        services: a services-completed export; when given, coverage per service type is
+            reported against its target.
+        coverage_targets: ``服务类型:比例, …`` replacing the 10 % target (重点客户 for key customers).
+        key_customer_types: customer types counted as key customers (target 100 %).
 
     Returns:
         The report model.
     """
     start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
+    cleaned = select_slice(load_source(source, start, end), slice_field, slice_value)
     model = build_report_model(
-        select_slice(load_source(source, start, end), slice_field, slice_value),
+        cleaned,
         start,
         end,
         load_taxonomy(resolve_path(taxonomy) if taxonomy else None),
@@ -114,6 +128,12 @@ def build_weekly_model(
         trend_periods=TREND_PERIODS,
         slice_label=f"{label(slice_field)} = {slice_value}" if slice_field else "",
     )
+    if services:
+        served = select_slice(CleanResult(read_services(resolve_path(services)).services, pd.DataFrame(), ()), slice_field, slice_value)
+        keys = tuple(t.strip() for t in key_customer_types.replace("，", ",").split(",") if t.strip())
+        targets = parse_rates(coverage_targets, "coverage_targets", "投诉处理:1.0")
+        table = coverage_table(select_period(cleaned.records, start, end), served.records, start, end, targets, DEFAULT_COVERAGE, keys)
+        model = replace(model, coverage=table)
     if followup_store.strip().lower() == "none":
         return model
     url = followup_store.strip() or default_store_url()

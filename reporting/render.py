@@ -86,6 +86,7 @@ def render_overview(model: ReportModel) -> HTML:
         suppressed_channels=suppressed_channels,
         reasons=reasons,
         late=model.late.head(LATE_SHOWN).to_dict("records"),
+        coverage=model.coverage.to_dict("records") if model.coverage is not None else None,
         late_shown=LATE_SHOWN,
     )
 
@@ -102,13 +103,31 @@ def render_conclusions(model: ReportModel) -> HTML:
         "conclusions.html.j2",
         m=model,
         strengths=[describe_finding(f, strength=True) for f in model.strengths],
-        weaknesses=[describe_finding(f, strength=False) for f in model.weaknesses],
+        weaknesses=[describe_finding(f, strength=False) for f in model.weaknesses] + coverage_gaps(model),
         changes=changes,
         change_heading=label("change_heading", start=model.previous_start, end=model.previous_end) if model.previous_start else "",
         drivers=describe_drivers(model),
         agents=_split_segments(model.by_agent)[0],
         suppressed_agents=_split_segments(model.by_agent)[1],
     )
+
+
+def coverage_gaps(model: ReportModel) -> list[str]:
+    """One weakness line per service type (or key customers) whose coverage is below its target."""
+    if model.coverage is None:
+        return []
+    below = model.coverage.loc[model.coverage["是否达标"].eq(False)]
+    return [
+        label(
+            "coverage_gap",
+            subject=r["对象"],
+            rate=format_percent(r["覆盖率"]),
+            done=r["已完成回访"],
+            served=r["服务完成数"],
+            target=format_percent(r["目标"]),
+        )
+        for r in below.to_dict("records")
+    ]
 
 
 def describe_drivers(model: ReportModel) -> str:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from reporting.errors import ParameterError
+from reporting.pairs import parse_pairs, parse_rates
 
 EARLIEST_HOURS = 24
 LATEST_HOURS = 72
@@ -57,16 +58,9 @@ def parse_rules(rate: float, stratum_rates: str, key_types: str, agents: str, wo
     """
     if not 0 < rate <= 1:
         raise ParameterError(f"参数 sample_rate 的值 {rate} 须在 0 到 1 之间，例如 0.1 表示 10%")
-    per_type = {}
-    for name, value in _pairs(stratum_rates, "stratum_rates", "投诉处理:1.0").items():
-        try:
-            per_type[name] = float(value)
-        except ValueError:
-            per_type[name] = -1.0
-        if not 0 < per_type[name] <= 1:
-            raise ParameterError(f"参数 stratum_rates 中 {name} 的比例 {value!r} 须在 0 到 1 之间")
+    per_type = parse_rates(stratum_rates, "stratum_rates", "投诉处理:1.0")
     capacity = {}
-    for name, value in _pairs(agents, "agents", "KF001:30").items():
+    for name, value in parse_pairs(agents.replace(",", "；").replace("，", "；"), "agents", "KF001:30").items():
         if not value.isdigit() or int(value) < 1:
             raise ParameterError(f"参数 agents 中 {name} 的日容量 {value!r} 须为正整数（每天可打的回访电话数）")
         capacity[name] = int(value)
@@ -83,13 +77,6 @@ def parse_rules(rate: float, stratum_rates: str, key_types: str, agents: str, wo
         raise ParameterError(f"参数 slot_minutes 的值 {slot_minutes} 须为正整数")
     keys = tuple(t.strip() for t in key_types.replace("，", ",").split(",") if t.strip())
     return Rules(rate, per_type, keys, capacity, start, end, slot_minutes, seed)
-
-
-def _pairs(text: str, parameter: str, example: str) -> dict[str, str]:
-    """``名称:值`` entries separated by commas or semicolons."""
-    from reporting.followup import parse_pairs
-
-    return parse_pairs(text.replace(",", "；").replace("，", "；"), parameter, example)
 
 
 def customers_of(services: pd.DataFrame) -> pd.DataFrame:
@@ -235,10 +222,7 @@ def _first_slot(moment: datetime, rules: Rules) -> datetime | None:
     """The first allowed slot start at or after ``moment`` (slots align to the working day's start), within two weeks."""
     day_start = datetime.combine(moment.date(), rules.work_start)
     step = timedelta(minutes=rules.slot_minutes)
-    if moment <= day_start:
-        slot = day_start
-    else:
-        slot = day_start + step * math.ceil((moment - day_start) / step)
+    slot = day_start if moment <= day_start else day_start + step * math.ceil((moment - day_start) / step)
     limit = moment + timedelta(days=14)
     while slot <= limit:
         if allowed(slot, rules):

@@ -148,7 +148,8 @@ def call_sheet(schedule: pd.DataFrame, scheduled: bool) -> pd.DataFrame:
 
 def render_sampling(model: SamplingModel, generated_at: str = "") -> HTML:
     """The sampling summary: counts, strata, agent load, the unscheduled list, the first calls, the rules."""
-    calls = call_sheet(model.schedule, scheduled=True).drop(columns=["客户姓名", "联系电话", "服务单号"], errors="ignore")
+    hidden = ["客户姓名", "联系电话", "服务单号"]  # the summary names customers by id; the call list has the rest
+    calls = call_sheet(model.schedule, scheduled=True).drop(columns=hidden, errors="ignore")
     return render_fragment(
         "sampling.html.j2",
         m=model,
@@ -158,7 +159,7 @@ def render_sampling(model: SamplingModel, generated_at: str = "") -> HTML:
             model.strata.assign(实际比例=model.strata["实际比例"].map(_percent), 目标比例=model.strata["目标比例"].map(_percent))
         ),
         load=table_context(model.load),
-        unscheduled=table_context(call_sheet(model.schedule, scheduled=False).drop(columns=["客户姓名", "联系电话", "服务单号"], errors="ignore")),
+        unscheduled=table_context(call_sheet(model.schedule, scheduled=False).drop(columns=hidden, errors="ignore")),
         calls=table_context(calls),
         shown=SHOWN_ROWS,
     )

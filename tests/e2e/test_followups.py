@@ -134,6 +134,8 @@ def test_followup_plan_report_assigns_owners_once_and_exports(small_csv: Path, t
 def test_followup_plan_refuses_a_bad_as_of(tmp_path: Path):
     from reporting.config import PARAMS_DIR
 
-    result = run_cli("run", str(PARAMS_DIR / "followup.yaml"), "-p", "as_of", "next monday", "--output-dir", str(tmp_path))
+    result = run_cli(
+        "run", str(PARAMS_DIR / "followup.yaml"), "-p", "source", "", "-p", "as_of", "next monday", "--output-dir", str(tmp_path)
+    )
     assert result.returncode == 2 and "参数 as_of 的值 'next monday' 不是有效时间" in result.stderr
     assert result.stderr.count("\n") == 1

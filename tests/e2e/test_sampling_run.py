@@ -66,5 +66,8 @@ def test_sampling_names_a_missing_column_and_a_bad_parameter(tmp_path: Path):
     generate_demo_services(datetime(2026, 11, 24, 9, 0), days=2, per_day=20).drop(columns="服务完成时间").to_csv(services, index=False)
     result = run_cli("run", str(PARAMS_DIR / "sampling.yaml"), "-p", "services", str(services), "--output-dir", str(tmp_path))
     assert result.returncode == 2 and "缺少列 服务完成时间" in result.stderr and result.stderr.count("\n") == 1
-    bad = run_cli("run", str(PARAMS_DIR / "sampling.yaml"), "-p", "agents", "KF001:0", "--output-dir", str(tmp_path))
+    generate_demo_services(datetime(2026, 11, 24, 9, 0), days=2, per_day=20).to_csv(good := tmp_path / "good.csv", index=False)
+    bad = run_cli(
+        "run", str(PARAMS_DIR / "sampling.yaml"), "-p", "services", str(good), "-p", "agents", "KF001:0", "--output-dir", str(tmp_path)
+    )
     assert bad.returncode == 2 and "agents 中 KF001 的日容量 '0'" in bad.stderr and "Traceback" not in bad.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -27,8 +28,13 @@ def test_report_notebooks_stay_thin(path):
     notebook = nbformat.read(path, as_version=4)
     assert any("parameters" in cell.metadata.get("tags", []) for cell in notebook.cells)
     for cell in notebook.cells:
-        if cell.cell_type == "code":
-            assert "def " not in cell.source and "class " not in cell.source
+        if cell.cell_type != "code":
+            continue
+        assert "def " not in cell.source and "class " not in cell.source
+        if "parameters" in cell.metadata.get("tags", []):
+            # declarations only: one typed, documented `name: type = value  # meaning` per line
+            assert all(re.fullmatch(r"[a-z_]+: (str|int|float|bool) = .+  # .+", line) for line in cell.source.splitlines())
+        else:
             assert len(cell.source.splitlines()) <= 10
 
 

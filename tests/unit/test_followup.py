@@ -14,10 +14,10 @@ from reporting.followup import (
     item_id,
     overdue,
     parse_owner_groups,
-    parse_pairs,
     second_round,
     workload,
 )
+from reporting.pairs import parse_pairs
 
 
 def test_plan_items_by_band_complaint_and_need():
