@@ -3,13 +3,42 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from reporting.vocab import ProblemType, Taxonomy, normalise_token, value_synonyms
 
 SCORE_BANDS = ("不满意", "一般", "非常满意")  # 1-2, 3-4, 5 (DOMAIN.md)
 NPS_GROUPS = ("贬损者", "中立者", "推荐者")  # 0-6, 7-8, 9-10
+
+T = TypeVar("T")
+
+
+def map_distinct(texts: pd.Series, function: Callable[[str], T]) -> list[T]:
+    """Apply a function of one text once per distinct text, in order.
+
+    Comments repeat a lot (没什么意见, 挺好的 …): matching each distinct text once and
+    spreading the result back is what keeps text analysis linear in the distinct texts.
+
+    Args:
+        texts: strings.
+        function: a pure function of one string.
+
+    Returns:
+        ``function(text)`` for every text, in the order of ``texts``.
+    """
+    seen: dict[str, T] = {}
+    results = []
+    for text in texts.to_numpy(dtype=object):
+        found = seen.get(text, seen)
+        if found is seen:
+            found = seen[text] = function(text)
+        results.append(found)
+    return results
 
 
 def score_band(scores: pd.Series) -> pd.Series:
@@ -22,6 +51,7 @@ def nps_group(nps: pd.Series) -> pd.Series:
     return pd.cut(nps, bins=[-1, 6, 8, 10], labels=list(NPS_GROUPS)).astype("object")
 
 
+@cache
 def compile_problem_pattern(keywords: tuple[str, ...], patterns: tuple[str, ...], negations: tuple[str, ...]) -> re.Pattern[str]:
     """One regular expression for a problem type: any keyword or pattern, not directly after a negation.
 
@@ -50,10 +80,12 @@ def tag_problems(texts: pd.Series, taxonomy: Taxonomy) -> pd.DataFrame:
         A boolean frame with one column per problem type (taxonomy order), same index.
     """
     filled = texts.fillna("").astype(str)
+    codes, distinct = pd.factorize(filled.to_numpy(dtype=object))
     columns = {}
     for kind in taxonomy.types:
         pattern = compile_problem_pattern(kind.keywords, kind.patterns, taxonomy.negations)
-        columns[kind.name] = filled.map(lambda text, p=pattern: p.search(text) is not None)
+        found = np.fromiter((pattern.search(text) is not None for text in distinct), dtype=bool, count=len(distinct))
+        columns[kind.name] = found[codes]
     return pd.DataFrame(columns, index=texts.index, dtype=bool)
 
 
@@ -74,8 +106,18 @@ def normalise_wording(texts: pd.Series, synonyms: dict[str, str] | None = None) 
     if not variants:
         return texts
     pattern = re.compile("|".join(re.escape(v) for v in variants), flags=re.IGNORECASE)
-    rewritten = [pattern.sub(lambda m: lookup[normalise_token(m.group(0))], t) if isinstance(t, str) else None for t in texts]
-    return pd.Series(rewritten, index=texts.index, dtype="object")
+    seen: dict[str, str] = {}
+
+    def rewrite(text: object) -> str | None:
+        if not isinstance(text, str):
+            return None
+        found = seen.get(text)
+        if found is None:
+            found = seen[text] = pattern.sub(lambda m: lookup[normalise_token(m.group(0))], text)
+        return found
+
+    # iterate plain objects: stepping through an Arrow-backed string column value by value is slow
+    return pd.Series([rewrite(t) for t in texts.to_numpy(dtype=object)], index=texts.index, dtype="object")
 
 
 def feedback_text(records: pd.DataFrame) -> pd.Series:
@@ -108,7 +150,9 @@ def count_causes(texts: pd.Series, causes: tuple[ProblemType, ...]) -> tuple[tup
     named = pd.Series(False, index=texts.index)
     counts: list[tuple[str, int]] = []
     for cause in causes:
-        hits = filled.map(lambda text, words=cause.keywords: any(w in text for w in words))
+        hits = pd.Series(
+            map_distinct(filled, lambda text, words=cause.keywords: any(w in text for w in words)), index=texts.index, dtype=bool
+        )
         named |= hits
         counts.append((cause.name, int(hits.sum())))
     counts.append((OTHER_CAUSE, int((~named).sum())))

@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from reporting.vocab import label, normalise_token, value_synonyms
@@ -22,6 +24,9 @@ EARLIEST_PLAUSIBLE = pd.Timestamp("2000-01-01")
 FINGERPRINT_FIELDS = ("customer_id", "phone", "customer_name", "visit_at", "service_type", "visitor", "status")
 _DATE_PARTS = re.compile(r"^\s*(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D{0,2}(?:\s*(\d{1,2})[:：](\d{1,2}))?")
 _EXCEL_SERIAL = re.compile(r"^\s*(\d{5})(\.\d+)?\s*$")
+# the form almost every export uses; parsed in one vectorised call, everything else value by value
+_CANONICAL_MINUTE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"
+_CANONICAL_FORMAT = "%Y-%m-%d %H:%M"
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,28 @@ class CleanResult:
         return sum(ledger.duplicates for ledger in self.ledgers)
 
 
+def per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Parse text values once per distinct value and spread the results back.
+
+    Exports repeat the same dates, scores and answers thousands of times; parsing each
+    distinct text once keeps cleaning fast. Values that are not all text are parsed as
+    they are (numbers that compare equal, such as 1 and 1.0, must not share a result).
+
+    Args:
+        values: the values as read (text or missing).
+        parse: an elementwise parser of a whole Series.
+
+    Returns:
+        ``parse(values)``, computed on the distinct values.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return parse(values)
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    # the last entry parses a missing value: factorize marks missing values with code -1
+    parsed = parse(pd.Series([*distinct, None], dtype="object", name=values.name))
+    return pd.Series(parsed.to_numpy()[codes], index=values.index, name=parsed.name)
+
+
 def parse_datetimes(values: pd.Series) -> pd.Series:
     """Parse timestamps written as ``2026-11-17 09:05``, ``2026/11/17 9:05``, ``2026年11月17日 09:05`` or Excel serials.
 
@@ -84,6 +111,20 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
     Returns:
         ``datetime64`` values at minute precision; NaT where a value does not parse.
     """
+    return per_distinct(values, _parse_datetimes)
+
+
+def _parse_datetimes(values: pd.Series) -> pd.Series:
+    text = values.astype("string")
+    canonical = text.str.fullmatch(_CANONICAL_MINUTE).fillna(False).astype(bool)
+    fast = pd.to_datetime(text.where(canonical), format=_CANONICAL_FORMAT, errors="coerce").astype("datetime64[ns]").rename(None)
+    rest = fast.isna() & text.notna().to_numpy(dtype=bool)
+    if not rest.any():
+        return fast
+    return fast.where(~rest, _parse_any_datetimes(values[rest])).astype("datetime64[ns]")
+
+
+def _parse_any_datetimes(values: pd.Series) -> pd.Series:
     text = values.astype("string").map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
     parts = text.str.extract(_DATE_PARTS).astype("Float64")
     parts.columns = ["year", "month", "day", "hour", "minute"]
@@ -96,6 +137,10 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
 
 def parse_numbers(values: pd.Series) -> pd.Series:
     """Parse numbers, accepting full-width digits; NaN where a value is not a number."""
+    return per_distinct(values, _parse_numbers)
+
+
+def _parse_numbers(values: pd.Series) -> pd.Series:
     text = values.astype("string").map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
@@ -118,7 +163,10 @@ def normalise_choice(values: pd.Series, kind: str, keep_unknown: bool = False) -
             return None
         return synonyms.get(normalise_token(value), value.strip() if keep_unknown else None)
 
-    return pd.Series([one(value) for value in values], index=values.index, dtype="object")
+    # once per distinct answer; a text never equals a non-text, and every non-text gives None
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    answers = np.array([one(value) for value in distinct] + [None], dtype=object)
+    return pd.Series(answers[codes], index=values.index, dtype="object")
 
 
 def record_keys(records: pd.DataFrame, id_given: pd.Series) -> pd.Series:
@@ -132,8 +180,12 @@ def record_keys(records: pd.DataFrame, id_given: pd.Series) -> pd.Series:
         ``id:<record id>`` or ``fp:<hash>`` per row.
     """
     present = [f for f in FINGERPRINT_FIELDS if f in records]
-    joined = records[present].astype("string").fillna("").agg("|".join, axis=1)
-    fingerprints = joined.map(lambda text: "fp:" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20])
+    # only rows without an id need a fingerprint (exports usually give every row one)
+    fields = records.loc[~id_given, present].astype("string").fillna("")
+    joined = fields.iloc[:, 0].str.cat([fields[f] for f in fields.columns[1:]], sep="|")
+    fingerprints = pd.Series(
+        [f"fp:{hashlib.sha1(text.encode('utf-8')).hexdigest()[:20]}" for text in joined], index=fields.index, dtype="object"
+    )
     return ("id:" + records["record_id"].astype("string")).where(id_given, fingerprints).astype("object")
 
 

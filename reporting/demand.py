@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
 
+from reporting.classify import map_distinct
 from reporting.config import VOCAB_DIR
 from reporting.vocab import read_yaml
 
@@ -34,11 +36,21 @@ def mine_demands(valid: pd.DataFrame, texts: pd.Series, rules: dict[str, Any] | 
     rules = rules or read_yaml(VOCAB_DIR / "demands.yaml")
     weights = rules.get("value_weights", {})
     rows: dict[str, dict[str, Any]] = {}
-    for index, text in texts.items():
-        for statement in demand_statements(text, rules["markers"]):
-            topics = [t for t, words in rules["topics"].items() if any(w in statement for w in words)] or [OTHER_DEMAND]
-            customer = valid.at[index, "customer_id"] if "customer_id" in valid else index
-            weight = float(weights.get(valid.at[index, "customer_type"], 1)) if "customer_type" in valid else 1.0
+    customers = _column_at(valid, texts.index, "customer_id")
+    types = _column_at(valid, texts.index, "customer_type")
+    found: dict[str, list[tuple[str, list[str]]]] = {}  # statements and topics, once per distinct text
+    for position, (index, text) in enumerate(texts.items()):
+        statements = found.get(text) if isinstance(text, str) else None
+        if statements is None:
+            statements = [
+                (statement, [t for t, words in rules["topics"].items() if any(w in statement for w in words)] or [OTHER_DEMAND])
+                for statement in demand_statements(text, rules["markers"])
+            ]
+            if isinstance(text, str):
+                found[text] = statements
+        for statement, topics in statements:
+            customer = customers(position, index) if "customer_id" in valid else index
+            weight = float(weights.get(types(position, index), 1)) if "customer_type" in valid else 1.0
             for topic in topics:
                 row = rows.setdefault(topic, {"topic": topic, "mentions": 0, "customers": set(), "priority": 0.0, "example": statement})
                 row["mentions"] += 1
@@ -50,6 +62,16 @@ def mine_demands(valid: pd.DataFrame, texts: pd.Series, rules: dict[str, Any] | 
         [{**r, "customers": len(r["customers"])} for r in rows.values()], columns=["topic", "mentions", "customers", "priority", "example"]
     )
     return frame.sort_values(["priority", "mentions", "topic"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+
+
+def _column_at(valid: pd.DataFrame, index: pd.Index, column: str) -> Callable[[int, Any], Any]:
+    """A lookup of ``valid.at[label, column]`` for the rows of ``index``: by position when the indexes match."""
+    if column not in valid:
+        return lambda position, label: None
+    if index.equals(valid.index):
+        values = valid[column].to_numpy(dtype=object)
+        return lambda position, label: values[position]
+    return lambda position, label: valid.at[label, column]
 
 
 def tag_customers(
@@ -81,7 +103,7 @@ def tag_customers(
         "problem_in": lambda v: (
             problems[[p for p in v if p in problems]].any(axis=1) if any(p in problems for p in v) else pd.Series(False, index=valid.index)
         ),
-        "text_has": lambda v: text.map(lambda t: any(w in t for w in v)),
+        "text_has": lambda v: pd.Series(map_distinct(text, lambda t: any(w in t for w in v)), index=text.index, dtype=bool),
     }
     tags = {}
     for tag, conditions in rules.items():

@@ -10,8 +10,11 @@ phone numbers are invented. The output depends only on the arguments.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -188,6 +191,8 @@ SUGGESTIONS = [
     "能不能短信通知处理进度",
     "建议增加支付宝支付方式",
 ]
+REFUSAL_COMMENTS = ["客户表示没时间", "客户不愿意接受回访", "客户说以后不要再打了"]
+AGENT_TITLES = ["回访的客服", "这位师傅", "工作人员", "接待我的小姑娘"]
 PRIVATE_TAILS = [
     "有问题可以打我电话{phone}",
     "我叫{name}，麻烦再联系我一下",
@@ -239,9 +244,10 @@ def generate_demo_records(spec: DemoSpec) -> pd.DataFrame:
                 day = week_end
             rows.append(_draw_contact(rng, day, week in slow_weeks, agents, agent_effect, customers))
     frame = pd.DataFrame(rows).sort_values("visit_at", kind="stable").reset_index(drop=True)
-    frame.insert(0, "record_id", [f"HF{v:%Y%m%d}{i:05d}" for i, v in enumerate(frame["visit_at"])])
+    days = frame["visit_at"].dt.strftime("%Y%m%d")
+    frame.insert(0, "record_id", ["HF" + day + f"{i:05d}" for i, day in enumerate(days)])
     for column in ("visit_at", "service_completed_at"):
-        frame[column] = frame[column].map(lambda t: t.strftime("%Y-%m-%d %H:%M"))
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M")
     return _add_export_flaws(rng, frame)
 
 
@@ -256,7 +262,8 @@ def _add_export_flaws(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataF
     hung_up = rng.choice(completed, size=int(len(completed) * 0.03), replace=False)
     flawed.loc[hung_up, ["overall_satisfaction", "nps"]] = None
     typo_rows = rng.choice(completed.difference(hung_up), size=max(1, int(len(flawed) * 0.003)), replace=False)
-    flawed.loc[typo_rows, "overall_satisfaction"] = [int(rng.choice([0, 6, 55])) for _ in typo_rows]
+    impossible = (0, 6, 55)
+    flawed.loc[typo_rows, "overall_satisfaction"] = [impossible[int(rng.integers(0, len(impossible)))] for _ in typo_rows]
     repeats = flawed.loc[rng.choice(flawed.index, size=max(1, len(flawed) // 500), replace=False)]
     result = pd.concat([flawed, repeats]).sort_values("visit_at", kind="stable").reset_index(drop=True)
     numeric = [*DIMENSIONS, "overall_satisfaction", "nps"]
@@ -264,29 +271,62 @@ def _add_export_flaws(rng: np.random.Generator, frame: pd.DataFrame) -> pd.DataF
     return result
 
 
+@dataclass(frozen=True)
+class _Choices:
+    """Options with the cumulative probabilities ``Generator.choice(options, p=...)`` draws from."""
+
+    options: tuple[str, ...]
+    cdf: tuple[float, ...]
+
+
+def _choices(options: Sequence[str], p: Sequence[float] | np.ndarray) -> _Choices:
+    """Precompute a weighted draw exactly as ``Generator.choice`` does (cumsum, normalised by its last value)."""
+    cdf = np.asarray(p, dtype=np.float64).cumsum()
+    cdf /= cdf[-1]
+    return _Choices(tuple(options), tuple(cdf.tolist()))
+
+
+@cache
+def _weighted(name: str) -> _Choices:
+    """The weighted draw of one of the module's share tables, normalised by their sum first."""
+    weights = {
+        "service": {k: v[0] for k, v in SERVICE_TYPES.items()},
+        "status": STATUSES,
+        "channel": CHANNELS,
+    }[name]
+    return _choices(list(weights), np.array(list(weights.values())) / sum(weights.values()))
+
+
+def _draw(rng: np.random.Generator, choices: _Choices) -> str:
+    """``str(rng.choice(options, p=p))``, drawing the same single uniform from the same stream, without its overhead."""
+    return choices.options[bisect_right(choices.cdf, rng.random())]
+
+
+def _one_of(rng: np.random.Generator, options: Sequence[str]) -> str:
+    """``str(rng.choice(options))``: the same single integer draw from the same stream, without its overhead."""
+    return options[int(rng.integers(0, len(options)))]
+
+
+_CUSTOMER_TYPE_CHOICES = _choices(list(CUSTOMER_TYPES), list(CUSTOMER_TYPES.values()))
+_PHONE_SECOND_DIGITS = "3456789"
+
+
 def _customer_pool(rng: np.random.Generator, size: int) -> list[dict[str, str]]:
     """Invent customers: id, name, phone and type."""
     pool = []
-    types = list(CUSTOMER_TYPES)
-    probs = list(CUSTOMER_TYPES.values())
     for i in range(size):
         surname = SURNAMES[int(rng.integers(0, len(SURNAMES)))]
-        given = "".join(rng.choice(GIVEN_CHARS, size=int(rng.integers(1, 3))))
-        phone = f"1{rng.choice(list('3456789'))}{int(rng.integers(0, 10**9)):09d}"
+        given = "".join(GIVEN_CHARS[j] for j in rng.integers(0, len(GIVEN_CHARS), size=int(rng.integers(1, 3))))
+        phone = f"1{_one_of(rng, _PHONE_SECOND_DIGITS)}{int(rng.integers(0, 10**9)):09d}"
         pool.append(
             {
                 "customer_id": f"CS2026{i + 1:05d}",
                 "customer_name": surname + given,
                 "phone": phone,
-                "customer_type": str(rng.choice(types, p=probs)),
+                "customer_type": _draw(rng, _CUSTOMER_TYPE_CHOICES),
             }
         )
     return pool
-
-
-def _pick(rng: np.random.Generator, weights: dict[str, float]) -> str:
-    keys = list(weights)
-    return str(rng.choice(keys, p=np.array(list(weights.values())) / sum(weights.values())))
 
 
 def _draw_contact(
@@ -299,15 +339,15 @@ def _draw_contact(
 ) -> dict[str, object]:
     """One follow-up contact with consistent scores, status and comment."""
     customer = customers[int(rng.integers(0, len(customers)))]
-    service = _pick(rng, {k: v[0] for k, v in SERVICE_TYPES.items()})
+    service = _draw(rng, _weighted("service"))
     agent = agents[int(rng.integers(0, len(agents)))]
     visit_at = datetime(day.year, day.month, day.day, int(rng.integers(9, 20)), int(rng.integers(0, 60)))
     if service == "投诉处理":  # complaints are called back soon after they are resolved, mostly within 2 h
         lag_hours = float(rng.uniform(0.3, 1.9)) if rng.random() > 0.15 else float(rng.uniform(2.5, 8))
     else:
         lag_hours = float(rng.uniform(20, 75)) if rng.random() > 0.08 else float(rng.uniform(76, 150))
-    status = _pick(rng, STATUSES)
-    channel = _pick(rng, CHANNELS)
+    status = _draw(rng, _weighted("status"))
+    channel = _draw(rng, _weighted("channel"))
     record: dict[str, object] = {
         **customer,
         "service_type": service,
@@ -315,7 +355,7 @@ def _draw_contact(
         "visit_at": visit_at,
         "visitor": agent,
         "channel": channel,
-        "purpose": str(rng.choice(PURPOSES[service])),
+        "purpose": _one_of(rng, PURPOSES[service]),
         "status": status,
     }
     empty = dict.fromkeys(
@@ -325,7 +365,7 @@ def _draw_contact(
     if status != "完成":
         record.update(empty)
         if status == "拒访" and rng.random() < 0.5:
-            record["comment"] = str(rng.choice(["客户表示没时间", "客户不愿意接受回访", "客户说以后不要再打了"]))
+            record["comment"] = _one_of(rng, REFUSAL_COMMENTS)
         return record
 
     latent = float(rng.normal(0, 1)) + SERVICE_TYPES[service][1] + agent_effect[agent]
@@ -338,9 +378,10 @@ def _draw_contact(
         effects["score_clarity"] -= 1.0
     if service == "售后维修":
         effects["score_professional"] -= 0.3
-    scores = {d: int(np.clip(round(3.95 + 0.75 * latent + effects[d] + rng.normal(0, 0.55)), 1, 5)) for d in DIMENSIONS}
-    overall = int(np.clip(round(np.mean(list(scores.values())) + 0.25 * latent + rng.normal(0, 0.35)), 1, 5))
-    nps = int(np.clip(round(2.3 * overall - 1.4 + rng.normal(0, 1.1)), 0, 10))
+    # plain min/max and sum/len give the same numbers as np.clip / np.mean, without their per-call overhead
+    scores = {d: _clip(round(3.95 + 0.75 * latent + effects[d] + rng.normal(0, 0.55)), 1, 5) for d in DIMENSIONS}
+    overall = _clip(round(sum(scores.values()) / len(scores) + 0.25 * latent + rng.normal(0, 0.35)), 1, 5)
+    nps = _clip(round(2.3 * overall - 1.4 + rng.normal(0, 1.1)), 0, 10)
     fcr_yes = {1: 0.1, 2: 0.25, 3: 0.5, 4: 0.78, 5: 0.92}[overall]
     record.update(
         scores,
@@ -349,10 +390,14 @@ def _draw_contact(
         first_contact_resolved=_yes_no_unsure(rng, fcr_yes),
         solution_accepted=_yes_no_unsure(rng, min(0.97, fcr_yes + 0.08)),
         comment=_compose_comment(rng, overall, scores, service, customer),
-        suggestion=str(rng.choice(SUGGESTIONS)) if rng.random() < 0.22 else None,
+        suggestion=_one_of(rng, SUGGESTIONS) if rng.random() < 0.22 else None,
         emotion=_emotion(rng, overall),
     )
     return record
+
+
+def _clip(value: int, low: int, high: int) -> int:
+    return min(high, max(low, value))
 
 
 def _yes_no_unsure(rng: np.random.Generator, p_yes: float) -> str:
@@ -362,12 +407,17 @@ def _yes_no_unsure(rng: np.random.Generator, p_yes: float) -> str:
     return "是" if draw < 0.05 + p_yes * 0.95 else "否"
 
 
+_EMOTIONS_LOW = _choices(["激动", "焦急", "不满", "平和"], [0.35, 0.25, 0.3, 0.1])
+_EMOTIONS_MIXED = _choices(["平和", "焦急"], [0.8, 0.2])
+_EMOTIONS_HIGH = _choices(["平和", "愉快"], [0.6, 0.4])
+
+
 def _emotion(rng: np.random.Generator, overall: int) -> str:
     if overall <= 2:
-        return str(rng.choice(["激动", "焦急", "不满", "平和"], p=[0.35, 0.25, 0.3, 0.1]))
+        return _draw(rng, _EMOTIONS_LOW)
     if overall == 3:
-        return str(rng.choice(["平和", "焦急"], p=[0.8, 0.2]))
-    return str(rng.choice(["平和", "愉快"], p=[0.6, 0.4]))
+        return _draw(rng, _EMOTIONS_MIXED)
+    return _draw(rng, _EMOTIONS_HIGH)
 
 
 def _fill(rng: np.random.Generator, template: str) -> str:
@@ -375,7 +425,7 @@ def _fill(rng: np.random.Generator, template: str) -> str:
         n=int(rng.integers(2, 6)),
         k=int(rng.integers(3, 7)),
         m=int(rng.integers(25, 60)),
-        agent_title=str(rng.choice(["回访的客服", "这位师傅", "工作人员", "接待我的小姑娘"])),
+        agent_title=_one_of(rng, AGENT_TITLES),
     )
 
 
@@ -384,7 +434,7 @@ def _problem_for(rng: np.random.Generator, scores: dict[str, int], service: str)
     worst = min(scores, key=lambda d: (scores[d], rng.random()))
     if scores[worst] <= 3 and rng.random() < 0.7:
         return DIMENSION_PROBLEM[worst]
-    return str(rng.choice(SERVICE_PROBLEMS[service]))
+    return _one_of(rng, SERVICE_PROBLEMS[service])
 
 
 def _compose_comment(
@@ -399,27 +449,27 @@ def _compose_comment(
         return None
     if overall <= 2:
         problem = _problem_for(rng, scores, service)
-        text = (
-            str(rng.choice(OPENERS_NEG)) + _fill(rng, str(rng.choice(NEGATIVE_CORES[problem]))) + "，" + str(rng.choice(CLOSERS_NEG))
-        ).rstrip("，")
+        text = (_one_of(rng, OPENERS_NEG) + _fill(rng, _one_of(rng, NEGATIVE_CORES[problem])) + "，" + _one_of(rng, CLOSERS_NEG)).rstrip(
+            "，"
+        )
         if rng.random() < 0.3:
             second = _problem_for(rng, scores, service)
             if second != problem:
-                text = text.rstrip("。") + "。另外" + _fill(rng, str(rng.choice(NEGATIVE_CORES[second]))) + "。"
+                text = text.rstrip("。") + "。另外" + _fill(rng, _one_of(rng, NEGATIVE_CORES[second])) + "。"
     elif overall == 3:
         problem = _problem_for(rng, scores, service)
-        text = str(rng.choice(MIXED_OPENERS)) + _fill(rng, str(rng.choice(NEGATIVE_CORES[problem]))) + "。"
+        text = _one_of(rng, MIXED_OPENERS) + _fill(rng, _one_of(rng, NEGATIVE_CORES[problem])) + "。"
     elif overall == 4 and rng.random() < 0.35:
-        text = str(rng.choice(PRAISE_OPENERS)) + _fill(rng, str(rng.choice(PRAISE_CORES))) + "，" + str(rng.choice(MILD_REMARKS)) + "。"
+        text = _one_of(rng, PRAISE_OPENERS) + _fill(rng, _one_of(rng, PRAISE_CORES)) + "，" + _one_of(rng, MILD_REMARKS) + "。"
     elif rng.random() < 0.15:
-        text = str(rng.choice(NEUTRAL_CORES)) + "。"
+        text = _one_of(rng, NEUTRAL_CORES) + "。"
     else:
         first, second = rng.choice(len(PRAISE_CORES), size=2, replace=False)
-        text = str(rng.choice(PRAISE_OPENERS)) + _fill(rng, PRAISE_CORES[int(first)])
+        text = _one_of(rng, PRAISE_OPENERS) + _fill(rng, PRAISE_CORES[int(first)])
         if rng.random() < 0.35:
             text += "，" + _fill(rng, PRAISE_CORES[int(second)])
-        text = (text + "，" + str(rng.choice(PRAISE_CLOSERS))).rstrip("，")
+        text = (text + "，" + _one_of(rng, PRAISE_CLOSERS)).rstrip("，")
     if overall <= 3 and rng.random() < 0.06:
-        tail = str(rng.choice(PRIVATE_TAILS)).format(phone=customer["phone"], name=customer["customer_name"])
+        tail = _one_of(rng, PRIVATE_TAILS).format(phone=customer["phone"], name=customer["customer_name"])
         text = text.rstrip("。") + "，" + tail + "。"
     return text

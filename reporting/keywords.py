@@ -14,7 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -24,6 +24,10 @@ MIN_GROUP = 10
 PRIOR_STRENGTH = 500.0
 TOP_N = 8
 _WORD = re.compile(r"^[\u4e00-\u9fffA-Za-z]{2,}$")
+# jieba's own block pattern (re_han_default): it segments each such block on its own, and
+# whatever lies between blocks comes out as single characters, never a content word
+_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+")
+SEGMENT_CACHE = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,13 @@ def _stopwords() -> frozenset[str]:
 def segment(text: str) -> list[str]:
     """Content words of a text: jieba tokens of two or more CJK/Latin characters, stopwords removed."""
     stop = _stopwords()
-    return [w for w in _segmenter().lcut(text) if _WORD.match(w) and w not in stop]
+    return [w for block in _BLOCK.findall(text) for w in _segment_block(block) if _WORD.match(w) and w not in stop]
+
+
+@lru_cache(maxsize=SEGMENT_CACHE)
+def _segment_block(block: str) -> tuple[str, ...]:
+    """jieba's tokens of one block; clauses recur across comments, so each is segmented once."""
+    return tuple(_segmenter().lcut(block))
 
 
 def log_odds(group_a: Counter[str], group_b: Counter[str], prior: Counter[str], prior_strength: float = PRIOR_STRENGTH) -> dict[str, float]:
@@ -79,6 +89,15 @@ def log_odds(group_a: Counter[str], group_b: Counter[str], prior: Counter[str], 
     return scores
 
 
+def _count_words(texts: pd.Series, segmented: dict[str, Counter[str]]) -> Counter[str]:
+    """All words of the texts, counted: each distinct text's words times how often the text occurs."""
+    total: Counter[str] = Counter()
+    for text, times in texts.value_counts(sort=False).items():
+        for word, count in segmented[text].items():
+            total[word] += count * times
+    return total
+
+
 def distinguishing_keywords(texts: pd.Series, nps: pd.Series, top_n: int = TOP_N) -> tuple[tuple[Keyword, ...], tuple[Keyword, ...]] | None:
     """The words most typical of detractors (0-6) and of promoters (9-10).
 
@@ -91,11 +110,14 @@ def distinguishing_keywords(texts: pd.Series, nps: pd.Series, top_n: int = TOP_N
         ``(detractor words, promoter words)`` strongest first, or None when either
         group has fewer than ``MIN_GROUP`` comments.
     """
-    words = texts.fillna("").map(lambda t: Counter(segment(t)) if t else Counter())
-    detractors, promoters = words[nps <= 6], words[nps >= 9]
-    if (detractors.map(len) > 0).sum() < MIN_GROUP or (promoters.map(len) > 0).sum() < MIN_GROUP:
+    filled = texts.fillna("")
+    # segment each distinct text once; a group's counts are its distinct texts' counts times their frequency
+    segmented = {text: Counter(segment(text)) if text else Counter() for text in pd.unique(filled.to_numpy(dtype=object))}
+    has_words = filled.map({text: bool(words) for text, words in segmented.items()}).astype(bool)
+    detractor, promoter = (nps <= 6).to_numpy(dtype=bool), (nps >= 9).to_numpy(dtype=bool)
+    if has_words[detractor].sum() < MIN_GROUP or has_words[promoter].sum() < MIN_GROUP:
         return None
-    group_a, group_b, prior = sum(detractors, Counter()), sum(promoters, Counter()), sum(words, Counter())
+    group_a, group_b, prior = (_count_words(filled[mask], segmented) for mask in (detractor, promoter, slice(None)))
     scores = log_odds(group_a, group_b, prior)
 
     def keyword(word: str) -> Keyword:

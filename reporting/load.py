@@ -12,6 +12,7 @@ import csv
 import glob
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 3
+BLANK_TEXTS = ("", "nan", "None", "NaT")  # what empty cells read as text look like
 _BRACKET_SUFFIX = re.compile(r"[(\[（【].*?[)\]）】]\s*$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -169,12 +171,25 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
     mapping = _require_columns(path, headers)
     body = grid.iloc[header_row + 1 :]
     columns = {field: body.iloc[:, headers.index(header)] for header, field in mapping.items()}
-    records = pd.DataFrame(columns).astype("object")
-    records = records.where(records.notna(), None).replace({"": None, "nan": None, "None": None, "NaT": None})
+    records, filled = _blank_to_none(pd.DataFrame(columns).astype("object"))
     # grid row i is spreadsheet row / text line i + 1; a Parquet file's records count from 1
     records["source_row"] = body.index.to_numpy() + (0 if suffix == ".parquet" else 1)
-    filled = records.drop(columns="source_row").notna().any(axis=1)
     return RecordsFile(path, records.loc[filled].reset_index(drop=True), encoding, sheet)
+
+
+def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Missing values and the texts that stand for them (``BLANK_TEXTS``) become None.
+
+    Args:
+        records: object columns as read.
+
+    Returns:
+        The records, and whether each row holds any value at all.
+    """
+    blanks = {name: records[name].isna() | records[name].isin(BLANK_TEXTS) for name in records.columns}
+    cleaned = pd.DataFrame({name: records[name].where(~blank, None) for name, blank in blanks.items()}, index=records.index)
+    filled = ~pd.DataFrame(blanks, index=records.index).all(axis=1)
+    return cleaned.astype("object"), filled
 
 
 def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
@@ -190,9 +205,8 @@ def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
         raise SourceError(f"数据文件 {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
     if _looks_binary(text[:4096]):
         raise SourceError(f"数据文件 {path} 不是文本 CSV：请确认文件格式与扩展名一致")
-    lines = list(csv.reader(io.StringIO(text)))
-    if header_only:
-        lines = lines[: HEADER_SEARCH_ROWS + 1]
+    rows = csv.reader(io.StringIO(text))
+    lines = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1) if header_only else rows)
     width = max((len(line) for line in lines), default=0)
     return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object"), encoding
 
@@ -225,9 +239,21 @@ def _read_parquet_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, int
         names = pq.read_schema(path).names
         return pd.DataFrame([names], dtype="object"), 0
     frame = pd.read_parquet(path)
-    values = frame.astype("object").where(frame.notna(), None).map(lambda v: v if v is None else str(v))
+    values = pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, columns=frame.columns)
     grid = pd.concat([pd.DataFrame([list(frame.columns)], columns=frame.columns), values], ignore_index=True)
     return grid, 0
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """A column's values as ``str(value)``, missing ones as None (object dtype).
+
+    Text and integer columns are converted column-wise; anything else value by value.
+    """
+    present = column.notna()
+    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        text = column.astype("string") if pd.api.types.is_integer_dtype(column.dtype) else column
+        return text.astype("object").where(present, None)
+    return column.astype("object").where(present, None).map(lambda v: v if v is None else str(v))
 
 
 def _best_header_row(grid: pd.DataFrame) -> tuple[int, int]:

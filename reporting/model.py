@@ -195,6 +195,8 @@ def build_report_model(
     drivers = analyse_drivers(valid, SUB_DIMENSIONS)
     importance = {d.field: d.share for d in drivers.drivers} if drivers else None
     weaknesses = find_weaknesses(means, distribution, len(valid), by_agent, agent_gap, importance)
+    top = tuple(distribution["type"].iloc[:TOP_PROBLEMS])
+    trends = problem_trends(cleaned.records, taxonomy, top, period_start, period_end, trend_periods) if top else {}
     return ReportModel(
         period_start=period_start,
         period_end=period_end,
@@ -219,7 +221,7 @@ def build_report_model(
                 float(p.share),
                 select_quotes(valid, tags[p.type], focus, 3 if rank < 3 else 2),
                 count_causes(texts[tags[p.type]], taxonomy.subtypes.get(p.type, ())),
-                problem_trend(cleaned.records, taxonomy, p.type, period_start, period_end, trend_periods) if rank < TOP_PROBLEMS else (),
+                trends[p.type] if rank < TOP_PROBLEMS else (),
             )
             for rank, p in enumerate(distribution.itertuples(index=False))
         ),
@@ -256,32 +258,37 @@ def build_report_model(
     )
 
 
-def problem_trend(
-    records: pd.DataFrame, taxonomy: Taxonomy, problem: str, period_start: date, period_end: date, periods: int
-) -> tuple[tuple[date, float], ...]:
-    """The share of valid responses mentioning one problem type, per period, oldest first.
+def problem_trends(
+    records: pd.DataFrame, taxonomy: Taxonomy, problems: tuple[str, ...], period_start: date, period_end: date, periods: int
+) -> dict[str, tuple[tuple[date, float], ...]]:
+    """The share of valid responses mentioning each problem type, per period, oldest first.
+
+    The window is selected and its words read once for all the types.
 
     Args:
         records: all cleaned records loaded for the report.
         taxonomy: the problem taxonomy.
-        problem: the problem type.
+        problems: the problem types.
         period_start: first day of the report period.
         period_end: last day of the report period.
         periods: how many periods of equal length, the report period included.
 
     Returns:
-        ``(period start, share)`` for every period with valid responses.
+        ``{problem: ((period start, share), …)}``, oldest first.
     """
     length = (period_end - period_start).days + 1
     window_start = period_start - timedelta(days=length * (periods - 1))
     valid = select_period(records, window_start, period_end).query("valid")
     if valid.empty:
-        return ()
-    single = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name == problem))
-    mentioned = tag_problems(feedback_text(valid), single)[problem]
+        return {problem: () for problem in problems}
+    chosen = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name in problems))
+    tags = tag_problems(feedback_text(valid), chosen)
     index = (valid["visit_at"].dt.normalize() - pd.Timestamp(window_start)).dt.days // length
-    shares = mentioned.groupby(index).mean()
-    return tuple((window_start + timedelta(days=length * int(i)), float(share)) for i, share in shares.items())
+    trends = {}
+    for problem in problems:
+        shares = tags[problem].groupby(index).mean()
+        trends[problem] = tuple((window_start + timedelta(days=length * int(i)), float(share)) for i, share in shares.items())
+    return trends
 
 
 def period_trend(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> pd.DataFrame:

@@ -67,7 +67,8 @@ def select_quotes(records: pd.DataFrame, mask: pd.Series, focus: pd.Series, limi
     Returns:
         The chosen quotes.
     """
-    candidates = records.loc[mask & records["comment"].notna()].copy()
+    needed = [c for c in ("comment", "overall_satisfaction", "record_id", "service_type", "customer_name") if c in records]
+    candidates = records.loc[mask & records["comment"].notna(), needed].copy()  # only the columns a quote needs
     candidates["_focus"] = focus[candidates.index]
     candidates["_score"] = candidates["overall_satisfaction"] * (1 if lowest_first else -1)
     candidates["_length_gap"] = (candidates["comment"].str.len() - IDEAL_QUOTE_CHARS).abs()

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from reporting.config import VOCAB_DIR
@@ -77,30 +78,36 @@ def classify_feedback(texts: pd.Series, ratings: pd.Series, complaint_tags: pd.S
         Columns ``sentiment``, ``feedback_type`` (None when the text is not any of the
         four), ``contradiction`` (bool), same index.
     """
+    if not len(texts) == len(ratings) == len(complaint_tags):
+        raise ValueError("texts, ratings and complaint_tags must have the same length")
     lexicon = load_lexicon()
-    rows = []
-    for text, rating, has_problem in zip(texts.fillna(""), ratings, complaint_tags, strict=True):
-        positive, negative = text_polarity(text, lexicon)
-        negative += int(bool(has_problem))
-        by_rating = rating_sentiment(rating)
-        by_text = None if not (positive or negative) else "正面" if positive > negative else "负面" if negative > positive else "中性"
-        sentiment = by_text or by_rating or "中性"
-        contradiction = (by_text == "负面" and rating == 5) or (by_text == "正面" and by_rating == "负面")
-        if sentiment == "负面" and (negative or has_problem):
-            kind = "投诉"
-        elif lexicon.suggestion.search(text):
-            kind = "建议"
-        elif lexicon.inquiry.search(text):
-            kind = "咨询"
-        elif sentiment == "正面" and positive:
-            kind = "表扬"
-        else:
-            kind = None
-        rows.append({"sentiment": sentiment, "feedback_type": kind, "contradiction": bool(contradiction)})
+    # the lexicon is matched once per distinct text; the rest is array arithmetic
+    codes, distinct = pd.factorize(texts.fillna("").to_numpy(dtype=object))
+    features = np.array([_text_features(text, lexicon) for text in distinct], dtype=np.int64).reshape(len(distinct), 4)[codes]
+    positive, negative, suggestion, inquiry = features.T
+    has_problem = np.array([bool(v) for v in complaint_tags], dtype=bool)
+    negative = negative + has_problem
+    rating = pd.Series(list(ratings), dtype="object").to_numpy(dtype="float64", na_value=np.nan)
+    by_rating = np.select([np.isnan(rating), rating <= 2, rating == 3], [None, "负面", "中性"], "正面").astype(object)
+    has_words = (positive > 0) | (negative > 0)
+    by_text = np.select([~has_words, positive > negative, negative > positive], [None, "正面", "负面"], "中性").astype(object)
+    sentiment = np.where(by_text != None, by_text, np.where(by_rating != None, by_rating, "中性")).astype(object)  # noqa: E711 - elementwise
+    contradiction = ((by_text == "负面") & (rating == 5)) | ((by_text == "正面") & (by_rating == "负面"))
+    kind = np.select(
+        [(sentiment == "负面") & (negative > 0), suggestion > 0, inquiry > 0, (sentiment == "正面") & (positive > 0)],
+        ["投诉", "建议", "咨询", "表扬"],
+        None,
+    ).astype(object)
     return pd.DataFrame(
         {
-            "sentiment": pd.Series([r["sentiment"] for r in rows], index=texts.index, dtype="object"),
-            "feedback_type": pd.Series([r["feedback_type"] for r in rows], index=texts.index, dtype="object"),
-            "contradiction": pd.Series([r["contradiction"] for r in rows], index=texts.index, dtype=bool),
+            "sentiment": pd.Series(sentiment, index=texts.index, dtype="object"),
+            "feedback_type": pd.Series(kind, index=texts.index, dtype="object"),
+            "contradiction": pd.Series(contradiction, index=texts.index, dtype=bool),
         }
     )
+
+
+def _text_features(text: str, lexicon: Lexicon) -> tuple[int, int, int, int]:
+    """Positive and negative expressions, and whether a suggestion / an inquiry marker occurs, in one text."""
+    positive, negative = text_polarity(text, lexicon)
+    return positive, negative, int(lexicon.suggestion.search(text) is not None), int(lexicon.inquiry.search(text) is not None)

@@ -38,6 +38,7 @@ def second_verification(valid: pd.DataFrame, contradiction: pd.Series) -> pd.Dat
         z = (valid["overall_satisfaction"] - mean) / spread.where(spread > 0)
         for index in valid.index[(size >= OUTLIER_MIN_GROUP) & z.abs().ge(OUTLIER_Z).fillna(False)]:
             reasons.setdefault(index, []).append("与同一回访人的其他评分差异很大")
-    rows = [{**{c: valid.at[i, c] for c in VERIFY_COLUMNS[:-1] if c in valid}, "reason": "；".join(found)} for i, found in reasons.items()]
+    picked = valid.loc[list(reasons), [c for c in VERIFY_COLUMNS[:-1] if c in valid]].to_dict("records")  # one lookup, not one per cell
+    rows = [{**values, "reason": "；".join(found)} for values, found in zip(picked, reasons.values(), strict=True)]
     frame = pd.DataFrame(rows, columns=VERIFY_COLUMNS)
     return frame.sort_values("record_id", kind="stable").reset_index(drop=True)

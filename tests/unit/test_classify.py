@@ -59,7 +59,7 @@ def test_second_level_causes_with_other():
 def test_problem_trend_per_period():
     from datetime import date
 
-    from reporting.model import problem_trend
+    from reporting.model import problem_trends
 
     records = pd.DataFrame(
         {
@@ -69,5 +69,5 @@ def test_problem_trend_per_period():
             "comment": ["很慢", "很好", "很慢", "太慢了"],
         }
     )
-    trend = problem_trend(records, load_taxonomy(), "响应速度", date(2026, 11, 16), date(2026, 11, 22), 3)
+    trend = problem_trends(records, load_taxonomy(), ("响应速度",), date(2026, 11, 16), date(2026, 11, 22), 3)["响应速度"]
     assert trend == ((date(2026, 11, 9), 0.5), (date(2026, 11, 16), 1.0))

@@ -1,0 +1,792 @@
+"""Performance benchmark (issue #7): every stage of the weekly report at 10k, 100k and 1M records.
+
+    .venv/bin/python benchmarks/run.py                      # 10k, 100k, 1M (under 10 min on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick              # 10k only
+    .venv/bin/python benchmarks/run.py --sizes 2000 --json out.json
+
+Data: the demo generator (``reporting.demo``), one year (52 weeks) ending 2026-11-22 at
+each size, seed 7, written once as CSV, Parquet and XLSX (Chinese headers, as CRM exports
+are) and cached under ``outputs/benchmarks-cache/`` (git-ignored; delete it after the
+generator changes). XLSX is written and read up to ``XLSX_MAX_ROWS`` rows only: a 1M-row
+workbook takes minutes just to write.
+
+What is timed: the package's own functions, the ones the weekly notebook calls.
+
+- **load**: ``load.read_records`` on the CSV, XLSX and Parquet file; ``store.pull_period``.
+- **clean**: ``clean.clean_records`` + ``clean.combine_cleaned`` (what ``pipeline.read_files``
+  does after reading).
+- **model**: ``model.build_report_model`` for the data's last week (2026-11-16 … 22) with its
+  eight-week trend, on all the cleaned records: exactly what ``pipeline.build_weekly_model``
+  does after loading. Its parts are also timed one by one on the same week for the
+  breakdown: *classify* (``classify.feedback_text``, ``tag_problems``,
+  ``sentiment.classify_feedback``, ``demand.tag_customers``/``mine_demands``,
+  ``keywords.distinguishing_keywords``, ``verify.second_verification``), *metrics* (the
+  ``metrics`` functions, ``drivers.analyse_drivers``, ``compare.period_changes``, the
+  trend), *quotes* (``quotes.select_quotes`` for every problem type and the praise) and
+  *follow-up* (``followup.record_sheet`` and ``build_plan``).
+- **analysis** = load Parquet + clean + model: what the weekly notebook does before
+  anything is rendered.
+- **stress: model of the whole year**: ``build_report_model`` with the whole year as the
+  period, so every record goes through every step (up to ``FULL_YEAR_MAX_ROWS`` records).
+- **charts**: ``render.render_chart`` for the six charts (matplotlib → PNG data URI).
+- **HTML / PDF export**: ``export.notebook_to_html`` (with writing report.html) and
+  ``export.html_to_pdf`` as timed by ``execute.run_report`` itself in the end-to-end run
+  (``manifest.json`` → ``seconds``); their cost depends on the report, not on the number
+  of records.
+- **weekly e2e**: ``python -m reporting run params/weekly.yaml`` on the 10k CSV for its last
+  week, wall time of the whole process (interpreter start, kernel, export, workbook).
+- **tooling floor**: a trivial notebook (parameters cell, one markdown and one print cell)
+  through the same chain, in its own process: ``papermill.execute_notebook`` →
+  ``export.notebook_to_html`` (the project template) → ``export.html_to_pdf`` (WeasyPrint).
+- **I/O floor**: ``pandas.read_parquet`` of the same Parquet file.
+- **store**: ``reporting import`` on the largest size into a fresh SQLite file
+  (``pipeline.read_files`` + ``store.import_cleaned``), then ``store.pull_period`` of the
+  last week (and of the eight weeks a weekly report pulls).
+- **XLSX speedup**: our reader (``read_records``, calamine) against
+  ``pandas.read_excel(engine="openpyxl")`` reading the same workbook as text, at 100k rows
+  (or the largest size up to that).
+
+Method: each group of stages runs in a fresh worker process (this script with
+``--worker``), so imports, caches and freed-but-kept memory of one group cannot help or
+hurt another. Module imports happen before the clock starts. Wall time is
+``time.perf_counter``. Peak memory is the peak resident set size (RSS, Linux ``VmHWM``)
+of the worker *during* each stage: before a stage the worker collects garbage and resets
+the kernel's high-water mark (``echo 5 > /proc/self/clear_refs``), after it reads
+``VmHWM``. It is the whole process's peak, so it includes what earlier stages of the same
+worker still hold (e.g. the model stage includes the cleaned records). Where the reset is
+not available the peak is the process's peak so far (``resource.getrusage``), stated in the
+output. ``peak_rss_mb`` per size is the highest peak of the analysis (load, clean, model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+PROJ_ROOT = Path(__file__).resolve().parents[1]
+if str(PROJ_ROOT) not in sys.path:  # run as a script: make the package importable from the checkout
+    sys.path.insert(0, str(PROJ_ROOT))
+
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
+DEFAULT_CACHE = PROJ_ROOT / "outputs" / "benchmarks-cache"
+SEED = 7
+WEEKS = 52
+END = date(2026, 11, 22)
+WEEK = (date(2026, 11, 16), date(2026, 11, 22))
+XLSX_MAX_ROWS = 100_000
+FULL_YEAR_MAX_ROWS = 100_000
+E2E_SIZE = 10_000
+CHARTS = ("drivers", "scores", "nps", "trend", "problems", "keywords")
+TARGETS = {
+    "weekly_e2e_vs_tooling_floor": 1.5,
+    "analysis_1m_vs_io_floor": 5.0,
+    "peak_rss_1m_mb": 4096.0,
+    "time_ratio_1m_vs_100k": 11.0,
+    "xlsx_import_speedup": 5.0,
+    "week_pull_s": 1.0,
+}
+
+
+# ---------------------------------------------------------------- measuring
+
+
+def _status_mb(field: str) -> float | None:
+    """A memory figure of this process from /proc/self/status, in MiB (None off Linux)."""
+    try:
+        text = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    found = re.search(rf"^{field}:\s+(\d+) kB", text, flags=re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else None
+
+
+def reset_peak_rss() -> bool:
+    """Reset the kernel's RSS high-water mark of this process; False when not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mb() -> float:
+    """The RSS high-water mark of this process (since the last reset), in MiB."""
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextlib.contextmanager
+def measure(results: dict[str, dict[str, float]], name: str) -> Iterator[None]:
+    """Time a stage and record the process's peak RSS while it ran."""
+    gc.collect()
+    reset = reset_peak_rss()
+    start = time.perf_counter()
+    yield
+    seconds = time.perf_counter() - start
+    results[name] = {"seconds": round(seconds, 4), "peak_rss_mb": round(peak_rss_mb(), 1), "peak_reset": reset}
+
+
+# ---------------------------------------------------------------- data
+
+
+def demo_spec(size: int) -> Any:
+    """One year of demo records, about ``size`` of them."""
+    from reporting.demo import DemoSpec
+
+    return DemoSpec(weeks=WEEKS, rows_per_week=max(1, round(size / WEEKS)), seed=SEED, end=END)
+
+
+def data_paths(cache: Path, size: int) -> dict[str, Path]:
+    """Where the cached files of one size live."""
+    stem = cache / f"demo-{size}-seed{SEED}"
+    return {"csv": stem.with_suffix(".csv"), "parquet": stem.with_suffix(".parquet"), "xlsx": stem.with_suffix(".xlsx")}
+
+
+def prepare_data(cache: Path, size: int) -> dict[str, Any]:
+    """Generate (or reuse) one size's records as CSV, Parquet and XLSX.
+
+    Returns:
+        The paths, the row count and how long generating and writing took (0 when cached).
+    """
+    paths = data_paths(cache, size)
+    wanted = ["csv", "parquet"] + (["xlsx"] if size <= XLSX_MAX_ROWS else [])
+    timings: dict[str, float] = {}
+    frame = None
+    if not all(paths[kind].exists() for kind in wanted):
+        from reporting.demo import generate_demo_records
+        from reporting.export import write_records_csv
+        from reporting.vocab import chinese_header
+
+        cache.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        frame = generate_demo_records(demo_spec(size))
+        timings["generate"] = time.perf_counter() - start
+        for kind in wanted:
+            if paths[kind].exists():
+                continue
+            start = time.perf_counter()
+            partial = paths[kind].with_name(paths[kind].name + ".partial")
+            if kind == "csv":
+                write_records_csv(frame, partial)
+            elif kind == "parquet":
+                frame.rename(columns=chinese_header).to_parquet(partial, index=False)
+            else:
+                _write_xlsx(frame.rename(columns=chinese_header), partial)
+            partial.rename(paths[kind])
+            timings[f"write_{kind}"] = time.perf_counter() - start
+    rows = len(frame) if frame is not None else int(_parquet_rows(paths["parquet"]))
+    return {
+        "paths": {k: str(v) for k, v in paths.items() if k in wanted},
+        "rows": rows,
+        "prepare_s": {k: round(v, 2) for k, v in timings.items()},
+        "cached": frame is None,
+    }
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.read_metadata(path).num_rows
+
+
+def _write_xlsx(frame: Any, path: Path) -> None:
+    """Write records as a one-sheet workbook (openpyxl write-only mode: the fast way)."""
+    import openpyxl
+    import pandas as pd
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("回访记录")
+    sheet.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        sheet.append([None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in row])
+    book.save(path)
+
+
+# ---------------------------------------------------------------- workers (run in a fresh process each)
+
+
+def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
+    """I/O floor, load Parquet, clean, model (and its parts), charts."""
+    import pandas as pd
+    import pyarrow.parquet  # noqa: F401 - imported before the clock starts
+
+    from reporting import render
+    from reporting.classify import feedback_text, tag_problems
+    from reporting.clean import clean_records, combine_cleaned, select_period
+    from reporting.compare import period_changes
+    from reporting.demand import mine_demands, tag_customers
+    from reporting.drivers import analyse_drivers
+    from reporting.followup import build_plan, record_sheet
+    from reporting.insights import SUB_DIMENSIONS
+    from reporting.keywords import distinguishing_keywords
+    from reporting.load import read_records
+    from reporting.metrics import (
+        DIMENSION_FIELDS,
+        band_shares,
+        breakdown,
+        check_timeliness,
+        compute_csat,
+        compute_mean,
+        compute_nps,
+        count_sample,
+        problem_distribution,
+        score_distribution,
+    )
+    from reporting.model import build_report_model, period_trend
+    from reporting.quotes import select_quotes
+    from reporting.sentiment import classify_feedback
+    from reporting.verify import second_verification
+    from reporting.vocab import load_rules, load_taxonomy
+
+    taxonomy, rules = load_taxonomy(), load_rules()
+    parquet = Path(paths["parquet"])
+    stages: dict[str, dict[str, float]] = {}
+    with measure(stages, "io_floor"):
+        floor = pd.read_parquet(parquet)
+    del floor
+    with measure(stages, "load_parquet"):
+        raw = read_records(parquet).records
+    with measure(stages, "clean"):
+        cleaned = combine_cleaned([clean_records(raw, str(parquet))])
+    del raw
+    with measure(stages, "model"):
+        model = build_report_model(cleaned, *WEEK, taxonomy, rules)
+    start, end = WEEK
+    if paths.get("only_analysis"):  # a size measured only for the scaling ratio
+        return {"stages": stages, "records": len(cleaned.records), "valid": int(model.sample["valid"]), "period": [str(start), str(end)]}
+    records = select_period(cleaned.records, start, end)
+    valid = records.loc[records["valid"]].reset_index(drop=True)
+    with measure(stages, "classify"):
+        texts = feedback_text(valid)
+        tags = tag_problems(texts, taxonomy)
+        feedback = classify_feedback(texts, valid["overall_satisfaction"], tags.any(axis=1))
+        tag_customers(valid, texts, feedback["feedback_type"], tags)
+        mine_demands(valid, texts)
+        distinguishing_keywords(valid.get("comment", texts), valid["nps"])
+        second_verification(valid, feedback["contradiction"])
+    with measure(stages, "metrics"):
+        count_sample(records)
+        for name in DIMENSION_FIELDS:
+            compute_mean(valid[name])
+        compute_csat(valid["overall_satisfaction"])
+        compute_nps(valid["nps"])
+        band_shares(valid["overall_satisfaction"])
+        score_distribution(valid, DIMENSION_FIELDS)
+        for by in ("service_type", "visitor", "channel"):
+            breakdown(records, by, 10)
+        check_timeliness(records)
+        problem_distribution(tags, len(valid))
+        analyse_drivers(valid, SUB_DIMENSIONS)
+        period_changes(records, records.iloc[:0], DIMENSION_FIELDS)
+        period_trend(cleaned.records, start, end, 8)
+    with measure(stages, "quotes"):
+        focus = tags.sum(axis=1)
+        for problem in tags.columns[tags.any()]:
+            select_quotes(valid, tags[problem], focus, 3)
+        select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False)
+    with measure(stages, "followup"):
+        customer_tags = tag_customers(valid, texts, feedback["feedback_type"], tags)
+        record_sheet(valid, tags, feedback, customer_tags)
+        build_plan(valid, feedback["feedback_type"], customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index)))
+    with measure(stages, "charts"):
+        for name in CHARTS:
+            render.render_chart(model, name)
+    if size <= FULL_YEAR_MAX_ROWS:
+        first = cleaned.records["visit_at"].min().date()
+        with measure(stages, "model_full_year"):
+            build_report_model(cleaned, first, END, taxonomy, rules)
+    return {"stages": stages, "records": len(cleaned.records), "valid": int(model.sample["valid"]), "period": [str(start), str(end)]}
+
+
+def worker_load(paths: dict[str, str], size: int) -> dict[str, Any]:
+    """Read the CSV and the XLSX with ``read_records``."""
+    import python_calamine  # noqa: F401 - imported before the clock starts
+
+    from reporting.load import read_records
+
+    stages: dict[str, dict[str, float]] = {}
+    with measure(stages, "load_csv"):
+        rows = len(read_records(Path(paths["csv"])).records)
+    if "xlsx" in paths:
+        with measure(stages, "load_xlsx"):
+            read_records(Path(paths["xlsx"]))
+    return {"stages": stages, "rows": rows}
+
+
+def worker_xlsx_baseline(paths: dict[str, str], size: int) -> dict[str, Any]:
+    """``pandas.read_excel(engine="openpyxl")`` of the same workbook, every value as text (what our reader yields)."""
+    import openpyxl  # noqa: F401 - imported before the clock starts
+    import pandas as pd
+
+    stages: dict[str, dict[str, float]] = {}
+    with measure(stages, "load_xlsx_openpyxl"):
+        pd.read_excel(paths["xlsx"], sheet_name=None, header=None, dtype=str, engine="openpyxl")
+    return {"stages": stages}
+
+
+def worker_store(paths: dict[str, str], size: int) -> dict[str, Any]:
+    """Import the Parquet file into a fresh SQLite store, then pull the last week (and a report's eight weeks)."""
+    from reporting.load import file_sha256
+    from reporting.pipeline import load_source, read_files
+    from reporting.store import import_cleaned, pull_period
+
+    parquet = Path(paths["parquet"])
+    stages: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-store-") as folder:
+        url = f"sqlite:///{Path(folder) / 'records.db'}"
+        with measure(stages, "store_read_clean"):
+            cleaned = read_files([parquet])
+        with measure(stages, "store_insert"):
+            ledgers = import_cleaned(cleaned, url, {str(parquet): file_sha256(parquet)})
+        del cleaned
+        with measure(stages, "store_pull_week"):
+            week = pull_period(url, *WEEK)
+        with measure(stages, "store_pull_report"):
+            report = load_source(url, *WEEK)
+        db_mb = (Path(folder) / "records.db").stat().st_size / 2**20
+    return {
+        "stages": stages,
+        "imported": sum(ledger.imported for ledger in ledgers),
+        "week_rows": len(week.records),
+        "report_rows": len(report.records),
+        "db_mb": round(db_mb, 1),
+    }
+
+
+def worker_tooling_floor(folder: str) -> dict[str, Any]:
+    """The trivial notebook through papermill → HTML → PDF, as ``execute.run_report`` chains them."""
+    import nbformat
+    import papermill
+
+    from reporting.export import html_to_pdf, notebook_to_html
+
+    source, executed = Path(folder) / "trivial.ipynb", Path(folder) / "trivial-out.ipynb"
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_code_cell('period_start: str = "2026-11-16"  # first day, inclusive', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell("## 回访概况"),
+        nbformat.v4.new_code_cell('print("周期", period_start)'),
+    ]
+    notebook.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nbformat.write(notebook, source)
+    stages: dict[str, dict[str, float]] = {}
+    with measure(stages, "execute"):
+        papermill.execute_notebook(
+            str(source),
+            str(executed),
+            parameters={"period_start": "2026-11-16"},
+            cwd=str(PROJ_ROOT),
+            progress_bar=False,
+            kernel_name="python3",
+            language="python",
+        )
+    with measure(stages, "html"):
+        html = notebook_to_html(nbformat.read(executed, as_version=4), "floor")
+    with measure(stages, "pdf"):
+        html_to_pdf(html, Path(folder) / "trivial.pdf")
+    return {"stages": stages}
+
+
+WORKERS = {
+    "analysis": worker_analysis,
+    "load": worker_load,
+    "xlsx_baseline": worker_xlsx_baseline,
+    "store": worker_store,
+}
+
+
+def run_worker(kind: str, argument: str, size: int = 0) -> dict[str, Any]:
+    """Run one worker in a fresh interpreter; its whole wall time is returned as ``process_s``."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        kind,
+        "--argument",
+        argument,
+        "--size",
+        str(size),
+        "--out",
+        str(out),
+    ]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True, env=_quiet_env())
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"worker {kind} ({size}) failed:\n{done.stderr[-3000:]}")
+    result = json.loads(out.read_text())
+    out.unlink()
+    return {**result, "process_s": round(wall, 3)}
+
+
+def _quiet_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONWARNINGS": "ignore",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJ_ROOT), os.environ.get("PYTHONPATH")])),
+    }
+
+
+def worker_main(kind: str, argument: str, size: int, out: Path) -> None:
+    """Entry point of a worker process: run it and write its JSON result."""
+    result = worker_tooling_floor(argument) if kind == "tooling_floor" else WORKERS[kind](json.loads(argument), size)
+    out.write_text(json.dumps(result))
+
+
+# ---------------------------------------------------------------- end to end and floors
+
+
+def run_weekly_e2e(csv: str, folder: Path) -> dict[str, Any]:
+    """``python -m reporting run params/weekly.yaml`` for one week of a CSV, timed as a whole process."""
+    command = [
+        sys.executable, "-m", "reporting", "run", str(PROJ_ROOT / "params" / "weekly.yaml"),
+        "-p", "source", csv, "-p", "period_start", WEEK[0].isoformat(), "-p", "period_end", WEEK[1].isoformat(),
+        "--output-dir", str(folder),
+    ]  # fmt: skip
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True, env=_quiet_env())
+    wall = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"reporting run failed ({done.returncode}): {done.stdout[-1500:]} {done.stderr[-1500:]}")
+    destination = folder / "weekly" / f"{WEEK[0]}_{WEEK[1]}"
+    manifest = json.loads((destination / "manifest.json").read_text())
+    notebook = json.loads((destination / "report.ipynb").read_text(encoding="utf-8"))
+    cells = [
+        {"cell": "".join(cell["source"]).splitlines()[0][:60], "seconds": round(cell["metadata"]["papermill"]["duration"], 3)}
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "code" and cell["metadata"].get("papermill", {}).get("duration") is not None
+    ]
+    html_kb = round((destination / "report.html").stat().st_size / 1024, 1)
+    return {"seconds": round(wall, 3), "stages": manifest["seconds"], "cells": cells, "html_kb": html_kb}
+
+
+def run_tooling_floor(folder: Path) -> dict[str, Any]:
+    """The tooling floor: the trivial notebook's chain in its own process, timed as a whole."""
+    result = run_worker("tooling_floor", str(folder))
+    return {"seconds": result["process_s"], "stages": {k: v["seconds"] for k, v in result["stages"].items()}}
+
+
+# ---------------------------------------------------------------- the run
+
+
+def machine_info() -> dict[str, Any]:
+    """CPU, cores, memory and the versions that matter."""
+    import pandas as pd
+
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        found = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), flags=re.MULTILINE)
+        cpu = found.group(1).strip() if found else cpu
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gb": round(memory, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+        "pyarrow": _version("pyarrow"),
+        "numpy": _version("numpy"),
+    }
+
+
+def _version(package: str) -> str | None:
+    from importlib import metadata
+
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def analysis_seconds(stages: dict[str, dict[str, float]]) -> float:
+    """Load Parquet + clean + model: what ``build_weekly_model`` does before rendering."""
+    return sum(stages[name]["seconds"] for name in ("load_parquet", "clean", "model"))
+
+
+def xlsx_baseline(paths: dict[str, str], size: int, cache: Path, fresh: bool) -> tuple[float, bool]:
+    """Seconds ``pandas.read_excel(engine="openpyxl")`` takes on the workbook, and whether that figure was cached.
+
+    It measures pandas and openpyxl, not this project, and takes minutes at 100k rows
+    (more than the rest of the benchmark), so it is measured once per workbook, Python
+    and openpyxl version and kept next to the data; ``--fresh-baseline`` measures again.
+    """
+    key = f"{Path(paths['xlsx']).name}|{platform.python_version()}|{_version('pandas')}|{_version('openpyxl')}|{platform.node()}"
+    stored = cache / "openpyxl-baseline.json"
+    known = json.loads(stored.read_text()) if stored.exists() else {}
+    if key in known and not fresh:
+        return known[key], True
+    seconds = run_worker("xlsx_baseline", json.dumps(paths), size)["stages"]["load_xlsx_openpyxl"]["seconds"]
+    stored.write_text(json.dumps({**known, key: seconds}, indent=2))
+    return seconds, False
+
+
+def _worker_task(kind: str, paths: dict[str, str], size: int) -> Any:
+    return lambda: run_worker(kind, json.dumps(paths), size)
+
+
+def run_tasks(tasks: dict[str, Any], jobs: int, log: Any) -> dict[str, Any]:
+    """Run the measuring tasks, one at a time (clean figures) or ``jobs`` at once (a quick smoke run)."""
+
+    def run(name: str) -> Any:
+        log(f"{name} …")
+        start = time.perf_counter()
+        result = tasks[name]()
+        log(f"{name}: done in {time.perf_counter() - start:.1f} s")
+        return result
+
+    if jobs <= 1:
+        return {name: run(name) for name in tasks}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return dict(zip(tasks, pool.map(run, tasks), strict=True))
+
+
+def run_benchmark(sizes: list[int], cache: Path, log: Any = print, fresh_baseline: bool = False, jobs: int = 1) -> dict[str, Any]:
+    """Measure everything at the given sizes.
+
+    Args:
+        sizes: record counts, e.g. ``[10_000, 100_000, 1_000_000]``.
+        cache: where generated data files are kept between runs.
+        log: progress lines go here.
+        fresh_baseline: measure the openpyxl baseline even when a figure is cached.
+        jobs: how many measuring processes at once; more than 1 skews the figures (smoke tests only).
+
+    Returns:
+        The results document (see ``--json``).
+    """
+    started = time.perf_counter()
+    sizes = sorted(set(sizes))
+    largest = sizes[-1]
+    # scaling needs a size ten times smaller than the largest; measure it if it is not asked for
+    scale_pair = (largest // 10, largest)
+    analysis_sizes = sorted(set(sizes) | {scale_pair[0]})
+    xlsx_size = max([s for s in sizes if s <= XLSX_MAX_ROWS] or [min(sizes)])
+    e2e_size = E2E_SIZE if E2E_SIZE in sizes else min(sizes)
+    data: dict[int, dict[str, Any]] = {}
+    for size in sorted(set(analysis_sizes) | {xlsx_size, e2e_size}):
+        log(f"data {size:>9,}: preparing …")
+        data[size] = prepare_data(cache, size)
+        log(f"data {size:>9,}: {data[size]['rows']:,} rows {'(cached)' if data[size]['cached'] else data[size]['prepare_s']}")
+    document: dict[str, Any] = {"machine": machine_info(), "sizes": sizes, "data": {str(s): data[s] for s in data}, "by_size": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        root = Path(folder)
+
+        tasks: dict[str, Any] = {
+            "floor": lambda: run_tooling_floor(root),
+            "weekly": lambda: run_weekly_e2e(data[e2e_size]["paths"]["csv"], root / "e2e"),
+            **{
+                f"analysis {size}": _worker_task("analysis", {**data[size]["paths"], "only_analysis": size not in sizes}, size)
+                for size in analysis_sizes
+            },
+            **{f"load {size}": _worker_task("load", data[size]["paths"], size) for size in sorted(set(sizes) | {xlsx_size})},
+            "xlsx baseline": lambda: xlsx_baseline(data[xlsx_size]["paths"], xlsx_size, cache, fresh_baseline),
+            "store": _worker_task("store", data[largest]["paths"], largest),
+        }
+        done = run_tasks(tasks, jobs, log)
+    floor, e2e, store = done["floor"], done["weekly"], done["store"]
+    ours = done[f"load {xlsx_size}"]["stages"]["load_xlsx"]["seconds"]
+    baseline, baseline_cached = done["xlsx baseline"]
+    for size in analysis_sizes:
+        stages = {**done[f"analysis {size}"]["stages"], **done.get(f"load {size}", {}).get("stages", {})}
+        document["by_size"][str(size)] = {
+            "rows": data[size]["rows"],
+            "stages": stages,
+            "analysis_s": round(analysis_seconds(stages), 3),
+            "io_floor_s": stages["io_floor"]["seconds"],
+            "peak_rss_mb": max(stages[name]["peak_rss_mb"] for name in ("load_parquet", "clean", "model")),
+            "in_requested_sizes": size in sizes,
+        }
+    document["tooling_floor"] = floor
+    document["weekly_e2e"] = {**e2e, "records": data[e2e_size]["rows"]}
+    document["export"] = {
+        "html_export": {"seconds": e2e["stages"]["html"]},
+        "pdf_export": {"seconds": e2e["stages"]["pdf"]},
+        "html_kb": e2e["html_kb"],
+    }
+    document["xlsx"] = {"rows": data[xlsx_size]["rows"], "calamine_s": ours, "openpyxl_s": baseline, "openpyxl_cached": baseline_cached}
+    s = store["stages"]
+    document["store"] = {
+        "records": data[largest]["rows"],
+        "imported": store["imported"],
+        "import_1m_s": round(s["store_read_clean"]["seconds"] + s["store_insert"]["seconds"], 3),
+        "read_clean_s": s["store_read_clean"]["seconds"],
+        "insert_s": s["store_insert"]["seconds"],
+        "week_pull_s": s["store_pull_week"]["seconds"],
+        "week_rows": store["week_rows"],
+        "report_pull_s": s["store_pull_report"]["seconds"],
+        "report_rows": store["report_rows"],
+        "peak_rss_mb": max(v["peak_rss_mb"] for v in s.values()),
+        "db_mb": store["db_mb"],
+    }
+    by_size = document["by_size"]
+    small, large = by_size[str(scale_pair[0])], by_size[str(scale_pair[1])]
+    document["scaling"] = {
+        "sizes": list(scale_pair),
+        "records_ratio": round(large["rows"] / small["rows"], 3),
+        "time_ratio_1m_vs_100k": round(large["analysis_s"] / small["analysis_s"], 3),
+    }
+    document["peak_rss_mb"] = {size: by_size[size]["peak_rss_mb"] for size in by_size}
+    document["ratios"] = {
+        "weekly_e2e_vs_tooling_floor": round(e2e["seconds"] / floor["seconds"], 3),
+        "analysis_vs_io_floor": {size: round(v["analysis_s"] / v["io_floor_s"], 2) for size, v in by_size.items()},
+        "xlsx_import_speedup": round(baseline / ours, 2),
+    }
+    document["targets"] = evaluate_targets(document, largest)
+    document["total_s"] = round(time.perf_counter() - started, 1)
+    return document
+
+
+def evaluate_targets(document: dict[str, Any], largest: int) -> dict[str, dict[str, Any]]:
+    """Each target of the issue: the value measured, the limit, and whether it is met."""
+    top = document["by_size"][str(largest)]
+
+    def target(value: float, limit: float, at_most: bool = True) -> dict[str, Any]:
+        return {"value": value, "limit": limit, "met": value <= limit if at_most else value >= limit}
+
+    return {
+        "weekly_e2e_vs_tooling_floor": target(document["ratios"]["weekly_e2e_vs_tooling_floor"], TARGETS["weekly_e2e_vs_tooling_floor"]),
+        "analysis_vs_io_floor": {
+            "size": largest,
+            **target(document["ratios"]["analysis_vs_io_floor"][str(largest)], TARGETS["analysis_1m_vs_io_floor"]),
+        },
+        "peak_rss_mb": {"size": largest, **target(top["peak_rss_mb"], TARGETS["peak_rss_1m_mb"])},
+        "time_ratio_1m_vs_100k": target(document["scaling"]["time_ratio_1m_vs_100k"], TARGETS["time_ratio_1m_vs_100k"]),
+        "xlsx_import_speedup": {
+            "rows": document["xlsx"]["rows"],
+            **target(document["ratios"]["xlsx_import_speedup"], TARGETS["xlsx_import_speedup"], at_most=False),
+        },
+        "week_pull_s": {"records": document["store"]["records"], **target(document["store"]["week_pull_s"], TARGETS["week_pull_s"])},
+    }
+
+
+# ---------------------------------------------------------------- the table
+
+STAGE_ROWS = (
+    ("load_csv", "load CSV (read_records)"),
+    ("load_xlsx", "load XLSX (read_records, calamine)"),
+    ("load_parquet", "load Parquet (read_records)"),
+    ("clean", "clean + validate"),
+    ("model", "model of the last week (build_report_model)"),
+    ("classify", "  of which: classify text"),
+    ("metrics", "  of which: metrics"),
+    ("quotes", "  of which: quotes"),
+    ("followup", "  of which: follow-up plan + record sheet"),
+    ("charts", "charts (6, PNG)"),
+    ("model_full_year", "stress: model of the whole year"),
+    ("io_floor", "I/O floor (pandas.read_parquet)"),
+)
+
+
+def format_table(document: dict[str, Any]) -> str:
+    """The results as a plain-text (Markdown) table."""
+    m = document["machine"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram_gb']} GiB RAM; Python {m['python']}, pandas {m['pandas']}, "
+        f"pyarrow {m['pyarrow']}, numpy {m['numpy']}",
+        "",
+    ]
+    sizes = list(document["by_size"])
+    header = "| stage | " + " | ".join(f"{int(s):,} s | MB" for s in sizes) + " |"
+    lines += [header, "|---|" + "---:|---:|" * len(sizes)]
+    for key, name in STAGE_ROWS:
+        cells = []
+        for size in sizes:
+            stage = document["by_size"][size]["stages"].get(key)
+            cells += [f"{stage['seconds']:.3f}", f"{stage['peak_rss_mb']:.0f}"] if stage else ["—", "—"]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    analysis = [f"**{document['by_size'][s]['analysis_s']:.3f}** | **{document['by_size'][s]['peak_rss_mb']:.0f}**" for s in sizes]
+    lines.append("| **analysis** (Parquet + clean + model) | " + " | ".join(analysis) + " |")
+    ratio = [f"{document['ratios']['analysis_vs_io_floor'][s]:.1f}× | " for s in sizes]
+    lines.append("| analysis ÷ I/O floor | " + " | ".join(ratio) + " |")
+    e2e, floor, store, xlsx, export = (
+        document["weekly_e2e"],
+        document["tooling_floor"],
+        document["store"],
+        document["xlsx"],
+        document["export"],
+    )
+    lines += [
+        "",
+        "| measure | value |",
+        "|---|---:|",
+        f"| weekly report e2e (`reporting run`, {e2e['records']:,} records, one week) | {e2e['seconds']:.2f} s "
+        f"(execute {e2e['stages'].get('execute', 0):.2f}, html {e2e['stages'].get('html', 0):.2f}, "
+        f"pdf {e2e['stages'].get('pdf', 0):.2f}) |",
+        f"| tooling floor (trivial notebook → HTML → PDF) | {floor['seconds']:.2f} s "
+        f"(execute {floor['stages']['execute']:.2f}, html {floor['stages']['html']:.2f}, pdf {floor['stages']['pdf']:.2f}) |",
+        f"| HTML export of the weekly report (notebook_to_html) | {export['html_export']['seconds']:.2f} s |",
+        f"| PDF export of the weekly report (html_to_pdf) | {export['pdf_export']['seconds']:.2f} s |",
+        f"| XLSX {xlsx['rows']:,} rows: ours (calamine) / pandas openpyxl | {xlsx['calamine_s']:.2f} s / {xlsx['openpyxl_s']:.2f} s"
+        f"{' (cached)' if xlsx['openpyxl_cached'] else ''} |",
+        f"| store import {store['records']:,} rows (read + clean / insert) | {store['import_1m_s']:.2f} s "
+        f"({store['read_clean_s']:.2f} / {store['insert_s']:.2f}), {store['db_mb']:.0f} MB file |",
+        f"| store pull one week ({store['week_rows']:,} rows) / a report's 8 weeks ({store['report_rows']:,}) | "
+        f"{store['week_pull_s']:.3f} s / {store['report_pull_s']:.3f} s |",
+        f"| scaling: analysis time {document['scaling']['sizes'][1]:,} ÷ {document['scaling']['sizes'][0]:,} | "
+        f"{document['scaling']['time_ratio_1m_vs_100k']:.2f}× (records {document['scaling']['records_ratio']:.2f}×) |",
+        "",
+        "| target | measured | limit | met |",
+        "|---|---:|---:|:---:|",
+    ]
+    for name, t in document["targets"].items():
+        lines.append(f"| {name} | {t['value']:.3f} | {t['limit']:g} | {'yes' if t['met'] else 'NO'} |")
+    lines.append("")
+    lines.append(f"Total benchmark time: {document['total_s']:.0f} s")
+    return "\n".join(lines)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Benchmark the weekly report's stages at 10k / 100k / 1M records.")
+    parser.add_argument("--sizes", type=int, nargs="+", help="record counts (default: 10000 100000 1000000)")
+    parser.add_argument("--quick", action="store_true", help="10k records only")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where generated data is kept (default outputs/benchmarks-cache)")
+    parser.add_argument(
+        "--fresh-baseline", action="store_true", help="measure pandas.read_excel(openpyxl) again instead of reusing the cached figure"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="measure this many things at once: faster, but the figures are skewed (smoke tests)"
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--argument", help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (or, with ``--worker``, one worker of it)."""
+    args = parse_args(argv)
+    if args.worker:
+        worker_main(args.worker, args.argument, args.size, args.out)
+        return 0
+    sizes = args.sizes or ([E2E_SIZE] if args.quick else list(DEFAULT_SIZES))
+    document = run_benchmark(
+        sizes, args.cache, log=lambda line: print(line, file=sys.stderr, flush=True), fresh_baseline=args.fresh_baseline, jobs=args.jobs
+    )
+    print(format_table(document))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

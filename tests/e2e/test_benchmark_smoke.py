@@ -1,0 +1,61 @@
+"""Smoke test of the performance benchmark (benchmarks/run.py) at a tiny size."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reporting.config import PROJ_ROOT
+
+SCRIPT = PROJ_ROOT / "benchmarks" / "run.py"
+
+
+def positive(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One benchmark run on 2,000 records, three measurements at a time (figures skewed, keys checked), data in a temporary folder."""
+    folder = tmp_path_factory.mktemp("bench")
+    out = folder / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--sizes", "2000", "--jobs", "3", "--json", str(out), "--cache", str(folder / "cache")],
+        cwd=PROJ_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "weekly_e2e_vs_tooling_floor" in done.stdout
+    return json.loads(Path(out).read_text(encoding="utf-8"))
+
+
+def test_required_ratios_and_figures_are_positive_numbers(results):
+    ratios = results["ratios"]
+    assert positive(ratios["weekly_e2e_vs_tooling_floor"])
+    assert ratios["analysis_vs_io_floor"] and all(positive(v) for v in ratios["analysis_vs_io_floor"].values())
+    assert positive(ratios["xlsx_import_speedup"])
+    assert positive(results["scaling"]["time_ratio_1m_vs_100k"])
+    assert results["peak_rss_mb"] and all(positive(v) for v in results["peak_rss_mb"].values())
+    assert positive(results["store"]["week_pull_s"])
+    assert positive(results["store"]["import_1m_s"])
+
+
+def test_every_stage_is_timed_with_its_peak_memory(results):
+    stages = results["by_size"]["2000"]["stages"]
+    for name in ("load_csv", "load_xlsx", "load_parquet", "clean", "model", "classify", "metrics", "quotes", "charts", "io_floor"):
+        assert positive(stages[name]["seconds"]) and positive(stages[name]["peak_rss_mb"]), name
+    assert positive(results["export"]["html_export"]["seconds"]) and positive(results["export"]["pdf_export"]["seconds"])
+    assert positive(results["tooling_floor"]["seconds"]) and positive(results["weekly_e2e"]["seconds"])
+
+
+def test_machine_and_targets_are_reported(results):
+    machine = results["machine"]
+    assert machine["cores"] >= 1 and machine["ram_gb"] > 0 and machine["python"] and machine["pandas"]
+    assert {"weekly_e2e_vs_tooling_floor", "analysis_vs_io_floor", "xlsx_import_speedup", "week_pull_s"} <= set(results["targets"])
+    assert all(isinstance(t["met"], bool) for t in results["targets"].values())
