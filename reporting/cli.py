@@ -90,7 +90,7 @@ def _demo_data(arguments: argparse.Namespace) -> int:
     from reporting.demo import DemoSpec, generate_demo_records
     from reporting.demo_services import generate_demo_services
     from reporting.export import write_records_csv
-    from reporting.pipeline import parse_date
+    from reporting.periods import parse_date
 
     if arguments.weeks < 8:
         raise ParameterError(f"--weeks 的值 {arguments.weeks} 太小：演示数据至少需要 8 周")
@@ -112,7 +112,7 @@ def _run(arguments: argparse.Namespace) -> int:
     from reporting.execute import run_report
     from reporting.intake import count_period_records
     from reporting.params import load_run_spec
-    from reporting.pipeline import parse_date
+    from reporting.periods import parse_date
 
     as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
     spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of)
@@ -136,7 +136,7 @@ def _run(arguments: argparse.Namespace) -> int:
 
 def _batch(arguments: argparse.Namespace) -> int:
     from reporting.batch import plan_batch, progress_printer, run_batch, summary_rows
-    from reporting.pipeline import parse_date
+    from reporting.periods import parse_date
 
     if arguments.jobs < 1:
         raise ParameterError(f"--jobs 的值 {arguments.jobs} 必须为正整数")

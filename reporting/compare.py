@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy import stats
 
 ALPHA = 0.05
 
@@ -98,6 +97,8 @@ def compare_means(current: pd.Series, previous: pd.Series) -> Change | None:
     now, before = current.dropna().astype(float), previous.dropna().astype(float)
     if len(now) < 2 or len(before) < 2:
         return None
+    from scipy import stats  # imported here: only Welch tests need it, and it is slow to import
+
     result = stats.ttest_ind(now, before, equal_var=False)
     statistic = None if math.isnan(result.statistic) else float(result.statistic)
     p = None if math.isnan(result.pvalue) else float(result.pvalue)

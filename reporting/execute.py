@@ -43,7 +43,7 @@ from reporting.export import (
 )
 from reporting.load import expand_sources, file_sha256
 from reporting.params import FILE_PARAMETERS, RunSpec, safe_folder_name
-from reporting.render import METRICS_MIMETYPE, REJECTS_MIMETYPE, WORKBOOK_MIMETYPE
+from reporting.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.store import is_store_url, masked_url, query_fingerprint
 from reporting.vocab import label, labels
 

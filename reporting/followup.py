@@ -67,31 +67,44 @@ def build_plan(
         ``PLAN_COLUMNS``, status 待跟进, ordered by due time then record.
     """
     rules = rules or load_followup_rules()
-    bands = score_band(valid["overall_satisfaction"])
+    bands = score_band(valid["overall_satisfaction"]).to_numpy(dtype=object)
+    complaints = feedback_types.reindex(valid.index).eq("投诉").to_numpy()
+    needs = has_need.reindex(valid.index).fillna(False).astype(bool).to_numpy()
+    about = subjects.reindex(valid.index).to_numpy(dtype=object) if subjects is not None else [None] * len(valid)
+    missing = [None] * len(valid)
+    columns = zip(
+        valid["record_id"].to_numpy(dtype=object),
+        valid["customer_id"].to_numpy(dtype=object) if "customer_id" in valid else missing,
+        valid["visitor"].to_numpy(dtype=object) if "visitor" in valid else missing,
+        valid["visit_at"],
+        bands,
+        complaints,
+        needs,
+        about,
+        strict=True,
+    )
     items = []
-    for index, row in valid.iterrows():
-        chosen = [(bands[index], rules["by_band"].get(bands[index]))]
-        if feedback_types.get(index) == "投诉":
+    for record, customer, visitor, visit_at, band, complaint, need, subject in columns:
+        chosen = [(band, rules["by_band"].get(band))]
+        if complaint:
             chosen.append(("complaint", rules["complaint"]))
-        if bool(has_need.get(index)):
+        if need:
             chosen.append(("need", rules["need"]))
         for key, rule in chosen:
             if not rule:
                 continue
-            owner = rule["owner"]
-            if owner == AGENT_ROLE and isinstance(row.get("visitor"), str) and row.get("visitor"):
-                owner = row["visitor"]
+            owner = visitor if rule["owner"] == AGENT_ROLE and isinstance(visitor, str) and visitor else rule["owner"]
             items.append(
                 {
-                    "跟进编号": item_id(row["record_id"], row.get("customer_id"), str(key)),
-                    "客户编号": row.get("customer_id"),
-                    "记录编号": row["record_id"],
-                    "回访时间": row["visit_at"],
+                    "跟进编号": item_id(record, customer, str(key)),
+                    "客户编号": customer,
+                    "记录编号": record,
+                    "回访时间": visit_at,
                     "跟进类别": rule["kind"],
-                    "相关问题": (subjects.get(index) if subjects is not None else None) or None,
+                    "相关问题": subject or None,
                     "跟进事项": rule["item"],
                     "当前状态": rules["statuses"][0],
-                    "计划跟进时间": row["visit_at"] + pd.Timedelta(hours=float(rule["within_hours"])),
+                    "计划跟进时间": visit_at + pd.Timedelta(hours=float(rule["within_hours"])),
                     "实际跟进时间": pd.NaT,
                     "跟进结果简述": None,
                     "下一步计划": rule["next"],
@@ -171,11 +184,19 @@ def record_sheet(valid: pd.DataFrame, problems: pd.DataFrame, feedback: pd.DataF
     if "phone" in sheet:
         sheet["phone"] = sheet["phone"].map(mask_phone)
     sheet = sheet.rename(columns=RECORD_COLUMNS)
-    sheet["问题类型"] = ["、".join(problems.columns[row]) for row in problems.to_numpy()] if len(problems.columns) else ""
+    sheet["问题类型"] = _joined_labels(problems)
     sheet["情感倾向"] = feedback["sentiment"].to_numpy()
     sheet["反馈类型"] = feedback["feedback_type"].to_numpy()
-    sheet["客户标签"] = ["、".join(tags.columns[row]) for row in tags.to_numpy()] if len(tags.columns) else ""
+    sheet["客户标签"] = _joined_labels(tags)
     return sheet.reset_index(drop=True)
+
+
+def _joined_labels(flags: pd.DataFrame) -> list[str] | str:
+    """Per row, the names of the columns that are true, joined with 、."""
+    if not len(flags.columns):
+        return ""
+    names = flags.columns.to_numpy(dtype=object)
+    return ["、".join(names[row]) for row in flags.to_numpy(dtype=bool)]
 
 
 def response_subjects(problems: pd.DataFrame, texts: pd.Series, demand_rules: dict[str, Any] | None = None) -> pd.Series:
@@ -192,12 +213,19 @@ def response_subjects(problems: pd.DataFrame, texts: pd.Series, demand_rules: di
     from reporting.demand import OTHER_DEMAND, demand_statements
 
     rules = demand_rules or read_yaml(VOCAB_DIR / "demands.yaml")
+    names = problems.columns.to_numpy(dtype=object)
+    topics_of: dict[str, list[str]] = {}  # exports repeat texts: find each text's topics once
     subjects = []
-    for flags, text in zip(problems.to_numpy(), texts.reindex(problems.index), strict=True):
-        found = list(problems.columns[flags]) if len(problems.columns) else []
-        for statement in demand_statements(text if isinstance(text, str) else "", rules["markers"]):
-            topics = [t for t, words in rules["topics"].items() if any(w in statement for w in words)] or [OTHER_DEMAND]
-            found += [t for t in topics if t not in found]
+    for flags, text in zip(problems.to_numpy(dtype=bool), texts.reindex(problems.index), strict=True):
+        found = list(names[flags])
+        text = text if isinstance(text, str) else ""
+        if text not in topics_of:
+            topics = []
+            for statement in demand_statements(text, rules["markers"]):
+                matched = [t for t, words in rules["topics"].items() if any(w in statement for w in words)] or [OTHER_DEMAND]
+                topics += [t for t in matched if t not in topics]
+            topics_of[text] = topics
+        found += [t for t in topics_of[text] if t not in found]
         subjects.append("、".join(found))
     return pd.Series(subjects, index=problems.index, dtype="object")
 

@@ -16,6 +16,7 @@ from IPython.display import HTML
 
 from reporting.classify import feedback_text, tag_problems
 from reporting.clean import CleanResult
+from reporting.config import resolve_path
 from reporting.demand import tag_customers
 from reporting.followup import (
     FollowupKpis,
@@ -32,7 +33,7 @@ from reporting.followup import (
 from reporting.metrics import Rate
 from reporting.model import rate_entry
 from reporting.pairs import parse_pairs
-from reporting.pipeline import load_source, resolve_path
+from reporting.pipeline import load_source
 from reporting.render import masked_plan, publish_outputs, render_fragment, table_context, workbook_payload
 from reporting.sentiment import classify_feedback
 from reporting.store import default_store_url

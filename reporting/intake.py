@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from reporting.clean import FileLedger, select_period
-from reporting.load import expand_sources, file_sha256
-from reporting.pipeline import read_files
+from reporting.clean import CleanResult, FileLedger, clean_records, combine_cleaned, select_period
+from reporting.load import expand_sources, file_sha256, read_records
 from reporting.store import count_period, distinct_stored_values, import_cleaned, is_store_url
+
+
+def read_files(paths: list[Path]) -> CleanResult:
+    """Read and clean records files; a follow-up repeated across files is counted once.
+
+    Args:
+        paths: CSV / XLSX / Parquet files, in order.
+
+    Returns:
+        The combined records, rejects and one ledger per file.
+    """
+    return combine_cleaned([clean_records(read_records(path).records, str(path)) for path in paths])
 
 
 def import_files(paths: list[Path], url: str) -> tuple[FileLedger, ...]:

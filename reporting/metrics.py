@@ -215,7 +215,6 @@ def problem_distribution(tags: pd.DataFrame, respondents: int) -> pd.DataFrame:
     )
 
 
-
 COMPLAINT_SERVICE = "投诉处理"
 LATE_COLUMNS = ["record_id", "service_type", "visitor", "hours", "reason"]
 

@@ -10,11 +10,10 @@ from typing import Any
 
 import yaml
 
-from reporting.config import DEFAULT_OUTPUT_DIR, PROJ_ROOT
+from reporting.config import DEFAULT_OUTPUT_DIR, PROJ_ROOT, resolve_path
 from reporting.errors import ParameterError
 from reporting.load import check_source, expand_sources
-from reporting.periods import DEFAULT_TIMEZONE, resolve_period, today_in, week_start_index
-from reporting.pipeline import parse_date, resolve_path
+from reporting.periods import DEFAULT_TIMEZONE, parse_date, resolve_period, today_in, week_start_index
 from reporting.store import is_store_url, open_store
 from reporting.vocab import column_aliases, read_yaml
 

@@ -73,3 +73,13 @@ def resolve_period(spec: str, as_of: date, week_start: int = 0) -> tuple[date, d
     except ValueError:
         pass
     raise ParameterError(f"统计周期 {text!r} 无法识别：请写成 {PERIOD_HELP}")
+
+
+def parse_date(value: str | date, name: str) -> date:
+    """Parse a ``YYYY-MM-DD`` parameter, naming it in the error."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ParameterError(f"参数 {name} 的值 {value!r} 不是有效日期：请写成 YYYY-MM-DD，例如 2026-11-16") from None

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
 import pandas as pd
 
-from reporting.clean import CleanResult, clean_records, combine_cleaned, select_period
-from reporting.config import PROJ_ROOT
+from reporting.clean import CleanResult, select_period
+from reporting.config import resolve_path
 from reporting.coverage import coverage_table
-from reporting.errors import ParameterError
-from reporting.load import expand_sources, read_records
+from reporting.intake import read_files
+from reporting.load import expand_sources
 from reporting.model import ReportModel, build_report_model
 from reporting.pairs import parse_rates
+from reporting.periods import parse_date
 from reporting.services import read_services
 from reporting.store import default_store_url, is_store_url, pull_period
 from reporting.tracking import plan_with_history, save_plan
@@ -23,36 +23,6 @@ from reporting.vocab import label, load_rules, load_taxonomy
 
 TREND_PERIODS = 8
 DEFAULT_COVERAGE = 0.1  # DOMAIN.md: at least 10 % of the customers served
-
-
-def resolve_path(value: str | Path) -> Path:
-    """A path as given, or relative to the project root when it does not exist as given."""
-    path = Path(value).expanduser()
-    if path.is_absolute() or path.exists():
-        return path
-    return PROJ_ROOT / path
-
-
-def parse_date(value: str | date, name: str) -> date:
-    """Parse a ``YYYY-MM-DD`` parameter, naming it in the error."""
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ParameterError(f"参数 {name} 的值 {value!r} 不是有效日期：请写成 YYYY-MM-DD，例如 2026-11-16") from None
-
-
-def read_files(paths: list[Path]) -> CleanResult:
-    """Read and clean records files; a follow-up repeated across files is counted once.
-
-    Args:
-        paths: CSV / XLSX / Parquet files, in order.
-
-    Returns:
-        The combined records, rejects and one ledger per file.
-    """
-    return combine_cleaned([clean_records(read_records(path).records, str(path)) for path in paths])
 
 
 def load_source(source: str, period_start: date, period_end: date, trend_periods: int = TREND_PERIODS) -> CleanResult:

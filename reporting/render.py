@@ -25,6 +25,7 @@ from reporting.config import TEMPLATES_DIR
 from reporting.insights import Finding, Recommendation
 from reporting.model import ReportModel, metrics_document
 from reporting.privacy import mask_text
+from reporting.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.trend import TrendModel, trend_document
 from reporting.vocab import chinese_header, label
 
@@ -257,11 +258,6 @@ def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:
         return [], 0
     shown = frame.loc[frame["shown"]]
     return shown.to_dict("records"), int((~frame["shown"]).sum())
-
-
-METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
-REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
-WORKBOOK_MIMETYPE = "application/vnd.reporting.workbook+json"
 
 
 def publish_metrics(model: ReportModel | TrendModel) -> None:

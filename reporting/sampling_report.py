@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
+from reporting.config import resolve_path
 from reporting.model import round_value
-from reporting.pipeline import resolve_path
 from reporting.privacy import mask_name, mask_phone
 from reporting.render import publish_outputs, render_fragment, table_context, workbook_payload
 from reporting.sampling import (

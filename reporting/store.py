@@ -46,7 +46,7 @@ SHORT_FIELDS = (
 )  # fmt: skip
 TIME_FIELDS = ("visit_at", "service_completed_at", "due_at")
 NUMBER_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction", "nps")
-CHUNK = 500
+CHUNK = 5000  # rows per executemany batch and keys per IN query (SQLite allows 32766 variables)
 
 metadata = MetaData()
 records_table = Table(
@@ -277,19 +277,21 @@ def _stored_keys(connection, keys: list[str]) -> set[str]:  # noqa: ANN001 - a S
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]:
-    """Frame rows as dicts of plain Python values (None for missing), for inserts."""
+    """Frame rows as dicts of plain Python values (None for missing), for inserts; built column by column."""
     present = [c for c in columns if c in frame]
-    subset = frame[present].astype("object")
-    subset = subset.where(subset.notna(), None)
-    rows = subset.to_dict("records")
-    for row in rows:
-        for name in TIME_FIELDS:
-            if isinstance(row.get(name), pd.Timestamp):
-                row[name] = row[name].to_pydatetime()
-        for name in ("row", "source_row", "import_id"):
-            if row.get(name) is not None:
-                row[name] = int(row[name])
-    return rows
+    values = []
+    for name in present:
+        column = frame[name]
+        missing = column.isna().to_numpy()
+        if name in TIME_FIELDS and pd.api.types.is_datetime64_any_dtype(column):
+            plain = pd.Series(column.dt.to_pydatetime(), dtype=object).to_numpy(copy=True)
+        elif name in ("row", "source_row", "import_id"):
+            plain = column.astype("Int64").astype(object).to_numpy(copy=True)
+        else:
+            plain = column.astype(object).to_numpy(copy=True)
+        plain[missing] = None
+        values.append(plain.tolist())
+    return [dict(zip(present, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _chunks(rows: list[dict[str, object]]) -> Iterator[list[dict[str, object]]]:

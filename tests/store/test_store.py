@@ -68,6 +68,7 @@ def test_a_failure_mid_import_leaves_the_store_as_it_was(store_url, small_csv, m
                 raise RuntimeError("power cut")
             yield chunk
 
+    monkeypatch.setattr(store, "CHUNK", 100)  # several chunks even for the small file
     monkeypatch.setattr(store, "_chunks", crash_after_first_chunk)
     with pytest.raises(RuntimeError, match="power cut"):
         import_files([other], store_url)
