@@ -204,15 +204,19 @@ def _import(arguments: argparse.Namespace) -> int:
 def _import_followups(arguments: argparse.Namespace) -> int:
     from collections import Counter
     from datetime import datetime
+    from zoneinfo import ZoneInfo
 
     from reporting.followup_results import ID_COLUMN, check_results, read_plan_sheet
-    from reporting.store import default_store_url, masked_url
-    from reporting.tracking import apply_results, load_items
+    from reporting.periods import DEFAULT_TIMEZONE
+    from reporting.store import StoreError, default_store_url, masked_url
+    from reporting.tracking import apply_results, count_items, load_items
 
     url = arguments.store or default_store_url()
     sheet = read_plan_sheet(arguments.workbook)
+    if not count_items(url):
+        raise StoreError(f"记录库 {masked_url(url)} 中没有任何跟进计划：请检查 --store 地址（应与生成该工作簿的报告所用记录库一致）")
     ids = sorted({str(v).strip() for v in sheet[ID_COLUMN].dropna()})
-    now = datetime.now()
+    now = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).replace(tzinfo=None)  # staff write local (China) times
     check = check_results(sheet, load_items(url, ids=ids), now)
     if check.errors:
         for line in check.errors:

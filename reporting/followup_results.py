@@ -7,6 +7,7 @@ and what to do, and then nothing is applied.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,7 +50,7 @@ def read_plan_sheet(path: Path) -> pd.DataFrame:
         raise SourceError(f"找不到工作簿 {path}：请检查路径")
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError):
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
         raise SourceError(
             f"{path} 不是有效的 XLSX 工作簿：请用本系统导出的 workbook.xlsx，在 Excel/WPS/LibreOffice 中保存为 .xlsx"
         ) from None
@@ -72,7 +73,9 @@ def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> R
 
     Rules: the 跟进编号 must be a stored item and appear once; 当前状态 must be one of the
     statuses; 实际跟进时间 must be a date-time, not in the future and not before the call it
-    follows up; 已完成 needs both 实际跟进时间 and 跟进结果简述.
+    follows up; 已完成 needs both 实际跟进时间 and 跟进结果简述; a time or result needs a status
+    past 待跟进. An empty cell keeps the stored value and an untouched 待跟进 row never undoes
+    recorded progress, so several people's copies of one workbook can be imported in turn.
 
     Args:
         sheet: rows of the sheet (index = Excel row number) with 跟进编号 and the editable columns.
@@ -117,11 +120,22 @@ def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> R
             errors.append(f"{where}：实际跟进时间 {done_at:%Y-%m-%d %H:%M} 早于回访时间 {visit:%Y-%m-%d %H:%M}：请改正时间")
             continue
         result = _text(row["跟进结果简述"])
+        stored_item = known.loc[item]
+        if status == statuses[0] and (done_at is not None or result):
+            errors.append(f"{where}：已填写实际跟进时间或结果，但当前状态仍为{statuses[0]}：请把状态改为跟进中或{done_status}")
+            continue
+        if status == statuses[0] and stored_item["当前状态"] != statuses[0]:
+            unchanged += 1  # an untouched row (e.g. another copy of the workbook) never undoes recorded progress
+            continue
+        # an empty cell keeps what the store holds: copies filled by different people do not erase each other
+        if done_at is None and not pd.isna(stored_item["实际跟进时间"]):
+            done_at = pd.Timestamp(stored_item["实际跟进时间"]).floor("min")
+        result = result or _text(stored_item["跟进结果简述"])
         if status == done_status and (done_at is None or not result):
             errors.append(f"{where}：状态为{done_status}时须填写实际跟进时间和跟进结果简述：请补全或把状态改为跟进中")
             continue
         change = {ID_COLUMN: item, "当前状态": status, "实际跟进时间": done_at, "跟进结果简述": result or None}
-        if _same(change, known.loc[item]):
+        if _same(change, stored_item):
             unchanged += 1
         else:
             updates.append(change)

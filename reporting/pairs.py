@@ -40,5 +40,5 @@ def parse_rates(text: str, parameter: str, example: str) -> dict[str, float]:
         except ValueError:
             rates[name] = -1.0
         if not 0 < rates[name] <= 1:
-            raise ParameterError(f"参数 {parameter} 中 {name} 的比例 {value!r} 须在 0 到 1 之间，例如 0.1 表示 10%")
+            raise ParameterError(f"参数 {parameter} 中 {name} 的比例 {value!r} 须大于 0 且不超过 1，例如 0.1 表示 10%")
     return rates

@@ -198,6 +198,8 @@ def load_run_spec(
         source = str(values.get("source", _default(declared, "source")))
         # a plan notebook may work from the store alone; a report needs records
         values["source"] = validate_source(source) if source or moment is None else ""
+    if "lookback_days" in values and not 1 <= values["lookback_days"] <= 366:
+        raise ParameterError(f"参数 lookback_days 的值 {values['lookback_days']} 须在 1 到 366 之间（回看多少天）")
     if "min_segment_n" in values and values["min_segment_n"] < 1:
         raise ParameterError(f"参数 min_segment_n 的值 {values['min_segment_n']} 必须不小于 1")
     if values.get("slice_field") and values["slice_field"] not in column_aliases():

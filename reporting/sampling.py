@@ -57,7 +57,7 @@ def parse_rules(rate: float, stratum_rates: str, key_types: str, agents: str, wo
             unreadable working hours, or a slot of under a minute.
     """
     if not 0 < rate <= 1:
-        raise ParameterError(f"参数 sample_rate 的值 {rate} 须在 0 到 1 之间，例如 0.1 表示 10%")
+        raise ParameterError(f"参数 sample_rate 的值 {rate} 须大于 0 且不超过 1，例如 0.1 表示 10%")
     per_type = parse_rates(stratum_rates, "stratum_rates", "投诉处理:1.0")
     capacity = {}
     for name, value in parse_pairs(agents.replace(",", "；").replace("，", "；"), "agents", "KF001:30").items():

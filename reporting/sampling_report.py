@@ -60,6 +60,7 @@ class SamplingModel:
         schedule: the drawn customers with slot, agent or the reason there is none.
         load: calls per agent and day.
         rejects: the export's rejects ledger.
+        missing_columns: rule columns the export lacks (the rules needing them could not act).
     """
 
     as_of: datetime
@@ -70,6 +71,7 @@ class SamplingModel:
     schedule: pd.DataFrame
     load: pd.DataFrame
     rejects: pd.DataFrame
+    missing_columns: list[str]
 
 
 def build_sampling_model(
@@ -125,7 +127,15 @@ def build_sampling_model(
         "key_customers": int(sample["reason"].eq("重点客户").sum()),
     }
     return SamplingModel(
-        moment, window_start, rules, accounting, achieved_rates(sample, rules), schedule, agent_load(schedule, rules), export.rejects
+        moment,
+        window_start,
+        rules,
+        accounting,
+        achieved_rates(sample, rules),
+        schedule,
+        agent_load(schedule, rules),
+        export.rejects,
+        list(export.missing),
     )
 
 
@@ -176,6 +186,7 @@ def sampling_document(model: SamplingModel) -> dict[str, Any]:
         "as_of": model.as_of.strftime("%Y-%m-%d %H:%M"),
         "window_start": model.window_start.strftime("%Y-%m-%d %H:%M"),
         "accounting": model.accounting,
+        "missing_columns": model.missing_columns,
         "strata": [
             {
                 "service_type": r["服务类型"],

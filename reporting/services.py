@@ -20,6 +20,8 @@ from reporting.load import normalise_header
 from reporting.vocab import read_yaml
 
 REQUIRED = ("customer_id", "service_type", "completed_at")
+# without these the rules that need them cannot act (complaints always called, 无需回访 excluded, key customers)
+RULE_FIELDS = ("complaint", "do_not_call", "customer_type")
 YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓"})
 
 
@@ -32,11 +34,13 @@ class ServicesFile:
             booleans ``complaint``, ``do_not_call``, ``key_customer``.
         rejects: rows left out, with the ledger's columns.
         read: rows read.
+        missing: ``RULE_FIELDS`` the export lacks, by their Chinese header.
     """
 
     services: pd.DataFrame
     rejects: pd.DataFrame
     read: int
+    missing: tuple[str, ...] = ()
 
 
 def service_aliases() -> dict[str, list[str]]:
@@ -63,7 +67,9 @@ def read_services(path: Path) -> ServicesFile:
         raise SourceError(f"服务记录文件 {path} 缺少列 {wanted}：请在导出中包含这些列（表头别名见 reporting/vocab/service_columns.yaml）")
     frame = raw[list(mapping)].rename(columns=mapping).replace({"": None})
     frame["row"] = range(2, len(frame) + 2)
-    return clean_services(frame, str(path))
+    cleaned = clean_services(frame, str(path))
+    absent = tuple(service_aliases()[f][0] for f in RULE_FIELDS if f not in mapping.values())
+    return ServicesFile(cleaned.services, cleaned.rejects, cleaned.read, absent)
 
 
 def clean_services(frame: pd.DataFrame, source: str) -> ServicesFile:

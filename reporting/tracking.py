@@ -129,6 +129,15 @@ def apply_results(url: str, updates: list[dict[str, object]], now: datetime) -> 
         ) from None
 
 
+def count_items(url: str) -> int:
+    """How many plan items the store holds (0 for a store no report has written a plan to)."""
+    try:
+        with open_store(url).connect() as connection:
+            return _count(connection)
+    except SQLAlchemyError as error:
+        raise StoreError(f"从数据库 {masked_url(url)} 读取跟进计划失败（{failure_reason(error)}）：请检查数据库") from None
+
+
 def _count(connection) -> int:  # noqa: ANN001 - a SQLAlchemy Connection
     return int(connection.execute(select(func.count()).select_from(followups_table)).scalar_one())
 

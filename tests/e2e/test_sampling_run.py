@@ -71,3 +71,7 @@ def test_sampling_names_a_missing_column_and_a_bad_parameter(tmp_path: Path):
         "run", str(PARAMS_DIR / "sampling.yaml"), "-p", "services", str(good), "-p", "agents", "KF001:0", "--output-dir", str(tmp_path)
     )
     assert bad.returncode == 2 and "agents 中 KF001 的日容量 '0'" in bad.stderr and "Traceback" not in bad.stderr
+    window = run_cli(
+        "run", str(PARAMS_DIR / "sampling.yaml"), "-p", "services", str(good), "-p", "lookback_days", "0", "--output-dir", str(tmp_path)
+    )
+    assert window.returncode == 2 and "参数 lookback_days 的值 0 须在 1 到 366 之间" in window.stderr

@@ -74,3 +74,27 @@ def test_done_needs_time_and_result_and_time_after_the_call():
         "客户跟进计划表 第 2 行（跟进编号 GJ1）：状态为已完成时须填写实际跟进时间和跟进结果简述：请补全或把状态改为跟进中",
         "客户跟进计划表 第 3 行（跟进编号 GJ2）：实际跟进时间 2026-11-16 10:00 早于回访时间 2026-11-17 10:00：请改正时间",
     )
+
+
+def test_copies_of_the_workbook_never_erase_recorded_results():
+    stored = _stored()
+    stored.loc[1, ["当前状态", "实际跟进时间", "跟进结果简述"]] = ["跟进中", pd.Timestamp("2026-11-18 11:00"), "已约上门"]
+    sheet = _sheet(
+        [
+            ["GJ1", "待跟进", None, None],  # untouched
+            ["GJ2", "已完成", None, None],  # time and result already stored
+            ["GJ3", "待跟进", None, None],  # an old copy: must not reopen a done item
+        ]
+    )
+    check = check_results(sheet, stored, NOW)
+    assert check.errors == () and check.unchanged == 2
+    assert check.updates == (
+        {"跟进编号": "GJ2", "当前状态": "已完成", "实际跟进时间": pd.Timestamp("2026-11-18 11:00"), "跟进结果简述": "已约上门"},
+    )
+
+
+def test_a_result_needs_a_status_past_waiting():
+    check = check_results(_sheet([["GJ1", "待跟进", "2026-11-18 10:00", "已回电"]]), _stored(), NOW)
+    assert check.errors == (
+        "客户跟进计划表 第 2 行（跟进编号 GJ1）：已填写实际跟进时间或结果，但当前状态仍为待跟进：请把状态改为跟进中或已完成",
+    )

@@ -121,3 +121,13 @@ def test_every_rule_holds_on_generated_data():
     assert share.max() - share.min() < 0.1  # spread by capacity
     again = schedule_calls(draw_sample(customers_of(population), rules).query("selected"), rules, as_of)
     assert again["call_at"].tolist() == schedule["call_at"].tolist()
+
+
+def test_a_services_export_without_rule_columns_says_which_are_missing(tmp_path):
+    from reporting.services import read_services
+
+    frame = generate_demo_services(datetime(2026, 11, 24, 9, 0), days=2, per_day=20).drop(columns=["是否投诉", "无需回访"])
+    frame.to_csv(path := tmp_path / "services.csv", index=False, encoding="gb18030")
+    export = read_services(path)
+    assert export.missing == ("是否投诉", "无需回访")
+    assert export.read == len(export.services) + len(export.rejects) and not export.services["do_not_call"].any()
