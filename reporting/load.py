@@ -68,17 +68,19 @@ def normalise_header(header: object) -> str:
     return _BRACKET_SUFFIX.sub("", text).strip()
 
 
-def map_headers(headers: list[str]) -> dict[str, str]:
+def map_headers(headers: list[str], aliases: dict[str, list[str]] | None = None) -> dict[str, str]:
     """Map a file's headers to canonical field names.
 
     Args:
         headers: the headers as found in the file.
+        aliases: field → the headers exports use for it (default: the records' ``vocab/columns.yaml``).
 
     Returns:
         ``{header in file: canonical field}`` for every header that is recognised; the
         first header wins when two map to the same field.
     """
-    lookup = {normalise_header(alias).lower(): field for field, aliases in column_aliases().items() for alias in aliases}
+    known = column_aliases() if aliases is None else aliases
+    lookup = {normalise_header(alias).lower(): field for field, names in known.items() for alias in names}
     mapping: dict[str, str] = {}
     for header in headers:
         field = lookup.get(normalise_header(header).lower())
@@ -192,17 +194,24 @@ def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return cleaned.astype("object"), filled
 
 
-def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
-    """Decode a CSV (UTF-8, UTF-8 with BOM or GB18030) into a grid of strings, header row included."""
+def decode_csv(path: Path, kind: str = "数据文件") -> tuple[str, str]:
+    """A CSV's text and the encoding it was in (UTF-8, UTF-8 with BOM or GB18030).
+
+    Raises:
+        SourceError: none of them decodes it; ``kind`` names the file in the message.
+    """
     data = path.read_bytes()
     for encoding in CSV_ENCODINGS:
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    else:
-        raise SourceError(f"数据文件 {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
+    raise SourceError(f"{kind} {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
+
+
+def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
+    """Decode a CSV (UTF-8, UTF-8 with BOM or GB18030) into a grid of strings, header row included."""
+    text, encoding = decode_csv(path)
     if _looks_binary(text[:4096]):
         raise SourceError(f"数据文件 {path} 不是文本 CSV：请确认文件格式与扩展名一致")
     rows = csv.reader(io.StringIO(text))

@@ -16,7 +16,7 @@ import pandas as pd
 from reporting.clean import LEDGER_COLUMNS, parse_datetimes
 from reporting.config import VOCAB_DIR
 from reporting.errors import SourceError
-from reporting.load import normalise_header
+from reporting.load import decode_csv, map_headers
 from reporting.vocab import read_yaml
 
 REQUIRED = ("customer_id", "service_type", "completed_at")
@@ -55,12 +55,7 @@ def read_services(path: Path) -> ServicesFile:
         SourceError: the file is missing, unreadable, or lacks a required column.
     """
     raw = _read_table(path)
-    lookup = {normalise_header(a).lower(): field for field, aliases in service_aliases().items() for a in aliases}
-    mapping: dict[str, str] = {}
-    for header in raw.columns:
-        field = lookup.get(normalise_header(header).lower())
-        if field and field not in mapping.values():
-            mapping[header] = field
+    mapping = map_headers(list(raw.columns), service_aliases())
     missing = [f for f in REQUIRED if f not in mapping.values()]
     if missing:
         wanted = "、".join(service_aliases()[f][0] for f in missing)
@@ -134,15 +129,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            data = path.read_bytes()
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    text = data.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                raise SourceError(f"服务记录文件 {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
+            text, _ = decode_csv(path, "服务记录文件")
             return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         if suffix == ".xlsx":
             return pd.read_excel(path, dtype=str, engine="calamine").fillna("")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from reporting.followup import PLAN_COLUMNS, FollowupKpis, followup_kpis, load_followup_rules
 from reporting.store import StoreError, failure_reason, followups_table, masked_url, open_store
+from reporting.workbook import cell_value
 
 # plan column → store column
 STORE_NAMES = {
@@ -53,7 +54,7 @@ def save_plan(url: str, plan: pd.DataFrame, now: datetime) -> int:
         return 0
     rows = []
     for record in plan.rename(columns=STORE_NAMES)[list(STORE_NAMES.values())].astype("object").to_dict("records"):
-        rows.append({k: _plain(v) for k, v in record.items()} | {"created_at": now})
+        rows.append({k: cell_value(v) for k, v in record.items()} | {"created_at": now})
     engine = open_store(url)
     dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(engine.dialect.name)
     try:
@@ -118,8 +119,8 @@ def apply_results(url: str, updates: list[dict[str, object]], now: datetime) -> 
             for change in updates:
                 values = {
                     "status": change["当前状态"],
-                    "done_at": _plain(change["实际跟进时间"]),
-                    "result": _plain(change["跟进结果简述"]),
+                    "done_at": cell_value(change["实际跟进时间"]),
+                    "result": cell_value(change["跟进结果简述"]),
                     "updated_at": now,
                 }
                 connection.execute(update(table).where(table.c.item_id == change["跟进编号"]).values(**values))
@@ -140,15 +141,6 @@ def count_items(url: str) -> int:
 
 def _count(connection) -> int:  # noqa: ANN001 - a SQLAlchemy Connection
     return int(connection.execute(select(func.count()).select_from(followups_table)).scalar_one())
-
-
-def _plain(value: object) -> object:
-    """A value the database driver takes: datetimes as Python datetimes, missing as None."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
 
 
 def plan_with_history(url: str, plan: pd.DataFrame, start: datetime, end: datetime, now: datetime) -> tuple[pd.DataFrame, FollowupKpis]:

@@ -35,7 +35,7 @@ def build_workbook(sheets: dict[str, pd.DataFrame], statuses: list[str], overdue
         sheet = book.create_sheet(name)
         sheet.append(list(table.columns))
         for row in table.itertuples(index=False):
-            sheet.append([_cell(value) for value in row])
+            sheet.append([cell_value(value) for value in row])
         for cell in sheet[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = HEADER_FILL
@@ -63,8 +63,8 @@ def build_workbook(sheets: dict[str, pd.DataFrame], statuses: list[str], overdue
     return book
 
 
-def _cell(value: object) -> object:
-    """A value openpyxl can store: timestamps as datetimes, missing as empty."""
+def cell_value(value: object) -> object:
+    """A plain Python value for openpyxl or a database driver: timestamps as datetimes, missing as None."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
