@@ -22,6 +22,7 @@ report: setup $(DEMO) $(SERVICES)
 	@$(BIN)/reporting run params/weekly.yaml -p services data/demo_services.csv
 
 test: setup
+	@bash scripts/test-deps.sh
 	@$(BIN)/python -m pytest
 
 lab: setup $(DEMO)

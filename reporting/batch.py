@@ -7,6 +7,7 @@ One failed run never stops the others; every run is atomic on its own (see
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from reporting.errors import ParameterError, ReportingError
+from reporting.errors import ParameterError, ReportingError, UnexpectedError, describe, write_traceback
 from reporting.intake import distinct_values
-from reporting.params import RunSpec, load_run_spec
+from reporting.params import RunSpec, load_run_spec, safe_folder_name
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,9 @@ def run_one(spec: RunSpec) -> Outcome:
         return Outcome(**base, ok=True, seconds=round(result.seconds, 1), path=str(result.destination))
     except ReportingError as error:
         return Outcome(**base, ok=False, seconds=round(time.perf_counter() - clock, 1), path=str(spec.destination), error=str(error))
-    except Exception as error:  # a bug must not take the other runs down with it
-        line = f"{type(error).__name__}: {error}".splitlines()[0]
+    except Exception as error:  # a bug must not take the other runs down with it; its traceback goes to a log
+        name = f"{spec.report}-{safe_folder_name(spec.slice_value or '_all')}-{spec.period_name}-{os.getpid()}.log"
+        line = str(UnexpectedError("生成报告", describe(error), write_traceback(error, spec.output_dir / "logs" / name)))
         return Outcome(**base, ok=False, seconds=round(time.perf_counter() - clock, 1), path=str(spec.destination), error=line)
 
 

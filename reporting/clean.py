@@ -31,7 +31,11 @@ _CANONICAL_FORMAT = "%Y-%m-%d %H:%M"
 
 @dataclass(frozen=True)
 class FileLedger:
-    """Where one file's rows went: ``read = imported + duplicates + rejected``."""
+    """Where one file's rows went: ``read = imported + duplicates + rejected``.
+
+    ``controls_removed`` counts the cells that lost a control character at intake (the
+    rows themselves were kept: cleaning text never rejects a row).
+    """
 
     path: str
     read: int
@@ -39,6 +43,7 @@ class FileLedger:
     duplicates: int
     rejected: int
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    controls_removed: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """The ledger as the ``--json`` output and the manifest show it."""
@@ -49,6 +54,7 @@ class FileLedger:
             "duplicates": self.duplicates,
             "rejected": self.rejected,
             "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
+            "controls_removed": self.controls_removed,
         }
 
 
@@ -189,7 +195,7 @@ def record_keys(records: pd.DataFrame, id_given: pd.Series) -> pd.Series:
     return ("id:" + records["record_id"].astype("string")).where(id_given, fingerprints).astype("object")
 
 
-def clean_records(raw: pd.DataFrame, source: str, today: date | None = None) -> CleanResult:
+def clean_records(raw: pd.DataFrame, source: str, today: date | None = None, controls_removed: int = 0) -> CleanResult:
     """Validate and type the records read from one file.
 
     A row is rejected (put in the ledger with its reason) when its visit time is missing,
@@ -203,6 +209,7 @@ def clean_records(raw: pd.DataFrame, source: str, today: date | None = None) -> 
             ``source_row``.
         source: the file, for the ledger.
         today: the day after which visit times are implausible (default: today).
+        controls_removed: cells the reader cleaned of control characters, for the ledger.
 
     Returns:
         The typed records, the rejects and the file's ledger.
@@ -266,6 +273,7 @@ def clean_records(raw: pd.DataFrame, source: str, today: date | None = None) -> 
         duplicates=int(repeated.sum()),
         rejected=len(rejects),
         rejected_by_reason={str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()},
+        controls_removed=controls_removed,
     )
     return CleanResult(records, rejects.sort_values("row", kind="stable").reset_index(drop=True), (ledger,))
 

@@ -14,8 +14,17 @@ import unicodedata
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from reporting.errors import ParameterError, ReportingError, UserInputError
+from reporting.errors import ParameterError, ReportingError, UnexpectedError, UserInputError, describe, write_traceback
 from reporting.vocab import label
+
+COMMAND_NAMES = {
+    "demo-data": "生成演示数据",
+    "run": "生成报告",
+    "batch": "批量生成报告",
+    "index": "生成报告索引",
+    "import": "导入回访记录",
+    "import-followups": "导入跟进结果",
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,12 +93,32 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except Exception as error:  # unforeseen: one line on the terminal, the traceback in a log
+        unexpected = UnexpectedError(COMMAND_NAMES[arguments.command], describe(error), _crash_log(arguments, error))
+        print(f"错误：{unexpected}", file=sys.stderr)
+        return unexpected.exit_code
+
+
+def _crash_log(arguments: argparse.Namespace, error: BaseException) -> Path:
+    """Where an unforeseen error's traceback goes: ``<output dir>/logs/``, else the temp folder."""
+    import tempfile
+
+    from reporting.config import DEFAULT_OUTPUT_DIR
+
+    name = f"{arguments.command}-{datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.log"
+    root = getattr(arguments, "output_dir", None) or DEFAULT_OUTPUT_DIR
+    for folder in (Path(root) / "logs", Path(tempfile.gettempdir()) / "reporting-logs"):
+        try:
+            return write_traceback(error, folder / name).resolve()
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
 
 
 def _demo_data(arguments: argparse.Namespace) -> int:
     from reporting.demo import DemoSpec, generate_demo_records
     from reporting.demo_services import generate_demo_services
-    from reporting.export import write_records_csv
+    from reporting.export import write_csv, write_records_csv
     from reporting.periods import parse_date
 
     if arguments.weeks < 8:
@@ -102,7 +131,7 @@ def _demo_data(arguments: argparse.Namespace) -> int:
     print(f"已生成 {len(records)} 条演示回访记录：{arguments.out}")
     services = generate_demo_services(datetime.combine(end + timedelta(days=1), time(9, 0)), seed=arguments.seed)
     services_path = arguments.out.with_name("demo_services.csv")
-    services.to_csv(services_path, index=False, encoding="utf-8")
+    write_csv(services, services_path)
     print(f"已生成 {len(services)} 条演示服务完成记录（供抽样排期）：{services_path}")
     return 0
 
@@ -163,13 +192,13 @@ def _write_index(output_dir: Path | None) -> Path:
     from datetime import datetime
 
     from reporting.config import DEFAULT_OUTPUT_DIR
-    from reporting.export import write_text
+    from reporting.export import write_page
     from reporting.index import collect_entries, render_index
 
     root = (output_dir or DEFAULT_OUTPUT_DIR).resolve()
     root.mkdir(parents=True, exist_ok=True)
     path = root / "index.html"
-    write_text(render_index(collect_entries(root), datetime.now().strftime("%Y-%m-%d %H:%M")), path)
+    write_page(render_index(collect_entries(root), datetime.now().strftime("%Y-%m-%d %H:%M")), path)
     return path
 
 

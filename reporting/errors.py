@@ -58,3 +58,38 @@ class NotebookFailedError(ReportingError):
     def __str__(self) -> str:
         first_line = self.evalue.strip().splitlines()[0] if self.evalue.strip() else ""
         return f"第 {self.cell_number} 个单元格执行失败: {self.ename}: {first_line} (已保存执行后的笔记本: {self.notebook_path})"
+
+
+@dataclass
+class UnexpectedError(ReportingError):
+    """Something failed that no check foresaw; its traceback was written to a log file.
+
+    Attributes:
+        what: what was being done, in the user's words (``导出报告`` …).
+        error: the exception's class name and the first line of its message.
+        log: the file holding the full traceback.
+    """
+
+    what: str
+    error: str
+    log: Path
+
+    exit_code = 1
+
+    def __str__(self) -> str:
+        return f"{self.what}时发生意外错误：{self.error}（完整信息已写入 {self.log}）"
+
+
+def describe(error: BaseException) -> str:
+    """An exception as one line: its class name and the first line of its message."""
+    message = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {message[0]}" if message else type(error).__name__
+
+
+def write_traceback(error: BaseException, path: Path) -> Path:
+    """Write an exception's full traceback to ``path`` (its folder is created) and return the path."""
+    import traceback
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    return path

@@ -30,15 +30,23 @@ import nbformat
 
 from reporting import __version__
 from reporting.config import PROJ_ROOT
-from reporting.errors import NotebookFailedError, RunLockedError, UserInputError
+from reporting.errors import (
+    NotebookFailedError,
+    ReportingError,
+    RunLockedError,
+    UnexpectedError,
+    UserInputError,
+    describe,
+    write_traceback,
+)
 from reporting.export import (
     collect_optional_output,
     collect_output,
     html_to_pdf,
     notebook_to_html,
     write_json,
+    write_page,
     write_rejects_csv,
-    write_text,
     write_workbook,
 )
 from reporting.load import expand_sources, file_sha256
@@ -129,6 +137,8 @@ def _run_locked(spec: RunSpec) -> RunResult:
             # the notebook met a user mistake (bad file, bad vocabulary YAML): exit 2, say what
             raise UserInputError(error.evalue) from None
         raise NotebookFailedError(error.cell_index + 1, error.ename, error.evalue, kept / "report.ipynb") from None
+    except Exception as error:  # the kernel died, papermill failed …: one line, the traceback kept
+        raise _unexpected("执行报告笔记本", error, _keep_failed(staging, spec)) from None
     except BaseException:
         _keep_failed(staging, spec)
         raise
@@ -137,9 +147,10 @@ def _run_locked(spec: RunSpec) -> RunResult:
         title = f"{labels().get(f'title_{spec.report}', label('report_title'))} {spec.period_title}"
         with _stage(timings, "html"):
             html = notebook_to_html(notebook, title)
-            write_text(html, staging / "report.html")
         with _stage(timings, "pdf"):
             html_to_pdf(html, staging / "report.pdf")
+        with _stage(timings, "html_fonts"):
+            write_page(html, staging / "report.html")
         metrics = collect_output(notebook, METRICS_MIMETYPE)
         write_json(metrics, staging / "metrics.json")
         rejects = collect_output(notebook, REJECTS_MIMETYPE)
@@ -151,12 +162,25 @@ def _run_locked(spec: RunSpec) -> RunResult:
         write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
         with _lock(spec, f"{spec.period_name}.swap", wait=True):
             _replace(staging, spec.destination, keep_subfolders=not spec.slice_value)
+    except ReportingError:
+        if staging.exists():
+            _keep_failed(staging, spec)
+        raise
+    except Exception as error:  # a writer met something unforeseen: one line, the traceback kept
+        if not staging.exists():
+            raise
+        raise _unexpected("导出报告", error, _keep_failed(staging, spec)) from None
     except BaseException:
         if staging.exists():
             _keep_failed(staging, spec)
         raise
     files = tuple(spec.destination / name for name in REPORT_FILES if (spec.destination / name).exists())
     return RunResult(spec.destination, files, time.perf_counter() - clock, metrics["sample"]["attempted"] if "sample" in metrics else None)
+
+
+def _unexpected(what: str, error: Exception, kept: Path) -> UnexpectedError:
+    """An unforeseen failure of a run: its traceback written to ``error.log`` in the kept folder."""
+    return UnexpectedError(what, describe(error), write_traceback(error, kept / "error.log"))
 
 
 def _clear_abandoned_staging(root: Path, lock_name: str) -> None:

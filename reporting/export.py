@@ -17,7 +17,8 @@ from nbconvert import HTMLExporter
 
 from reporting.config import TEMPLATES_DIR
 from reporting.errors import ReportingError
-from reporting.fonts import pdf_font_css
+from reporting.fonts import embedded_font_css, pdf_font_css
+from reporting.hygiene import escape_formula_frame
 from reporting.vocab import chinese_header, label
 
 REPORT_TEMPLATE = "report"
@@ -46,6 +47,21 @@ def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
     )
     html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
     return html
+
+
+def write_page(html: str, path: Path) -> None:
+    """Write an HTML page that carries its own Chinese glyphs (``fonts.embedded_font_css``).
+
+    A stakeholder's browser needs no Chinese font installed: the page embeds a subset of
+    the CJK font the PDF uses, holding exactly the characters on the page.
+
+    Args:
+        html: a page with a ``</head>``.
+        path: the file to write.
+    """
+    style = f"<style>\n{embedded_font_css(html)}\n</style>\n"
+    head_end = html.find("</head>")
+    write_text(html[:head_end] + style + html[head_end:] if head_end >= 0 else style + html, path)
 
 
 def html_to_pdf(html: str, path: Path) -> None:
@@ -90,7 +106,16 @@ def write_rejects_csv(rows: list[dict[str, Any]], path: Path) -> None:
     """Write the (already masked) rejects ledger as a UTF-8 CSV with Chinese headers, BOM for Excel."""
     columns = ["source", "row", "record_id", "field", "value", "reason"]
     frame = pd.DataFrame(rows, columns=columns).rename(columns={c: label(f"rejects_{c}") for c in columns})
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    write_csv(frame, path, encoding="utf-8-sig")
+
+
+def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
+    """Write a table as CSV with every cell that Excel / WPS would evaluate escaped (``hygiene.escape_formula``).
+
+    Our own readers undo the escape, so a file written here reads back to the same values.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    escape_formula_frame(frame).to_csv(path, index=False, encoding=encoding)
 
 
 def write_json(document: Any, path: Path) -> None:
@@ -104,9 +129,8 @@ def write_text(text: str, path: Path) -> None:
 
 
 def write_records_csv(records: pd.DataFrame, path: Path) -> None:
-    """Write records as a UTF-8 CSV with the Chinese headers CRM exports use."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    records.rename(columns=chinese_header).to_csv(path, index=False, encoding="utf-8")
+    """Write records as a UTF-8 CSV with the Chinese headers CRM exports use (formula-safe)."""
+    write_csv(records.rename(columns=chinese_header), path)
 
 
 def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None, as_of: datetime, folder: Path) -> Path:

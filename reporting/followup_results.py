@@ -16,6 +16,7 @@ import pandas as pd
 
 from reporting.errors import SourceError
 from reporting.followup import EDITABLE_COLUMNS, load_followup_rules
+from reporting.hygiene import clean_text, clean_text_frame
 
 PLAN_SHEET = "客户跟进计划表"
 ID_COLUMN = "跟进编号"
@@ -58,13 +59,14 @@ def read_plan_sheet(path: Path) -> pd.DataFrame:
         raise SourceError(f"工作簿 {path} 没有工作表 {PLAN_SHEET}：请用本系统导出的 workbook.xlsx")
     rows = list(book[PLAN_SHEET].iter_rows(values_only=True))
     book.close()
-    header = [str(h).strip() if h is not None else "" for h in (rows[0] if rows else ())]
+    header = [clean_text(str(h))[0].strip() if h is not None else "" for h in (rows[0] if rows else ())]
     missing = [c for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in header]
     if missing:
         raise SourceError(f"工作簿 {path} 的 {PLAN_SHEET} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
     body = [r for r in rows[1:]]
-    frame = pd.DataFrame(body, columns=header, dtype="object", index=range(2, len(body) + 2))
-    blank = frame.isna().all(axis=1)
+    frame, _ = clean_text_frame(pd.DataFrame(body, columns=header, dtype="object", index=range(2, len(body) + 2)))
+    # a cell that held only control characters or spaces is empty (object dtype kept: no NaT for None)
+    blank = frame.apply(lambda column: column.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))).all(axis=1)
     return frame.loc[~blank, [ID_COLUMN, *EDITABLE_COLUMNS]]
 
 

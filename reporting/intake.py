@@ -19,7 +19,12 @@ def read_files(paths: list[Path]) -> CleanResult:
     Returns:
         The combined records, rejects and one ledger per file.
     """
-    return combine_cleaned([clean_records(read_records(path).records, str(path)) for path in paths])
+    return combine_cleaned([_read_file(path) for path in paths])
+
+
+def _read_file(path: Path) -> CleanResult:
+    read = read_records(path)
+    return clean_records(read.records, str(path), controls_removed=read.controls_removed)
 
 
 def import_files(paths: list[Path], url: str) -> tuple[FileLedger, ...]:

@@ -90,7 +90,7 @@ def log_odds(group_a: Counter[str], group_b: Counter[str], prior: Counter[str], 
 
 
 def _count_words(texts: pd.Series, segmented: dict[str, Counter[str]]) -> Counter[str]:
-    """All words of the texts, counted: each distinct text's words times how often the text occurs."""
+    """How many of the texts use each word: each distinct text's words times how often the text occurs."""
     total: Counter[str] = Counter()
     for text, times in texts.value_counts(sort=False).items():
         for word, count in segmented[text].items():
@@ -111,8 +111,9 @@ def distinguishing_keywords(texts: pd.Series, nps: pd.Series, top_n: int = TOP_N
         group has fewer than ``MIN_GROUP`` comments.
     """
     filled = texts.fillna("")
-    # segment each distinct text once; a group's counts are its distinct texts' counts times their frequency
-    segmented = {text: Counter(segment(text)) if text else Counter() for text in pd.unique(filled.to_numpy(dtype=object))}
+    # segment each distinct text once; a group's counts are its distinct texts' counts times their frequency.
+    # A word counts once per comment, so one long or repetitive comment cannot outweigh many customers.
+    segmented = {text: Counter(set(segment(text))) if text else Counter() for text in pd.unique(filled.to_numpy(dtype=object))}
     has_words = filled.map({text: bool(words) for text, words in segmented.items()}).astype(bool)
     detractor, promoter = (nps <= 6).to_numpy(dtype=bool), (nps >= 9).to_numpy(dtype=bool)
     if has_words[detractor].sum() < MIN_GROUP or has_words[promoter].sum() < MIN_GROUP:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from reporting.config import PROJ_ROOT
 from reporting.errors import SourceError
+from reporting.hygiene import clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
 from reporting.vocab import column_aliases
 
 REQUIRED_FIELDS = ("visit_at", "status", "service_type", "overall_satisfaction", "nps")
@@ -29,6 +30,7 @@ SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 3
+BINARY_CONTROL_SHARE = 0.3  # a text file's start with more control characters than this is binary
 BLANK_TEXTS = ("", "nan", "None", "NaT")  # what empty cells read as text look like
 _BRACKET_SUFFIX = re.compile(r"[(\[（【].*?[)\]）】]\s*$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -44,12 +46,14 @@ class RecordsFile:
             as a spreadsheet or text editor shows it.
         encoding: the text encoding detected (CSV only).
         sheet: the sheet the records came from (XLSX only).
+        controls_removed: cells that lost a control character (``hygiene.clean_text``).
     """
 
     path: Path
     records: pd.DataFrame
     encoding: str | None = None
     sheet: str | None = None
+    controls_removed: int = 0
 
 
 def normalise_header(header: object) -> str:
@@ -138,7 +142,8 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
     """Read one records file and give its columns canonical names.
 
     Every value is read as text (cleaning parses it), so nothing is lost or guessed at
-    this stage. Unrecognised columns and fully empty rows are dropped.
+    this stage; control characters are removed from every cell, the header included
+    (``hygiene.clean_text``). Unrecognised columns and fully empty rows are dropped.
 
     Args:
         path: a CSV, XLSX or Parquet file.
@@ -169,6 +174,7 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
         raise
     except Exception as error:  # every reader has its own exception types
         raise SourceError(f"无法读取数据文件 {path}（{type(error).__name__}）：请确认文件完整且格式与扩展名一致") from None
+    grid, removed = clean_text_frame(grid)
     headers = ["" if pd.isna(h) else str(h) for h in grid.iloc[header_row]]
     mapping = _require_columns(path, headers)
     body = grid.iloc[header_row + 1 :]
@@ -176,7 +182,7 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
     records, filled = _blank_to_none(pd.DataFrame(columns).astype("object"))
     # grid row i is spreadsheet row / text line i + 1; a Parquet file's records count from 1
     records["source_row"] = body.index.to_numpy() + (0 if suffix == ".parquet" else 1)
-    return RecordsFile(path, records.loc[filled].reset_index(drop=True), encoding, sheet)
+    return RecordsFile(path, records.loc[filled].reset_index(drop=True), encoding, sheet, removed)
 
 
 def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -217,13 +223,18 @@ def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
     rows = csv.reader(io.StringIO(text))
     lines = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1) if header_only else rows)
     width = max((len(line) for line in lines), default=0)
-    return pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object"), encoding
+    grid = pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object")
+    return (unescape_formula_frame(grid) if may_hold_escaped_formulas(text) else grid), encoding
 
 
 def _looks_binary(sample: str) -> bool:
-    """Whether text is mostly control characters (a binary file), not a CSV with a stray one."""
+    """Whether text is mostly control characters (a binary file), not a CSV with stray ones.
+
+    Real exports carry control bytes in comments (removed at intake), so only a file
+    whose start is largely made of them is taken for a binary one.
+    """
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
-    return bool(sample) and controls / len(sample) > 0.05
+    return bool(sample) and controls / len(sample) > BINARY_CONTROL_SHARE
 
 
 def _read_xlsx_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str, int]:

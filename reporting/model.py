@@ -73,6 +73,10 @@ class Ledger:
         return sum(f.rejected for f in self.files)
 
     @property
+    def controls_removed(self) -> int:
+        return sum(f.controls_removed for f in self.files)
+
+    @property
     def rejected_by_reason(self) -> dict[str, int]:
         totals: dict[str, int] = {}
         for ledger in self.files:
@@ -387,6 +391,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
             "duplicates": model.ledger.duplicates,
             "rejected": model.ledger.rejected,
             "rejected_by_reason": model.ledger.rejected_by_reason,
+            "controls_removed": model.ledger.controls_removed,
             "analysed": model.ledger.analysed,
             "outside_period": model.ledger.outside_period,
             "other_slices": model.ledger.other_slices,

@@ -16,6 +16,7 @@ import pandas as pd
 from reporting.clean import LEDGER_COLUMNS, parse_datetimes
 from reporting.config import VOCAB_DIR
 from reporting.errors import SourceError
+from reporting.hygiene import clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
 from reporting.load import decode_csv, map_headers
 from reporting.vocab import read_yaml
 
@@ -123,14 +124,20 @@ def _ledger(rows: pd.DataFrame, source: str, field: str, reason: str) -> pd.Data
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    """The file's first sheet / table as text, header in the first row."""
+    """The file's first sheet / table as text, header in the first row, control characters removed."""
+    table = _read_raw_table(path)
+    return clean_text_frame(table)[0]
+
+
+def _read_raw_table(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise SourceError(f"找不到服务记录文件 {path}：请检查 source 参数的路径")
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
             text, _ = decode_csv(path, "服务记录文件")
-            return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+            return unescape_formula_frame(table) if may_hold_escaped_formulas(text) else table
         if suffix == ".xlsx":
             return pd.read_excel(path, dtype=str, engine="calamine").fillna("")
         if suffix == ".parquet":

@@ -29,7 +29,9 @@ from sqlalchemy import (
     Text,
     create_engine,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
@@ -37,6 +39,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from reporting.clean import LEDGER_COLUMNS, CleanResult, FileLedger, drop_known
 from reporting.config import PROJ_ROOT
 from reporting.errors import UserInputError
+from reporting.hygiene import clean_text_frame
 
 DEFAULT_STORE_PATH = PROJ_ROOT / "data" / "records.db"
 TEXT_FIELDS = ("comment", "suggestion", "purpose", "follow_up_action")
@@ -74,6 +77,7 @@ imports_table = Table(
     Column("duplicates", Integer, nullable=False),
     Column("rejected", Integer, nullable=False),
     Column("rejected_by_reason", JSON, nullable=False),
+    Column("controls_removed", Integer, nullable=True),
 )
 rejects_table = Table(
     "rejects",
@@ -153,12 +157,25 @@ def open_store(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, pool_pre_ping=True)
         metadata.create_all(engine)
+        _add_missing_columns(engine)
         return engine
     except (ArgumentError, NoSuchModuleError):
         raise StoreError(f"数据库地址 {masked_url(url)} 无效或缺少驱动：请检查 URL，例如 sqlite:///data/records.db") from None
     except SQLAlchemyError as error:
         reason = failure_reason(error)
         raise StoreError(f"无法连接数据库 {masked_url(url)}（{reason}）：请检查地址、账号与服务器是否运行") from None
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a store made by an earlier version up to date: add the columns it lacks (all nullable)."""
+    present = {column["name"] for column in inspect(engine).get_columns(imports_table.name)}
+    missing = [column for column in imports_table.columns if column.name not in present]
+    if not missing:
+        return
+    with engine.begin() as connection:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            connection.execute(text(f"ALTER TABLE {imports_table.name} ADD COLUMN {column.name} {kind}"))
 
 
 def import_cleaned(result: CleanResult, url: str, fingerprints: dict[str, str] | None = None) -> tuple[FileLedger, ...]:
@@ -233,10 +250,15 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
         records[name] = pd.to_datetime(records[name]).astype("datetime64[ns]")
     records["valid"] = records["valid"].astype(bool)
     ledgers = tuple(
-        FileLedger(r.path, int(r.read), int(r.imported), int(r.duplicates), int(r.rejected), dict(r.rejected_by_reason))
+        FileLedger(
+            r.path, int(r.read), int(r.imported), int(r.duplicates), int(r.rejected), dict(r.rejected_by_reason),
+            0 if pd.isna(r.controls_removed) else int(r.controls_removed),
+        )
         for r in imports.itertuples(index=False)
-    )
-    return CleanResult(records.drop(columns="import_id"), rejects, ledgers)
+    )  # fmt: skip
+    # records stored by an earlier version may still carry control characters
+    records, _ = clean_text_frame(records.drop(columns="import_id"))
+    return CleanResult(records, rejects, ledgers)
 
 
 def count_period(url: str, start: date, end: date) -> int:

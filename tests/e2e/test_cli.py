@@ -108,7 +108,7 @@ def test_metrics_json_has_the_promised_keys(good_run):
     assert ledger["analysed"] == sample["attempted"]
     assert ledger["rejected"] == sum(ledger["rejected_by_reason"].values()) > 0
     assert ledger["files"] == [
-        {k: ledger[k] for k in ("read", "imported", "duplicates", "rejected", "rejected_by_reason")} | {"path": "small_records.csv"}
+        {k: ledger[k] for k in ("read", "imported", "duplicates", "rejected", "rejected_by_reason", "controls_removed")} | {"path": "small_records.csv"}
     ]
 
 

@@ -97,3 +97,33 @@ def test_unreachable_or_malformed_store_is_a_clear_error(url, message):
     with pytest.raises(StoreError) as error:
         open_store(url)
     assert message in str(error.value) and "s3cret" not in str(error.value)
+
+
+def test_control_characters_are_cleaned_counted_and_kept_through_the_store(store_url, tmp_path):
+    csv = tmp_path / "dirty.csv"
+    csv.write_text(
+        "回访时间,回访状态,服务类型,整体满意度,推荐意愿,客户反馈\n"
+        "2026-11-17 09:00,完成,售后维修,2,3,\x08太慢了\x1b\n"
+        "2026-11-17 10:00,完成,售后维修,5,9,很好\r\n",
+        encoding="utf-8",
+    )
+    (ledger,) = import_files([csv], store_url)
+    assert (ledger.read, ledger.imported, ledger.controls_removed) == (2, 2, 1)
+    pulled = pull_period(store_url, date(2026, 11, 16), date(2026, 11, 22))
+    assert pulled.records["comment"].tolist() == ["太慢了", "很好"]
+    assert [led.controls_removed for led in pulled.ledgers] == [1]
+
+
+def test_a_store_made_before_the_controls_column_is_brought_up_to_date(tmp_path, small_csv):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    import_files([small_csv], url)
+    with sqlite3.connect(path) as connection:  # the imports table as an earlier version made it
+        connection.execute("ALTER TABLE imports DROP COLUMN controls_removed")
+    store.open_store.cache_clear()  # as a new process (of the newer version) would meet it
+    pulled = pull_period(url, date(2026, 11, 16), date(2026, 11, 22))  # adds the column again, as NULL
+    assert [led.controls_removed for led in pulled.ledgers] == [0]
+    (again,) = import_files([small_csv], url)
+    assert again.imported == 0 and again.controls_removed == 0

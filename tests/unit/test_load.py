@@ -116,3 +116,24 @@ def test_expand_sources_paths_globs_and_errors(tmp_path):
         expand_sources(f"{tmp_path}/*.parquet")
     with pytest.raises(SourceError, match="找不到数据文件"):
         expand_sources(f"{tmp_path}/missing.csv")
+
+
+def test_our_own_csv_reads_back_the_original_values(tmp_path):
+    from reporting.export import write_records_csv
+
+    frame = pd.DataFrame(
+        [["2026-11-17 09:05", "完成", "售后维修", "5", "9", "=HYPERLINK(\"http://x\")"], ["2026-11-17 10:05", "完成", "售后维修", "4", "8", "-不满意"]],
+        columns=["visit_at", "status", "service_type", "overall_satisfaction", "nps", "comment"],
+    )
+    write_records_csv(frame, tmp_path / "ours.csv")
+    raw = (tmp_path / "ours.csv").read_text(encoding="utf-8")
+    assert "\n=" not in raw and ",=" not in raw and ',"\'=HYPERLINK' in raw and ",'-不满意" in raw
+    assert read_records(tmp_path / "ours.csv").records["comment"].tolist() == ['=HYPERLINK("http://x")', "-不满意"]
+
+
+def test_control_characters_are_removed_from_every_cell_and_counted(tmp_path):
+    frame = pd.DataFrame([ROW[:3] + ["\x085", "9"]], columns=["回访\x00时间", *HEADERS[1:]])
+    frame.to_parquet(tmp_path / "dirty.parquet")
+    read = read_records(tmp_path / "dirty.parquet")
+    assert read.records.drop(columns="source_row").to_dict("records") == [EXPECTED]
+    assert read.controls_removed == 2
