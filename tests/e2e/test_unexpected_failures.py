@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_an_unforeseen_error_is_one_line_and_a_log(argv, target, what, small_csv
     assert match, lines[0]
     log = match.group("log")
     assert log.startswith(str(tmp_path))
-    assert "Traceback (most recent call last)" in open(log, encoding="utf-8").read()
+    assert "Traceback (most recent call last)" in Path(log).read_text(encoding="utf-8")
 
 
 def test_index_into_a_file_instead_of_a_folder_fails_in_one_line(tmp_path):

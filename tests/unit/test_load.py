@@ -122,12 +122,15 @@ def test_our_own_csv_reads_back_the_original_values(tmp_path):
     from reporting.export import write_records_csv
 
     frame = pd.DataFrame(
-        [["2026-11-17 09:05", "完成", "售后维修", "5", "9", "=HYPERLINK(\"http://x\")"], ["2026-11-17 10:05", "完成", "售后维修", "4", "8", "-不满意"]],
+        [
+            ["2026-11-17 09:05", "完成", "售后维修", "5", "9", '=HYPERLINK("http://x")'],
+            ["2026-11-17 10:05", "完成", "售后维修", "4", "8", "-不满意"],
+        ],
         columns=["visit_at", "status", "service_type", "overall_satisfaction", "nps", "comment"],
     )
     write_records_csv(frame, tmp_path / "ours.csv")
     raw = (tmp_path / "ours.csv").read_text(encoding="utf-8")
-    assert "\n=" not in raw and ",=" not in raw and ',"\'=HYPERLINK' in raw and ",'-不满意" in raw
+    assert "\n=" not in raw and ",=" not in raw and ",\"'=HYPERLINK" in raw and ",'-不满意" in raw
     assert read_records(tmp_path / "ours.csv").records["comment"].tolist() == ['=HYPERLINK("http://x")', "-不满意"]
 
 
