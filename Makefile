@@ -23,6 +23,7 @@ report: setup $(DEMO) $(SERVICES)
 
 test: setup
 	@bash scripts/test-deps.sh
+	@$(BIN)/lint-imports --no-cache --no-logo
 	@$(BIN)/python -m pytest
 
 lab: setup $(DEMO)

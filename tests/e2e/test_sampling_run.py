@@ -8,8 +8,8 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from reporting.config import PARAMS_DIR
-from reporting.demo_services import generate_demo_services
-from reporting.sampling import allowed, parse_rules
+from reporting.demo.services import generate_demo_services
+from reporting.followup.sampling import allowed, parse_rules
 from tests.conftest import run_cli
 
 AGENTS = "KF001:20,KF002:20,KF003:10"

@@ -13,12 +13,16 @@ from tests.conftest import run_cli
 
 # the command, and a function it calls that is made to fail as a bug would
 COMMANDS = [
-    (["demo-data", "--out", "{tmp}/demo.csv"], "reporting.demo.generate_demo_records", "生成演示数据"),
-    (["index", "--output-dir", "{tmp}/out"], "reporting.index.collect_entries", "生成报告索引"),
-    (["import", "{csv}", "--store", "sqlite:///{tmp}/r.db"], "reporting.intake.import_files", "导入回访记录"),
-    (["import-followups", "{tmp}/w.xlsx", "--store", "sqlite:///{tmp}/r.db"], "reporting.followup_results.read_plan_sheet", "导入跟进结果"),
-    (["run", "params/weekly.yaml", "-p", "source", "{csv}", "--output-dir", "{tmp}/out"], "reporting.execute.run_report", "生成报告"),
-    (["batch", "params/weekly.yaml", "-p", "source", "{csv}", "--output-dir", "{tmp}/out"], "reporting.batch.run_batch", "批量生成报告"),
+    (["demo-data", "--out", "{tmp}/demo.csv"], "reporting.demo.records.generate_demo_records", "生成演示数据"),
+    (["index", "--output-dir", "{tmp}/out"], "reporting.run.index.collect_entries", "生成报告索引"),
+    (["import", "{csv}", "--store", "sqlite:///{tmp}/r.db"], "reporting.intake.sources.import_files", "导入回访记录"),
+    (["import-followups", "{tmp}/w.xlsx", "--store", "sqlite:///{tmp}/r.db"], "reporting.followup.results.read_plan_sheet", "导入跟进结果"),
+    (["run", "params/weekly.yaml", "-p", "source", "{csv}", "--output-dir", "{tmp}/out"], "reporting.run.execute.run_report", "生成报告"),
+    (
+        ["batch", "params/weekly.yaml", "-p", "source", "{csv}", "--output-dir", "{tmp}/out"],
+        "reporting.run.batch.run_batch",
+        "批量生成报告",
+    ),
 ]
 
 
@@ -54,7 +58,7 @@ def test_index_into_a_file_instead_of_a_folder_fails_in_one_line(tmp_path):
 
 def test_a_writer_failing_mid_export_keeps_the_run_and_its_traceback(small_csv, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(PROJ_ROOT)
-    monkeypatch.setattr("reporting.execute.write_rejects_csv", explode)
+    monkeypatch.setattr("reporting.run.execute.write_rejects_csv", explode)
     out = tmp_path / "out"
     code = cli.main(["run", "params/weekly.yaml", "-p", "source", str(small_csv), "-p", "followup_store", "none", "--output-dir", str(out)])
     err = capsys.readouterr().err

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from reporting import store
-from reporting.clean import select_period
-from reporting.intake import count_period_records, import_files
-from reporting.pipeline import read_files
-from reporting.store import StoreError, open_store, pull_period, records_table
+from reporting.intake import store
+from reporting.intake.clean import select_period
+from reporting.intake.sources import import_files
+from reporting.intake.store import StoreError, open_store, pull_period, records_table
+from reporting.report.pipeline import read_files
 
 
 def stored_count(url: str) -> int:
@@ -40,7 +40,7 @@ def test_pulled_period_equals_the_files_period(store_url, small_csv):
     start, end = date(2026, 11, 16), date(2026, 11, 22)
     pulled = pull_period(store_url, start, end)
     from_files = select_period(read_files([small_csv]).records, start, end)
-    assert len(pulled.records) == len(from_files) == count_period_records(store_url, start, end)
+    assert len(pulled.records) == len(from_files) == store.count_period(store_url, start, end)
     columns = ["record_id", "visit_at", "status", "service_type", "overall_satisfaction", "nps", "comment", "valid"]
 
     def comparable(frame: pd.DataFrame) -> list[dict[str, object]]:

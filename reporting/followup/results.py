@@ -1,0 +1,177 @@
+"""The staff's round trip: results typed into workbook.xlsx, checked, then written to the store.
+
+Staff fill 当前状态, 实际跟进时间 and 跟进结果简述 in 客户跟进计划表. Every row is checked
+before anything is written; a bad row gets one line naming its sheet row, column, value
+and what to do, and then nothing is applied.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reporting.errors import SourceError
+from reporting.followup.plan import EDITABLE_COLUMNS, load_followup_rules
+from reporting.intake.hygiene import clean_text, clean_text_frame
+
+PLAN_SHEET = "客户跟进计划表"
+ID_COLUMN = "跟进编号"
+
+
+@dataclass(frozen=True)
+class ResultsCheck:
+    """What a filled-in plan sheet would change.
+
+    Attributes:
+        updates: one dict per changed item (跟进编号 and the editable columns).
+        errors: one line per bad row; when any, nothing may be applied.
+        unchanged: rows that match the store already.
+    """
+
+    updates: tuple[dict[str, object], ...]
+    errors: tuple[str, ...]
+    unchanged: int
+
+
+def read_plan_sheet(path: Path) -> pd.DataFrame:
+    """The 客户跟进计划表 sheet of a workbook, with its Excel row numbers as the index.
+
+    Raises:
+        SourceError: the file is missing or not an XLSX workbook, the sheet is missing,
+            or a needed column is missing.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if not path.is_file():
+        raise SourceError(f"找不到工作簿 {path}：请检查路径")
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
+        raise SourceError(
+            f"{path} 不是有效的 XLSX 工作簿：请用本系统导出的 workbook.xlsx，在 Excel/WPS/LibreOffice 中保存为 .xlsx"
+        ) from None
+    if PLAN_SHEET not in book.sheetnames:
+        raise SourceError(f"工作簿 {path} 没有工作表 {PLAN_SHEET}：请用本系统导出的 workbook.xlsx")
+    rows = list(book[PLAN_SHEET].iter_rows(values_only=True))
+    book.close()
+    header = [clean_text(str(h))[0].strip() if h is not None else "" for h in (rows[0] if rows else ())]
+    missing = [c for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in header]
+    if missing:
+        raise SourceError(f"工作簿 {path} 的 {PLAN_SHEET} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
+    body = [r for r in rows[1:]]
+    frame, _ = clean_text_frame(pd.DataFrame(body, columns=header, dtype="object", index=range(2, len(body) + 2)))
+    # a cell that held only control characters or spaces is empty (object dtype kept: no NaT for None)
+    blank = frame.apply(lambda column: column.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))).all(axis=1)
+    return frame.loc[~blank, [ID_COLUMN, *EDITABLE_COLUMNS]]
+
+
+def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> ResultsCheck:
+    """Check every row of a filled-in plan sheet against the stored items.
+
+    Rules: the 跟进编号 must be a stored item and appear once; 当前状态 must be one of the
+    statuses; 实际跟进时间 must be a date-time, not in the future and not before the call it
+    follows up; 已完成 needs both 实际跟进时间 and 跟进结果简述; a time or result needs a status
+    past 待跟进. An empty cell keeps the stored value and an untouched 待跟进 row never undoes
+    recorded progress, so several people's copies of one workbook can be imported in turn.
+
+    Args:
+        sheet: rows of the sheet (index = Excel row number) with 跟进编号 and the editable columns.
+        stored: the stored items (plan columns) with those ids.
+        now: the moment "in the future" is judged at.
+
+    Returns:
+        The changes and the errors.
+    """
+    rules = load_followup_rules()
+    known = stored.set_index(ID_COLUMN)
+    seen: dict[str, int] = {}
+    updates, errors, unchanged = [], [], 0
+    for row_number, row in sheet.iterrows():
+        outcome = _check_row(int(row_number), row, known, seen, rules, now)
+        if isinstance(outcome, str):
+            errors.append(outcome)
+        elif outcome is None:
+            unchanged += 1
+        else:
+            updates.append(outcome)
+    return ResultsCheck(tuple(updates), tuple(errors), unchanged)
+
+
+def _check_row(
+    row_number: int, row: pd.Series, known: pd.DataFrame, seen: dict[str, int], rules: dict[str, Any], now: datetime
+) -> dict[str, object] | str | None:
+    """One row of the sheet: the change it makes, an error line, or None when it changes nothing."""
+    statuses, done_status = rules["statuses"], rules["done_status"]
+    where = f"{PLAN_SHEET} 第 {row_number} 行"
+    item = _text(row[ID_COLUMN])
+    if not item:
+        return f"{where}：缺少跟进编号：请保留导出时的跟进编号，不要清空"
+    where += f"（跟进编号 {item}）"
+    if item not in known.index:
+        return f"{where}：数据库中没有这个跟进编号：请确认工作簿来自同一记录库，且未改动跟进编号"
+    if item in seen:
+        return f"{where}：与第 {seen[item]} 行的跟进编号重复：请删除重复的行"
+    seen[item] = row_number
+    status = _text(row["当前状态"])
+    if status not in statuses:
+        return f"{where}：当前状态 {status!r} 不是可选状态（{'/'.join(statuses)}）：请从下拉框选择"
+    done_at, problem = _moment(row["实际跟进时间"])
+    time_error = _time_error(where, row["实际跟进时间"], done_at, problem, known.at[item, "回访时间"], now)
+    if time_error:
+        return time_error
+    result, stored_item = _text(row["跟进结果简述"]), known.loc[item]
+    if status == statuses[0] and (done_at is not None or result):
+        return f"{where}：已填写实际跟进时间或结果，但当前状态仍为{statuses[0]}：请把状态改为跟进中或{done_status}"
+    if status == statuses[0] and stored_item["当前状态"] != statuses[0]:
+        return None  # an untouched row (e.g. another copy of the workbook) never undoes recorded progress
+    # an empty cell keeps what the store holds: copies filled by different people do not erase each other
+    if done_at is None and not pd.isna(stored_item["实际跟进时间"]):
+        done_at = pd.Timestamp(stored_item["实际跟进时间"]).floor("min")
+    result = result or _text(stored_item["跟进结果简述"])
+    if status == done_status and (done_at is None or not result):
+        return f"{where}：状态为{done_status}时须填写实际跟进时间和跟进结果简述：请补全或把状态改为跟进中"
+    change = {ID_COLUMN: item, "当前状态": status, "实际跟进时间": done_at, "跟进结果简述": result or None}
+    return None if _same(change, stored_item) else change
+
+
+def _time_error(where: str, cell: object, done_at: pd.Timestamp | None, unreadable: bool, visit: object, now: datetime) -> str | None:
+    """Why a 实际跟进时间 cannot be taken: unreadable, in the future, or before the call it follows up."""
+    if unreadable:
+        return f"{where}：实际跟进时间 {cell!r} 不是有效时间：请写成 2026-11-24 10:30 或使用日期单元格"
+    if done_at is not None and done_at > pd.Timestamp(now):
+        return f"{where}：实际跟进时间 {done_at:%Y-%m-%d %H:%M} 晚于现在：请填写已经发生的跟进时间"
+    if done_at is not None and not pd.isna(visit) and done_at < visit:
+        return f"{where}：实际跟进时间 {done_at:%Y-%m-%d %H:%M} 早于回访时间 {visit:%Y-%m-%d %H:%M}：请改正时间"
+    return None
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value).strip()
+
+
+def _moment(value: object) -> tuple[pd.Timestamp | None, bool]:
+    """A cell's date-time: ``(moment, False)``, ``(None, False)`` when empty, ``(None, True)`` when unreadable."""
+    if isinstance(value, datetime):
+        return pd.Timestamp(value).floor("min"), False
+    text = _text(value)
+    if not text:
+        return None, False
+    moment = pd.to_datetime(text, errors="coerce")
+    return (None, True) if pd.isna(moment) else (pd.Timestamp(moment).floor("min"), False)
+
+
+def _same(change: dict[str, object], stored: pd.Series) -> bool:
+    """Whether a row repeats what the store holds already."""
+    stored_done = stored["实际跟进时间"]
+    done_same = (change["实际跟进时间"] is None and pd.isna(stored_done)) or (
+        change["实际跟进时间"] is not None and not pd.isna(stored_done) and pd.Timestamp(stored_done).floor("min") == change["实际跟进时间"]
+    )
+    return change["当前状态"] == stored["当前状态"] and done_same and (change["跟进结果简述"] or "") == _text(stored["跟进结果简述"])

@@ -1,0 +1,182 @@
+"""Follow-up plan items kept in the store, so open items carry forward and results come back.
+
+A report run saves its plan items (an item already stored keeps its status and result);
+``reporting import-followups`` writes the staff's results back in one transaction; the
+next plan and report read the items back with those results.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from reporting.followup.plan import PLAN_COLUMNS, FollowupKpis, followup_kpis, load_followup_rules
+from reporting.intake.hygiene import plain_value
+from reporting.intake.store import StoreError, failure_reason, followups_table, masked_url, open_store
+
+# plan column → store column
+STORE_NAMES = {
+    "跟进编号": "item_id",
+    "客户编号": "customer_id",
+    "记录编号": "record_id",
+    "回访时间": "visit_at",
+    "跟进类别": "kind",
+    "跟进事项": "item",
+    "相关问题": "subject",
+    "当前状态": "status",
+    "计划跟进时间": "due_at",
+    "实际跟进时间": "done_at",
+    "跟进结果简述": "result",
+    "下一步计划": "next_step",
+    "负责人": "owner",
+}
+
+
+def save_plan(url: str, plan: pd.DataFrame, now: datetime) -> int:
+    """Store plan items not stored yet; items already stored keep their status and results.
+
+    Args:
+        url: the store.
+        plan: plan items (``PLAN_COLUMNS``).
+        now: recorded as the items' creation time.
+
+    Returns:
+        How many items were new.
+
+    Raises:
+        StoreError: the store cannot be written (nothing is saved then).
+    """
+    if plan.empty:
+        return 0
+    rows = []
+    for record in plan.rename(columns=STORE_NAMES)[list(STORE_NAMES.values())].astype("object").to_dict("records"):
+        rows.append({k: plain_value(v) for k, v in record.items()} | {"created_at": now})
+    engine = open_store(url)
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(engine.dialect.name)
+    try:
+        with engine.begin() as connection:
+            before = _count(connection)
+            if dialect is not None:
+                connection.execute(dialect.insert(followups_table).on_conflict_do_nothing(index_elements=["item_id"]), rows)
+            else:
+                known = set(connection.execute(select(followups_table.c.item_id)).scalars())
+                fresh = [r for r in rows if r["item_id"] not in known]
+                if fresh:
+                    connection.execute(followups_table.insert(), fresh)
+            return _count(connection) - before
+    except SQLAlchemyError as error:
+        raise StoreError(f"保存跟进计划到数据库 {masked_url(url)} 失败（{failure_reason(error)}）：请检查数据库后重试") from None
+
+
+def load_items(url: str, since: datetime | None = None, ids: list[str] | None = None) -> pd.DataFrame:
+    """Plan items from the store, as plan columns.
+
+    Args:
+        url: the store.
+        since: keep items still open, and items visited or due from this moment on
+            (None: all items).
+        ids: only these 跟进编号 (None: no restriction).
+
+    Returns:
+        The items ordered by due time and id.
+    """
+    table = followups_table
+    query = select(*(table.c[name] for name in STORE_NAMES.values()))
+    if since is not None:
+        done = load_followup_rules()["done_status"]
+        query = query.where(or_(table.c.status != done, table.c.due_at >= since, table.c.visit_at >= since))
+    if ids is not None:
+        query = query.where(table.c.item_id.in_(ids))
+    try:
+        with open_store(url).connect() as connection:
+            items = pd.read_sql(query.order_by(table.c.due_at, table.c.item_id), connection)
+    except SQLAlchemyError as error:
+        raise StoreError(f"从数据库 {masked_url(url)} 读取跟进计划失败（{failure_reason(error)}）：请检查数据库") from None
+    items = items.rename(columns={v: k for k, v in STORE_NAMES.items()})
+    for column in ("回访时间", "计划跟进时间", "实际跟进时间"):
+        items[column] = pd.to_datetime(items[column]).astype("datetime64[ns]")
+    return items[PLAN_COLUMNS]
+
+
+def apply_results(url: str, updates: list[dict[str, object]], now: datetime) -> None:
+    """Write the staff's results (status, actual time, result) in one transaction.
+
+    Args:
+        url: the store.
+        updates: ``{"跟进编号", "当前状态", "实际跟进时间", "跟进结果简述"}`` per changed item.
+        now: recorded as the items' update time.
+
+    Raises:
+        StoreError: the store cannot be written; no item is changed then.
+    """
+    table = followups_table
+    try:
+        with open_store(url).begin() as connection:
+            for change in updates:
+                values = {
+                    "status": change["当前状态"],
+                    "done_at": plain_value(change["实际跟进时间"]),
+                    "result": plain_value(change["跟进结果简述"]),
+                    "updated_at": now,
+                }
+                connection.execute(update(table).where(table.c.item_id == change["跟进编号"]).values(**values))
+    except SQLAlchemyError as error:
+        raise StoreError(
+            f"写入数据库 {masked_url(url)} 失败（{failure_reason(error)}），跟进结果一条也未写入：请检查数据库后重试"
+        ) from None
+
+
+def count_items(url: str) -> int:
+    """How many plan items the store holds (0 for a store no report has written a plan to)."""
+    try:
+        with open_store(url).connect() as connection:
+            return _count(connection)
+    except SQLAlchemyError as error:
+        raise StoreError(f"从数据库 {masked_url(url)} 读取跟进计划失败（{failure_reason(error)}）：请检查数据库") from None
+
+
+def _count(connection) -> int:  # noqa: ANN001 - a SQLAlchemy Connection
+    return int(connection.execute(select(func.count()).select_from(followups_table)).scalar_one())
+
+
+def plan_with_history(url: str, plan: pd.DataFrame, start: datetime, end: datetime, now: datetime) -> tuple[pd.DataFrame, FollowupKpis]:
+    """Save a period's plan, then read back the plan to work from and the KPIs of the period.
+
+    The plan to work from holds the period's items with any results already recorded,
+    plus items of earlier periods still open (carried forward). The KPIs cover items due
+    in the period and are judged at its end, so the same store gives the same figures.
+
+    Args:
+        url: the store.
+        plan: the period's plan items, as built from its responses.
+        start: the period's first moment.
+        end: the moment after the period.
+        now: recorded as new items' creation time.
+
+    Returns:
+        The plan (ordered by due time) and the KPIs.
+    """
+    save_plan(url, plan, now)
+    items = load_items(url, since=start)
+    done = load_followup_rules()["done_status"]
+    carried = items["回访时间"].lt(pd.Timestamp(start)) & items["当前状态"].ne(done)
+    current = items.loc[items["跟进编号"].isin(plan["跟进编号"]) | carried]
+    ordered = current.sort_values(["计划跟进时间", "跟进编号"], kind="stable").reset_index(drop=True)
+    return ordered, followup_kpis(items, start, end, end)
+
+
+def set_owners(url: str, owners: dict[str, str]) -> None:
+    """Record who took each item (跟进编号 → staff code), in one transaction."""
+    if not owners:
+        return
+    table = followups_table
+    try:
+        with open_store(url).begin() as connection:
+            for item, owner in owners.items():
+                connection.execute(update(table).where(table.c.item_id == item).values(owner=owner))
+    except SQLAlchemyError as error:
+        raise StoreError(f"写入数据库 {masked_url(url)} 失败（{failure_reason(error)}）：请检查数据库后重试") from None

@@ -1,0 +1,365 @@
+"""Cleaning and validation: every input row ends up imported, a duplicate, or rejected with a reason.
+
+Per file, ``read = imported + duplicates + rejected`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from reporting.vocab import label, normalise_token, value_synonyms
+
+SCORE_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction")
+LEDGER_COLUMNS = ["source", "row", "record_id", "field", "value", "reason"]
+EARLIEST_PLAUSIBLE = pd.Timestamp("2000-01-01")
+# Fields that identify a follow-up when the export has no record id.
+FINGERPRINT_FIELDS = ("customer_id", "phone", "customer_name", "visit_at", "service_type", "visitor", "status")
+_DATE_PARTS = re.compile(r"^\s*(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D{0,2}(?:\s*(\d{1,2})[:：](\d{1,2}))?")
+_EXCEL_SERIAL = re.compile(r"^\s*(\d{5})(\.\d+)?\s*$")
+# the form almost every export uses; parsed in one vectorised call, everything else value by value
+_CANONICAL_MINUTE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"
+_CANONICAL_FORMAT = "%Y-%m-%d %H:%M"
+
+
+@dataclass(frozen=True)
+class FileLedger:
+    """Where one file's rows went: ``read = imported + duplicates + rejected``.
+
+    ``controls_removed`` counts the cells that lost a control character at intake (the
+    rows themselves were kept: cleaning text never rejects a row).
+    """
+
+    path: str
+    read: int
+    imported: int
+    duplicates: int
+    rejected: int
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    controls_removed: int = 0
+
+    def as_dict(self) -> dict[str, object]:
+        """The ledger as the ``--json`` output and the manifest show it."""
+        return {
+            "path": self.path,
+            "read": self.read,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
+            "controls_removed": self.controls_removed,
+        }
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """Cleaned records, the rows refused, and a ledger per source file.
+
+    Attributes:
+        records: typed records, one per accepted row, with ``record_key`` (the identity
+            used to spot duplicates), ``source`` and ``source_row``.
+        rejects: the rejects ledger (``LEDGER_COLUMNS``), one row per refused input row.
+        ledgers: one per source file.
+        other_slices: records left out because they belong to other slices.
+    """
+
+    records: pd.DataFrame
+    rejects: pd.DataFrame
+    ledgers: tuple[FileLedger, ...]
+    other_slices: int = 0
+
+    @property
+    def read(self) -> int:
+        """Rows read from all files."""
+        return sum(ledger.read for ledger in self.ledgers)
+
+    @property
+    def duplicates(self) -> int:
+        """Rows that repeated a follow-up already seen."""
+        return sum(ledger.duplicates for ledger in self.ledgers)
+
+
+def per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """Parse text values once per distinct value and spread the results back.
+
+    Exports repeat the same dates, scores and answers thousands of times; parsing each
+    distinct text once keeps cleaning fast. Values that are not all text are parsed as
+    they are (numbers that compare equal, such as 1 and 1.0, must not share a result).
+
+    Args:
+        values: the values as read (text or missing).
+        parse: an elementwise parser of a whole Series.
+
+    Returns:
+        ``parse(values)``, computed on the distinct values.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return parse(values)
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    # the last entry parses a missing value: factorize marks missing values with code -1
+    parsed = parse(pd.Series([*distinct, None], dtype="object", name=values.name))
+    return pd.Series(parsed.to_numpy()[codes], index=values.index, name=parsed.name)
+
+
+def parse_datetimes(values: pd.Series) -> pd.Series:
+    """Parse timestamps written as ``2026-11-17 09:05``, ``2026/11/17 9:05``, ``2026年11月17日 09:05`` or Excel serials.
+
+    Args:
+        values: strings (or None).
+
+    Returns:
+        ``datetime64`` values at minute precision; NaT where a value does not parse.
+    """
+    return per_distinct(values, _parse_datetimes)
+
+
+def _parse_datetimes(values: pd.Series) -> pd.Series:
+    text = values.astype("string")
+    canonical = text.str.fullmatch(_CANONICAL_MINUTE).fillna(False).astype(bool)
+    fast = pd.to_datetime(text.where(canonical), format=_CANONICAL_FORMAT, errors="coerce").astype("datetime64[ns]").rename(None)
+    rest = fast.isna() & text.notna().to_numpy(dtype=bool)
+    if not rest.any():
+        return fast
+    return fast.where(~rest, _parse_any_datetimes(values[rest])).astype("datetime64[ns]")
+
+
+def _parse_any_datetimes(values: pd.Series) -> pd.Series:
+    text = values.astype("string").map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
+    parts = text.str.extract(_DATE_PARTS).astype("Float64")
+    parts.columns = ["year", "month", "day", "hour", "minute"]
+    parts = parts.fillna({"hour": 0, "minute": 0})
+    parsed = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
+    serial = pd.to_numeric(text.where(text.str.match(_EXCEL_SERIAL, na=False)), errors="coerce")
+    from_serial = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce").astype("datetime64[ns]")
+    return parsed.fillna(from_serial).dt.round("min")
+
+
+def parse_numbers(values: pd.Series) -> pd.Series:
+    """Parse numbers, accepting full-width digits; NaN where a value is not a number."""
+    return per_distinct(values, _parse_numbers)
+
+
+def _parse_numbers(values: pd.Series) -> pd.Series:
+    text = values.astype("string").map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def normalise_choice(values: pd.Series, kind: str, keep_unknown: bool = False) -> pd.Series:
+    """Map free spellings of an enumerated answer onto its canonical value.
+
+    Args:
+        values: the answers as written.
+        kind: the synonym list in ``vocab/synonyms.yaml``.
+        keep_unknown: keep an unrecognised value as written (else it becomes None).
+
+    Returns:
+        The canonical values.
+    """
+    synonyms = value_synonyms(kind)
+
+    def one(value: object) -> str | None:
+        if not isinstance(value, str) or not value.strip():
+            return None
+        return synonyms.get(normalise_token(value), value.strip() if keep_unknown else None)
+
+    # once per distinct answer; a text never equals a non-text, and every non-text gives None
+    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    answers = np.array([one(value) for value in distinct] + [None], dtype=object)
+    return pd.Series(answers[codes], index=values.index, dtype="object")
+
+
+def record_keys(records: pd.DataFrame, id_given: pd.Series) -> pd.Series:
+    """The identity of each follow-up: its record id, or a fingerprint of what identifies it.
+
+    Args:
+        records: cleaned records (``visit_at`` already parsed).
+        id_given: whether the export supplied the record id.
+
+    Returns:
+        ``id:<record id>`` or ``fp:<hash>`` per row.
+    """
+    present = [f for f in FINGERPRINT_FIELDS if f in records]
+    # only rows without an id need a fingerprint (exports usually give every row one)
+    fields = records.loc[~id_given, present].astype("string").fillna("")
+    joined = fields.iloc[:, 0].str.cat([fields[f] for f in fields.columns[1:]], sep="|")
+    fingerprints = pd.Series(
+        [f"fp:{hashlib.sha1(text.encode('utf-8')).hexdigest()[:20]}" for text in joined], index=fields.index, dtype="object"
+    )
+    return ("id:" + records["record_id"].astype("string")).where(id_given, fingerprints).astype("object")
+
+
+def clean_records(raw: pd.DataFrame, source: str, today: date | None = None, controls_removed: int = 0) -> CleanResult:
+    """Validate and type the records read from one file.
+
+    A row is rejected (put in the ledger with its reason) when its visit time is missing,
+    unparseable or implausible, its status is unknown, its service type is missing, or
+    a completed contact has a score outside 1-5 or an NPS outside 0-10. A row that
+    repeats an earlier follow-up of the same file is a duplicate. Refused / unreachable
+    contacts are kept without scores: they count for the participation rate.
+
+    Args:
+        raw: canonical-named string columns (``load.read_records``), optionally with
+            ``source_row``.
+        source: the file, for the ledger.
+        today: the day after which visit times are implausible (default: today).
+        controls_removed: cells the reader cleaned of control characters, for the ledger.
+
+    Returns:
+        The typed records, the rejects and the file's ledger.
+    """
+    frame = _typed(raw, source)
+    rejected, problems = _refusals(frame, raw, source, today)
+    frame["record_key"] = record_keys(frame, raw["record_id"].notna() if "record_id" in raw else pd.Series(False, index=raw.index))
+    rejects = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=LEDGER_COLUMNS)
+    kept = frame.loc[~rejected]
+    repeated = kept["record_key"].duplicated(keep="first")
+    records = kept.loc[~repeated].reset_index(drop=True)
+    records["valid"] = records["status"].eq("完成") & records["overall_satisfaction"].notna() & records["nps"].notna()
+    ledger = FileLedger(
+        path=source,
+        read=len(frame),
+        imported=len(records),
+        duplicates=int(repeated.sum()),
+        rejected=len(rejects),
+        rejected_by_reason={str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()},
+        controls_removed=controls_removed,
+    )
+    return CleanResult(records, rejects.sort_values("row", kind="stable").reset_index(drop=True), (ledger,))
+
+
+def _typed(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The rows with times parsed, answers normalised, a record id and the source (scores still as read)."""
+    frame = raw.copy()
+    if "source_row" not in frame:
+        frame["source_row"] = range(2, len(frame) + 2)
+    frame["source"] = source
+    if "record_id" not in frame:
+        frame["record_id"] = None
+    id_given = frame["record_id"].notna()
+    frame["record_id"] = frame["record_id"].astype("object").where(id_given, [f"{source}#{r}" for r in frame["source_row"]])
+    frame["visit_at"] = parse_datetimes(frame["visit_at"])
+    for optional_time in ("service_completed_at", "due_at"):
+        if optional_time in frame:
+            frame[optional_time] = parse_datetimes(frame[optional_time])
+    frame["status"] = normalise_choice(raw["status"], "status")
+    for answer in ("first_contact_resolved", "solution_accepted"):
+        if answer in frame:
+            frame[answer] = normalise_choice(frame[answer], "yes_no")
+    for kind, column in (("customer_type", "customer_type"), ("channel", "channel")):
+        if column in frame:
+            frame[column] = normalise_choice(frame[column], kind, keep_unknown=True)
+    return frame
+
+
+def _refusals(frame: pd.DataFrame, raw: pd.DataFrame, source: str, today: date | None) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """Which rows are refused (each for its first reason), with their ledger rows; scores are parsed into ``frame``."""
+    completed = frame["status"].eq("完成")
+    latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
+    problems: list[pd.DataFrame] = []
+    rejected = pd.Series(False, index=frame.index)
+
+    def refuse(mask: pd.Series, column: str, values: pd.Series, reason: str) -> None:
+        nonlocal rejected
+        mask = mask & ~rejected
+        problems.append(_ledger_rows(frame.loc[mask], source, column, values[mask], reason))
+        rejected = rejected | mask
+
+    refuse(raw["visit_at"].isna(), "visit_at", raw["visit_at"], "回访时间缺失")
+    refuse(frame["visit_at"].isna(), "visit_at", raw["visit_at"], "回访时间无法解析")
+    refuse(~frame["visit_at"].between(EARLIEST_PLAUSIBLE, latest), "visit_at", raw["visit_at"], "回访时间不合理（早于 2000 年或晚于今天）")
+    refuse(frame["status"].isna(), "status", raw["status"], "回访状态缺失或无法识别")
+    refuse(frame["service_type"].isna(), "service_type", raw["service_type"], "服务类型缺失")
+    for column, low, high in [(f, 1, 5) for f in SCORE_FIELDS] + [("nps", 0, 10)]:
+        if column not in frame:
+            continue
+        numbers = parse_numbers(frame[column])
+        reason = f"{_field_label(column)}超出 {low}-{high} 范围或不是数字"
+        refuse(completed & raw[column].notna() & ~numbers.between(low, high), column, raw[column], reason)
+        frame[column] = numbers.where(completed)
+    return rejected, problems
+
+
+def drop_known(result: CleanResult, known: set[str]) -> CleanResult:
+    """Count rows whose follow-up is already known (stored, or in an earlier file) as duplicates.
+
+    Args:
+        result: a cleaned file or set of files.
+        known: record keys seen before.
+
+    Returns:
+        The result without those rows, each file's ledger moved from imported to duplicates.
+    """
+    seen = result.records["record_key"].isin(known)
+    if not seen.any():
+        return result
+    moved = result.records.loc[seen, "source"].value_counts()
+    ledgers = tuple(
+        replace(led, imported=led.imported - int(moved.get(led.path, 0)), duplicates=led.duplicates + int(moved.get(led.path, 0)))
+        for led in result.ledgers
+    )
+    return CleanResult(result.records.loc[~seen].reset_index(drop=True), result.rejects, ledgers)
+
+
+def combine_cleaned(results: list[CleanResult]) -> CleanResult:
+    """Combine several files; a follow-up that an earlier file already had is a duplicate.
+
+    Args:
+        results: the cleaned files, in order.
+
+    Returns:
+        One result with every file's ledger.
+    """
+    known: set[str] = set()
+    parts: list[CleanResult] = []
+    for result in results:
+        unique = drop_known(result, known)
+        known.update(unique.records["record_key"])
+        parts.append(unique)
+    records = [p.records for p in parts if not p.records.empty]
+    rejects = [p.rejects for p in parts if not p.rejects.empty]
+    return CleanResult(
+        records=pd.concat(records, ignore_index=True) if records else (parts[0].records if parts else pd.DataFrame()),
+        rejects=pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=LEDGER_COLUMNS),
+        ledgers=tuple(ledger for p in parts for ledger in p.ledgers),
+    )
+
+
+def _field_label(column: str) -> str:
+    return label(column) if column != "nps" else label("nps_answer")
+
+
+def _ledger_rows(rows: pd.DataFrame, source: str, column: str, values: pd.Series, reason: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source": source,
+            "row": rows["source_row"].to_numpy(),
+            "record_id": rows["record_id"].to_numpy(),
+            "field": column,
+            "value": values.astype("object").where(values.notna(), "").astype(str).to_numpy(),
+            "reason": reason,
+        },
+        columns=LEDGER_COLUMNS,
+    )
+
+
+def select_period(records: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """The records whose visit time falls within ``start``..``end`` (both inclusive).
+
+    Args:
+        records: cleaned records.
+        start: first day, inclusive.
+        end: last day, inclusive.
+
+    Returns:
+        The matching rows, in visit-time order.
+    """
+    day = records["visit_at"].dt.normalize()
+    mask = day.between(pd.Timestamp(start), pd.Timestamp(end))
+    return records.loc[mask].sort_values(["visit_at", "record_id"], kind="stable").reset_index(drop=True)

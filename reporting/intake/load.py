@@ -1,0 +1,324 @@
+"""Reading follow-up records from CSV, XLSX and Parquet files.
+
+This is the only module that reads records files. Headers are mapped to canonical
+field names through the editable alias list in ``vocab/columns.yaml``; the header row
+may sit below title rows (XLSX and CSV), CSVs may be UTF-8 (with or without BOM) or
+GB18030/GBK, and an XLSX workbook is searched for the sheet that holds the records.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import hashlib
+import io
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from reporting.config import PROJ_ROOT
+from reporting.errors import SourceError
+from reporting.intake.hygiene import clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
+from reporting.vocab import column_aliases
+
+REQUIRED_FIELDS = ("visit_at", "status", "service_type", "overall_satisfaction", "nps")
+SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+HEADER_SEARCH_ROWS = 30
+MIN_HEADER_FIELDS = 3
+HEADER_BYTES = 1 << 18  # what a pre-flight check decodes of a CSV: the header and the rows around it
+BINARY_CONTROL_SHARE = 0.3  # a text file's start with more control characters than this is binary
+BLANK_TEXTS = ("", "nan", "None", "NaT")  # what empty cells read as text look like
+_BRACKET_SUFFIX = re.compile(r"[(\[（【].*?[)\]）】]\s*$")
+_GLOB_CHARS = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True)
+class RecordsFile:
+    """One file's records as read, before cleaning.
+
+    Attributes:
+        path: the file.
+        records: canonical-named string columns plus ``source_row``, the row number
+            as a spreadsheet or text editor shows it.
+        encoding: the text encoding detected (CSV only).
+        sheet: the sheet the records came from (XLSX only).
+        controls_removed: cells that lost a control character (``hygiene.clean_text``).
+    """
+
+    path: Path
+    records: pd.DataFrame
+    encoding: str | None = None
+    sheet: str | None = None
+    controls_removed: int = 0
+
+
+def normalise_header(header: object) -> str:
+    """Normalise a column header for alias lookup.
+
+    Full-width characters become half-width, surrounding spaces go, and a trailing
+    bracketed note such as ``(0-10)`` or ``（1-5分）`` is dropped.
+
+    Args:
+        header: the header as found in the file.
+
+    Returns:
+        The normalised header.
+    """
+    text = unicodedata.normalize("NFKC", str(header)).strip()
+    return _BRACKET_SUFFIX.sub("", text).strip()
+
+
+def map_headers(headers: list[str], aliases: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Map a file's headers to canonical field names.
+
+    Args:
+        headers: the headers as found in the file.
+        aliases: field → the headers exports use for it (default: the records' ``vocab/columns.yaml``).
+
+    Returns:
+        ``{header in file: canonical field}`` for every header that is recognised; the
+        first header wins when two map to the same field.
+    """
+    known = column_aliases() if aliases is None else aliases
+    lookup = {normalise_header(alias).lower(): field for field, names in known.items() for alias in names}
+    mapping: dict[str, str] = {}
+    for header in headers:
+        field = lookup.get(normalise_header(header).lower())
+        if field and field not in mapping.values():
+            mapping[header] = field
+    return mapping
+
+
+def expand_sources(spec: str) -> list[Path]:
+    """Turn a ``source`` value into files: one path, a glob, or several separated by commas.
+
+    Relative paths are tried from the working folder first, then from the project root.
+
+    Args:
+        spec: e.g. ``exports/2026-11.xlsx`` or ``exports/*.csv,extra.csv``.
+
+    Returns:
+        The files, in the order given (a glob's matches sorted by name).
+
+    Raises:
+        SourceError: a path does not exist or a glob matches nothing.
+    """
+    parts = [spec] if Path(spec).expanduser().exists() else [p.strip() for p in spec.split(",") if p.strip()]
+    files: list[Path] = []
+    for part in parts:
+        path = Path(part).expanduser()
+        if _GLOB_CHARS.search(part):
+            matches = sorted(glob.glob(str(path))) or sorted(glob.glob(str(PROJ_ROOT / path)))
+            if not matches:
+                raise SourceError(f"没有文件匹配 {part}：请检查 source 参数中的路径或通配符")
+            files.extend(Path(m).resolve() for m in matches if Path(m).is_file())
+            continue
+        for candidate in (path, PROJ_ROOT / path):
+            if candidate.is_file():
+                files.append(candidate.resolve())
+                break
+        else:
+            raise SourceError(f"找不到数据文件 {part}：请检查 source 参数的路径")
+    return files
+
+
+def check_source(path: Path) -> None:
+    """Check a records file before a run: readable, with a header holding the required columns.
+
+    Args:
+        path: a CSV, XLSX or Parquet file.
+
+    Raises:
+        SourceError: as for ``read_records``.
+    """
+    read_records(path, header_only=True)
+
+
+def read_records(path: Path, header_only: bool = False) -> RecordsFile:
+    """Read one records file and give its columns canonical names.
+
+    Every value is read as text (cleaning parses it), so nothing is lost or guessed at
+    this stage; control characters are removed from every cell, the header included
+    (``hygiene.clean_text``). Unrecognised columns and fully empty rows are dropped.
+
+    Args:
+        path: a CSV, XLSX or Parquet file.
+        header_only: stop after finding the header (cheap pre-flight check).
+
+    Returns:
+        The records with their row numbers, and where they were found.
+
+    Raises:
+        SourceError: the file is missing, of an unsupported type, unreadable, has no
+            recognisable header, or lacks a required column.
+    """
+    if not path.exists():
+        raise SourceError(f"找不到数据文件 {path}：请检查 source 参数的路径")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise SourceError(f"不支持的数据文件类型 {path}：请提供 CSV、XLSX 或 Parquet 文件")
+    encoding = sheet = None
+    try:
+        if suffix == ".csv":
+            grid, encoding = _read_csv_grid(path, header_only)
+            header_row = _find_header_row(path, grid)
+        elif suffix == ".xlsx":
+            grid, sheet, header_row = _read_xlsx_grid(path, header_only)
+        else:
+            grid, header_row = _read_parquet_grid(path, header_only)
+    except SourceError:
+        raise
+    except Exception as error:  # every reader has its own exception types
+        raise SourceError(f"无法读取数据文件 {path}（{type(error).__name__}）：请确认文件完整且格式与扩展名一致") from None
+    grid, removed = clean_text_frame(grid)
+    headers = ["" if pd.isna(h) else str(h) for h in grid.iloc[header_row]]
+    mapping = _require_columns(path, headers)
+    body = grid.iloc[header_row + 1 :]
+    columns = {field: body.iloc[:, headers.index(header)] for header, field in mapping.items()}
+    records, filled = _blank_to_none(pd.DataFrame(columns).astype("object"))
+    # grid row i is spreadsheet row / text line i + 1; a Parquet file's records count from 1
+    records["source_row"] = body.index.to_numpy() + (0 if suffix == ".parquet" else 1)
+    return RecordsFile(path, records.loc[filled].reset_index(drop=True), encoding, sheet, removed)
+
+
+def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Missing values and the texts that stand for them (``BLANK_TEXTS``) become None.
+
+    Args:
+        records: object columns as read.
+
+    Returns:
+        The records, and whether each row holds any value at all.
+    """
+    blanks = {name: records[name].isna() | records[name].isin(BLANK_TEXTS) for name in records.columns}
+    cleaned = pd.DataFrame({name: records[name].where(~blank, None) for name, blank in blanks.items()}, index=records.index)
+    filled = ~pd.DataFrame(blanks, index=records.index).all(axis=1)
+    return cleaned.astype("object"), filled
+
+
+def decode_csv(path: Path, kind: str = "数据文件", head_bytes: int | None = None) -> tuple[str, str]:
+    """A CSV's text and the encoding it was in (UTF-8, UTF-8 with BOM or GB18030).
+
+    Args:
+        path: the file.
+        kind: how messages name the file.
+        head_bytes: decode only the file's first this many bytes (a pre-flight look at
+            the header); a character cut at the end is left out.
+
+    Raises:
+        SourceError: none of them decodes it; ``kind`` names the file in the message.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(head_bytes) if head_bytes else handle.read()
+    complete = head_bytes is None or len(data) < head_bytes
+    for encoding in CSV_ENCODINGS:
+        try:
+            return codecs.getincrementaldecoder(encoding)().decode(data, final=complete), encoding
+        except UnicodeDecodeError:
+            continue
+    raise SourceError(f"{kind} {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
+
+
+def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
+    """Decode a CSV (UTF-8, UTF-8 with BOM or GB18030) into a grid of strings, header row included."""
+    text, encoding = decode_csv(path, head_bytes=HEADER_BYTES if header_only else None)
+    if _looks_binary(text[:4096]):
+        raise SourceError(f"数据文件 {path} 不是文本 CSV：请确认文件格式与扩展名一致")
+    rows = csv.reader(io.StringIO(text))
+    lines = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1) if header_only else rows)
+    width = max((len(line) for line in lines), default=0)
+    grid = pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object")
+    return (unescape_formula_frame(grid) if may_hold_escaped_formulas(text) else grid), encoding
+
+
+def _looks_binary(sample: str) -> bool:
+    """Whether text is mostly control characters (a binary file), not a CSV with stray ones.
+
+    Real exports carry control bytes in comments (removed at intake), so only a file
+    whose start is largely made of them is taken for a binary one.
+    """
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
+    return bool(sample) and controls / len(sample) > BINARY_CONTROL_SHARE
+
+
+def _read_xlsx_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str, int]:
+    """Read the workbook's sheets and pick the one whose header maps best."""
+    rows = HEADER_SEARCH_ROWS + 1 if header_only else None
+    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine", nrows=rows)
+    best: tuple[int, str, int] | None = None
+    for name, grid in sheets.items():
+        row, score = _best_header_row(grid)
+        if best is None or score > best[0]:
+            best = (score, str(name), row)
+    if best is None or best[0] < MIN_HEADER_FIELDS:
+        raise SourceError(f"在 {path} 的工作表中找不到可识别的表头：请确认表头包含 回访时间、回访状态、服务类型、整体满意度、推荐意愿 等列")
+    return sheets[best[1]], best[1], best[2]
+
+
+def _read_parquet_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, int]:
+    """A Parquet file as a grid whose first row is the header (its column names)."""
+    import pyarrow.parquet as pq
+
+    if header_only:
+        names = pq.read_schema(path).names
+        return pd.DataFrame([names], dtype="object"), 0
+    frame = pd.read_parquet(path)
+    values = pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, columns=frame.columns)
+    grid = pd.concat([pd.DataFrame([list(frame.columns)], columns=frame.columns), values], ignore_index=True)
+    return grid, 0
+
+
+def _as_text(column: pd.Series) -> pd.Series:
+    """A column's values as ``str(value)``, missing ones as None (object dtype).
+
+    Text and integer columns are converted column-wise; anything else value by value.
+    """
+    present = column.notna()
+    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        text = column.astype("string") if pd.api.types.is_integer_dtype(column.dtype) else column
+        return text.astype("object").where(present, None)
+    return column.astype("object").where(present, None).map(lambda v: v if v is None else str(v))
+
+
+def _best_header_row(grid: pd.DataFrame) -> tuple[int, int]:
+    """The row (among the first ones) that maps the most canonical fields, and how many."""
+    best_row, best_score = 0, -1
+    for row in range(min(HEADER_SEARCH_ROWS, len(grid))):
+        cells = [str(v) for v in grid.iloc[row] if isinstance(v, str) and v.strip()]
+        score = len(map_headers(cells))
+        if score > best_score:
+            best_row, best_score = row, score
+    return best_row, best_score
+
+
+def _find_header_row(path: Path, grid: pd.DataFrame) -> int:
+    row, score = _best_header_row(grid)
+    if score < MIN_HEADER_FIELDS:
+        raise SourceError(f"在 {path} 中找不到可识别的表头：请确认表头包含 回访时间、回访状态、服务类型、整体满意度、推荐意愿 等列")
+    return row
+
+
+def _require_columns(path: Path, headers: list[str]) -> dict[str, str]:
+    """Map the headers and fail naming any required field that is missing."""
+    mapping = map_headers([h for h in headers if h])
+    missing = [f for f in REQUIRED_FIELDS if f not in mapping.values()]
+    if missing:
+        wanted = "、".join(column_aliases()[f][0] for f in missing)
+        found = "、".join(h for h in headers[:12] if h)
+        raise SourceError(f"数据文件 {path} 缺少必需的列：{wanted}（找到的列：{found}）")
+    return mapping
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

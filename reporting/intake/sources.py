@@ -1,0 +1,55 @@
+"""The sources a report or an import names: records files read and cleaned, stored, or a field's values listed."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from reporting.intake.clean import CleanResult, FileLedger, clean_records, combine_cleaned, select_period
+from reporting.intake.load import expand_sources, file_sha256, read_records
+from reporting.intake.store import distinct_stored_values, import_cleaned, is_store_url
+
+
+def read_files(paths: list[Path]) -> CleanResult:
+    """Read and clean records files; a follow-up repeated across files is counted once.
+
+    Args:
+        paths: CSV / XLSX / Parquet files, in order.
+
+    Returns:
+        The combined records, rejects and one ledger per file.
+    """
+    return combine_cleaned([_read_file(path) for path in paths])
+
+
+def _read_file(path: Path) -> CleanResult:
+    read = read_records(path)
+    return clean_records(read.records, str(path), controls_removed=read.controls_removed)
+
+
+def import_files(paths: list[Path], url: str) -> tuple[FileLedger, ...]:
+    """Read, validate and store records files in one transaction.
+
+    Every file is read and validated before the store is touched, so a bad file leaves
+    the store as it was. A follow-up already stored (an export imported twice) is a
+    duplicate and is not stored again.
+
+    Args:
+        paths: CSV / XLSX / Parquet files.
+        url: the store's SQLAlchemy URL.
+
+    Returns:
+        One ledger per file: ``read = imported + duplicates + rejected``.
+    """
+    cleaned = read_files(paths)
+    return import_cleaned(cleaned, url, {str(path): file_sha256(path) for path in paths})
+
+
+def distinct_values(source: str, field: str, start: date, end: date) -> list[str]:
+    """The values a field takes in the period's records (for ``slices: {field: all}``), sorted."""
+    if is_store_url(source):
+        return distinct_stored_values(source, field, start, end)
+    records = select_period(read_files(expand_sources(source)).records, start, end)
+    if field not in records:
+        return []
+    return sorted({str(v) for v in records[field].dropna()})

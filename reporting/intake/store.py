@@ -1,0 +1,321 @@
+"""The records store: an embedded SQLite file by default, any SQLAlchemy URL for a server.
+
+Imports are one transaction each (a failure leaves the store as it was); a follow-up
+already stored is counted as a duplicate and not stored again; periods are pulled with
+parameterised queries filtered in the database, on an indexed visit-time column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+
+from reporting.config import PROJ_ROOT
+from reporting.errors import UserInputError
+from reporting.intake.clean import LEDGER_COLUMNS, CleanResult, FileLedger, drop_known
+from reporting.intake.hygiene import clean_text_frame
+
+DEFAULT_STORE_PATH = PROJ_ROOT / "data" / "records.db"
+TEXT_FIELDS = ("comment", "suggestion", "purpose", "follow_up_action")
+SHORT_FIELDS = (
+    "record_id", "customer_id", "customer_name", "phone", "customer_type", "service_type", "visitor",
+    "channel", "status", "first_contact_resolved", "solution_accepted", "emotion", "owner",
+)  # fmt: skip
+TIME_FIELDS = ("visit_at", "service_completed_at", "due_at")
+NUMBER_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction", "nps")
+CHUNK = 5000  # rows per executemany batch and keys per IN query (SQLite allows 32766 variables)
+
+metadata = MetaData()
+records_table = Table(
+    "records",
+    metadata,
+    Column("record_key", String(64), primary_key=True),
+    *(Column(name, String(255)) for name in SHORT_FIELDS),
+    *(Column(name, Text) for name in TEXT_FIELDS),
+    *(Column(name, DateTime, index=name == "visit_at") for name in TIME_FIELDS),
+    *(Column(name, Float) for name in NUMBER_FIELDS),
+    Column("valid", Boolean, nullable=False),
+    Column("import_id", Integer, nullable=False, index=True),
+    Column("source", Text),
+    Column("source_row", Integer),
+)
+imports_table = Table(
+    "imports",
+    metadata,
+    Column("import_id", Integer, primary_key=True, autoincrement=True),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64)),
+    Column("imported_at", DateTime, nullable=False),
+    Column("read", Integer, nullable=False),
+    Column("imported", Integer, nullable=False),
+    Column("duplicates", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("rejected_by_reason", JSON, nullable=False),
+    Column("controls_removed", Integer, nullable=True),
+)
+rejects_table = Table(
+    "rejects",
+    metadata,
+    Column("reject_id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", Integer, nullable=False, index=True),
+    *(Column(name, Text) for name in LEDGER_COLUMNS if name != "row"),
+    Column("row", Integer),
+)
+followups_table = Table(
+    "followups",
+    metadata,
+    Column("item_id", String(16), primary_key=True),
+    Column("record_id", String(255)),
+    Column("customer_id", String(255)),
+    Column("kind", String(16), nullable=False),
+    Column("item", Text, nullable=False),
+    Column("subject", Text),
+    Column("owner", String(255)),
+    Column("next_step", Text),
+    Column("visit_at", DateTime),
+    Column("due_at", DateTime, nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("done_at", DateTime),
+    Column("result", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime),
+)
+STORED_FIELDS = tuple(c.name for c in records_table.columns if c.name not in ("import_id",))
+
+
+class StoreError(UserInputError):
+    """The store cannot be reached or used: bad URL, missing driver, server down."""
+
+
+def default_store_url() -> str:
+    """The embedded store: ``data/records.db`` in the project, or the URL in ``REPORTING_STORE_URL``."""
+    return os.environ.get("REPORTING_STORE_URL") or f"sqlite:///{DEFAULT_STORE_PATH}"
+
+
+def failure_reason(error: SQLAlchemyError) -> str:
+    """The database's own first line about a failure, short enough for a one-line message."""
+    return str(getattr(error, "orig", error)).strip().splitlines()[0][:160]
+
+
+def is_store_url(source: str) -> bool:
+    """Whether a ``source`` value names a database rather than files."""
+    return "://" in source
+
+
+def masked_url(url: str) -> str:
+    """The URL with its password hidden, for messages and manifests."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@")[-1]
+
+
+@cache
+def open_store(url: str) -> Engine:
+    """Connect to a store, creating its tables (and a SQLite file's folder) on first use.
+
+    Args:
+        url: a SQLAlchemy URL, e.g. ``sqlite:///data/records.db`` or
+            ``postgresql+psycopg://user:pw@host/db``.
+
+    Returns:
+        The engine.
+
+    Raises:
+        StoreError: the URL is malformed, its driver is missing, or the database
+            cannot be reached.
+    """
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, pool_pre_ping=True)
+        metadata.create_all(engine)
+        _add_missing_columns(engine)
+        return engine
+    except (ArgumentError, NoSuchModuleError):
+        raise StoreError(f"数据库地址 {masked_url(url)} 无效或缺少驱动：请检查 URL，例如 sqlite:///data/records.db") from None
+    except SQLAlchemyError as error:
+        reason = failure_reason(error)
+        raise StoreError(f"无法连接数据库 {masked_url(url)}（{reason}）：请检查地址、账号与服务器是否运行") from None
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a store made by an earlier version up to date: add the columns it lacks (all nullable)."""
+    present = {column["name"] for column in inspect(engine).get_columns(imports_table.name)}
+    missing = [column for column in imports_table.columns if column.name not in present]
+    if not missing:
+        return
+    with engine.begin() as connection:
+        for column in missing:
+            kind = column.type.compile(dialect=engine.dialect)
+            connection.execute(text(f"ALTER TABLE {imports_table.name} ADD COLUMN {column.name} {kind}"))
+
+
+def import_cleaned(result: CleanResult, url: str, fingerprints: dict[str, str] | None = None) -> tuple[FileLedger, ...]:
+    """Store cleaned records in one transaction; follow-ups already stored count as duplicates.
+
+    Args:
+        result: cleaned files (``clean.combine_cleaned``).
+        url: the store.
+        fingerprints: sha256 per file path, recorded with each import.
+
+    Returns:
+        Each file's final ledger (also recorded in the ``imports`` table).
+    """
+    engine = open_store(url)
+    try:
+        with engine.begin() as connection:
+            known = _stored_keys(connection, result.records["record_key"].tolist())
+            fresh = drop_known(result, known)
+            import_ids = {}
+            for ledger in fresh.ledgers:
+                row = {**ledger.as_dict(), "sha256": (fingerprints or {}).get(ledger.path), "imported_at": datetime.now()}
+                import_ids[ledger.path] = connection.execute(imports_table.insert().values(**row)).inserted_primary_key[0]
+            rows = _rows(fresh.records.assign(import_id=fresh.records["source"].map(import_ids)), [*STORED_FIELDS, "import_id"])
+            for chunk in _chunks(rows):
+                connection.execute(records_table.insert(), chunk)
+            rejects = _rows(fresh.rejects.assign(import_id=fresh.rejects["source"].map(import_ids)), [*LEDGER_COLUMNS, "import_id"])
+            for chunk in _chunks(rejects):
+                connection.execute(rejects_table.insert(), chunk)
+    except SQLAlchemyError as error:
+        reason = failure_reason(error)
+        raise StoreError(f"写入数据库 {masked_url(url)} 失败（{reason}），本次导入已全部撤销：请检查数据库后重试") from None
+    return fresh.ledgers
+
+
+def pull_period(url: str, start: date, end: date) -> CleanResult:
+    """The stored records visited from ``start`` to ``end`` (inclusive), with their imports' ledgers.
+
+    The filter runs in the database as a parameterised query on the indexed visit time,
+    so only the period's rows travel.
+
+    Args:
+        url: the store.
+        start: first day, inclusive.
+        end: last day, inclusive.
+
+    Returns:
+        The records, and the ledgers and rejects of the imports that supplied them.
+    """
+    engine = open_store(url)
+    query = (
+        select(*(records_table.c[name] for name in STORED_FIELDS), records_table.c.import_id)
+        .where(*_in_period(start, end))
+        .order_by(records_table.c.visit_at, records_table.c.record_key)
+    )
+    try:
+        with engine.connect() as connection:
+            records = pd.read_sql(query, connection)
+            import_ids = sorted(int(i) for i in records["import_id"].unique())
+            imports = pd.read_sql(
+                select(imports_table).where(imports_table.c.import_id.in_(import_ids)).order_by(imports_table.c.import_id), connection
+            )
+            rejects = pd.read_sql(
+                select(*(rejects_table.c[name] for name in LEDGER_COLUMNS))
+                .where(rejects_table.c.import_id.in_(import_ids))
+                .order_by(rejects_table.c.import_id, rejects_table.c.row),
+                connection,
+            )
+    except SQLAlchemyError as error:
+        reason = failure_reason(error)
+        raise StoreError(f"从数据库 {masked_url(url)} 读取失败（{reason}）：请检查数据库") from None
+    for name in TIME_FIELDS:
+        records[name] = pd.to_datetime(records[name]).astype("datetime64[ns]")
+    records["valid"] = records["valid"].astype(bool)
+    ledgers = tuple(
+        FileLedger(
+            r.path, int(r.read), int(r.imported), int(r.duplicates), int(r.rejected), dict(r.rejected_by_reason),
+            0 if pd.isna(r.controls_removed) else int(r.controls_removed),
+        )
+        for r in imports.itertuples(index=False)
+    )  # fmt: skip
+    # records stored by an earlier version may still carry control characters
+    records, _ = clean_text_frame(records.drop(columns="import_id"))
+    return CleanResult(records, rejects, ledgers)
+
+
+def count_period(url: str, start: date, end: date) -> int:
+    """How many stored records fall in the period (a COUNT in the database)."""
+    query = select(func.count()).select_from(records_table).where(*_in_period(start, end))
+    with open_store(url).connect() as connection:
+        return int(connection.execute(query).scalar_one())
+
+
+def distinct_stored_values(url: str, field: str, start: date, end: date) -> list[str]:
+    """The distinct values of a field among the period's stored records (a DISTINCT in the database)."""
+    if field not in records_table.c:
+        return []
+    column = records_table.c[field]
+    query = select(column).distinct().where(*_in_period(start, end)).where(column.is_not(None))
+    with open_store(url).connect() as connection:
+        return sorted(str(v) for v in connection.execute(query).scalars())
+
+
+def _in_period(start: date, end: date) -> tuple[object, object]:
+    """Bound-parameter conditions: visit time from ``start`` 00:00 up to, not including, the day after ``end``."""
+    visit_at = records_table.c.visit_at
+    return visit_at >= datetime.combine(start, time.min), visit_at < datetime.combine(end + timedelta(days=1), time.min)
+
+
+def query_fingerprint(url: str, start: date, end: date, rows: int) -> str:
+    """A stable fingerprint of a period pull: store, period and row count."""
+    return hashlib.sha256(f"{masked_url(url)}|{start}|{end}|{rows}".encode()).hexdigest()
+
+
+def _stored_keys(connection, keys: list[str]) -> set[str]:  # noqa: ANN001 - a SQLAlchemy Connection
+    """The keys among ``keys`` that the store already holds (queried in chunks)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        chunk = keys[start : start + CHUNK]
+        found.update(connection.execute(select(records_table.c.record_key).where(records_table.c.record_key.in_(chunk))).scalars())
+    return found
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]:
+    """Frame rows as dicts of plain Python values (None for missing), for inserts; built column by column."""
+    present = [c for c in columns if c in frame]
+    values = []
+    for name in present:
+        column = frame[name]
+        missing = column.isna().to_numpy()
+        if name in TIME_FIELDS and pd.api.types.is_datetime64_any_dtype(column):
+            plain = pd.Series(column.dt.to_pydatetime(), dtype=object).to_numpy(copy=True)
+        elif name in ("row", "source_row", "import_id"):
+            plain = column.astype("Int64").astype(object).to_numpy(copy=True)
+        else:
+            plain = column.astype(object).to_numpy(copy=True)
+        plain[missing] = None
+        values.append(plain.tolist())
+    return [dict(zip(present, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _chunks(rows: list[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
+    for start in range(0, len(rows), CHUNK):
+        yield rows[start : start + CHUNK]

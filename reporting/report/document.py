@@ -1,0 +1,272 @@
+"""metrics.json: the report model as a machine-readable document, one function per section.
+
+Numbers are numbers, rates are fractions 0-1, NPS is in points; no timestamps, so the
+same records and parameters give the same document. The order of ``metrics_document``
+is the order of the report.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reporting.analysis.metrics import INDICATIVE_BELOW, Interval, Rate
+from reporting.followup.plan import FollowupKpis
+from reporting.report.model import ReportModel
+
+
+def metrics_document(model: ReportModel) -> dict[str, Any]:
+    """The machine-readable metrics of a weekly report (what ``metrics.json`` holds)."""
+    return {
+        "period": {"start": model.period_start.isoformat(), "end": model.period_end.isoformat()},
+        "slice": model.slice_label,
+        "previous_period": {"start": _iso(model.previous_start), "end": _iso(model.previous_end)},
+        "ledger": ledger_entry(model),
+        **overview_entries(model),
+        **conclusion_entries(model),
+        **problem_entries(model),
+        **recommendation_entries(model),
+        "followup": followup_entry(model.followup),
+        "taxonomy_version": model.taxonomy_version,
+    }
+
+
+def ledger_entry(model: ReportModel) -> dict[str, Any]:
+    """Where the rows went: per file and in total."""
+    ledger = model.ledger
+    return {
+        "read": ledger.read,
+        "imported": ledger.imported,
+        "duplicates": ledger.duplicates,
+        "rejected": ledger.rejected,
+        "rejected_by_reason": ledger.rejected_by_reason,
+        "controls_removed": ledger.controls_removed,
+        "analysed": ledger.analysed,
+        "outside_period": ledger.outside_period,
+        "other_slices": ledger.other_slices,
+        "files": [{**f.as_dict(), "path": Path(f.path).name} for f in ledger.files],
+    }
+
+
+def overview_entries(model: ReportModel) -> dict[str, Any]:
+    """回访概况: the sample, response rates, timeliness, coverage and the segment tables."""
+    change = _changes(model)
+    late_by_reason = {str(k): int(v) for k, v in model.late["reason"].value_counts().sort_index().items()} if not model.late.empty else {}
+    return {
+        "sample": model.sample,
+        "participation_rate": round_value(model.participation.value),
+        "valid_response_rate": round_value(model.valid_response.value),
+        "rates": {
+            "participation": {**rate_entry(model.participation), "change": change("participation")},
+            "valid_response": {**rate_entry(model.valid_response), "change": change("valid_response")},
+            "first_contact_resolution": {**rate_entry(model.fcr), "change": change("first_contact_resolution")},
+            "solution_acceptance": rate_entry(model.solution_acceptance),
+            "timeliness": {**rate_entry(model.timeliness), "late": len(model.late), "late_by_reason": late_by_reason},
+        },
+        "coverage": None if model.coverage is None else [_coverage_row(r) for r in model.coverage.to_dict("records")],
+        "by_service_type": _segments(model.by_service, "service_type"),
+        "by_visitor": _segments(model.by_agent, "visitor"),
+        "by_channel": _segments(model.by_channel, "channel"),
+    }
+
+
+def conclusion_entries(model: ReportModel) -> dict[str, Any]:
+    """核心结论: satisfaction, CSAT, NPS and the scores with their changes, strengths, weaknesses, drivers."""
+    change = _changes(model)
+    nps = model.nps
+    return {
+        "satisfaction": {**interval_entry(model.satisfaction), "change": change("overall_satisfaction")},
+        "csat": {**interval_entry(model.csat), "change": change("csat")},
+        "nps": {
+            "value": round_value(nps.value),
+            "n": nps.n,
+            "ci95": [round_value(nps.low), round_value(nps.high)],
+            "promoters": nps.promoters,
+            "passives": nps.passives,
+            "detractors": nps.detractors,
+            "indicative": nps.n < INDICATIVE_BELOW,
+            "change": change("nps"),
+        },
+        "scores": {
+            f: {"mean": round_value(i.value), "n": i.n, "ci95": [round_value(i.low), round_value(i.high)], "change": change(f)}
+            for f, i in model.dimensions.items()
+        },
+        "score_bands": {k: round_value(v) for k, v in model.bands.items()},
+        "strengths": [_finding(f) for f in model.strengths],
+        "weaknesses": [_finding(f) for f in model.weaknesses],
+        "drivers": _drivers_entry(model),
+    }
+
+
+def problem_entries(model: ReportModel) -> dict[str, Any]:
+    """问题分析: problem types with causes and trends, sentiment, feedback types, keywords, demands, tags."""
+    valid = model.sample["valid"]
+    return {
+        "problems": [
+            {
+                "type": p.type,
+                "count": p.count,
+                "share": round_value(p.share),
+                "causes": [{"cause": name, "count": count, "share": round_value(share)} for name, count, share in p.causes],
+                "trend": [{"start": start.isoformat(), "share": round_value(share)} for start, share in p.trend],
+            }
+            for p in model.problems
+        ],
+        "sentiment": _shares(model.sentiment_counts, valid),
+        "feedback_types": _shares(model.feedback_counts, valid),
+        "second_verification": {"count": len(model.verification), "by_reason": _reason_counts(model.verification)},
+        "keywords": _keywords_entry(model),
+        "demands": [
+            {"topic": r.topic, "mentions": int(r.mentions), "customers": int(r.customers), "priority": round_value(r.priority)}
+            for r in model.demands.itertuples()
+        ],
+        "customer_tags": model.tag_counts,
+    }
+
+
+def recommendation_entries(model: ReportModel) -> dict[str, Any]:
+    """改进建议: each with its owner, due date, current value and target."""
+    return {
+        "recommendations": [
+            {
+                "kind": r.kind,
+                "subject": r.subject,
+                "owner": r.owner,
+                "due": r.due.isoformat(),
+                "current": round_value(r.current),
+                "target": round_value(r.target),
+            }
+            for r in model.recommendations
+        ]
+    }
+
+
+def followup_entry(kpis: FollowupKpis | None) -> dict[str, Any] | None:
+    """The follow-up plan's KPIs (None when plans are not kept in a store)."""
+    if kpis is None:
+        return None
+    return {
+        "due": kpis.due,
+        "closure": rate_entry(kpis.closure),
+        "on_time": rate_entry(kpis.on_time),
+        "problem_resolution": rate_entry(kpis.problem_resolution),
+        "demand_conversion": rate_entry(kpis.demand_conversion),
+        "overdue": kpis.overdue,
+        "open": kpis.open,
+        "results_recorded": kpis.results_recorded,
+    }
+
+
+def rate_entry(rate: Rate) -> dict[str, Any]:
+    """A rate as metrics.json holds it: value (0-1), numerator, denominator."""
+    return {"value": round_value(rate.value), "numerator": rate.numerator, "denominator": rate.denominator}
+
+
+def interval_entry(interval: Interval) -> dict[str, Any]:
+    """A mean or share with its 95 % interval, n and whether it is only indicative (n < 30)."""
+    return {
+        "value": round_value(interval.value),
+        "n": interval.n,
+        "ci95": [round_value(interval.low), round_value(interval.high)],
+        "indicative": interval.n < INDICATIVE_BELOW,
+    }
+
+
+def round_value(value: float | None, digits: int = 6) -> float | None:
+    """Round for a stable JSON document; missing values stay None."""
+    if value is None or pd.isna(value):
+        return None
+    return round(float(value), digits)
+
+
+def _changes(model: ReportModel):  # noqa: ANN202 - a small closure
+    def change(key: str) -> dict[str, Any] | None:
+        found = model.changes.get(key)
+        if found is None:
+            return None
+        return {
+            "previous": round_value(found.previous),
+            "delta": round_value(found.delta),
+            "test": found.test,
+            "statistic": round_value(found.statistic),
+            "p": round_value(found.p),
+            "n_previous": found.n_previous,
+            "significant": found.significant,
+        }
+
+    return change
+
+
+def _drivers_entry(model: ReportModel) -> dict[str, Any] | None:
+    if model.drivers is None:
+        return None
+    return {
+        "method": "Johnson relative weights, bootstrap 95% interval",
+        "outcome": "overall_satisfaction",
+        "r_squared": round_value(model.drivers.r_squared),
+        "n": model.drivers.n,
+        "dimensions": [
+            {"field": d.field, "share": round_value(d.share), "ci95": [round_value(d.low), round_value(d.high)]}
+            for d in model.drivers.drivers
+        ],
+    }
+
+
+def _keywords_entry(model: ReportModel) -> dict[str, Any] | None:
+    if model.keywords is None:
+        return None
+    sides = {
+        side: [{"word": k.word, "z": round_value(k.z), "detractors": k.detractor_count, "promoters": k.promoter_count} for k in words]
+        for side, words in zip(("detractors", "promoters"), model.keywords, strict=True)
+    }
+    return {"method": "weighted log-odds, informative Dirichlet prior (all comments of the period)", **sides}
+
+
+def _coverage_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "subject": row["对象"],
+        "served": int(row["服务完成数"]),
+        "followed_up": int(row["已完成回访"]),
+        "rate": round_value(row["覆盖率"]),
+        "target": row["目标"],
+        "met": row["是否达标"],
+    }
+
+
+def _finding(finding: Any) -> dict[str, Any]:
+    return {"kind": finding.kind, "subject": finding.subject, "value": round_value(finding.value), "n": finding.n}
+
+
+def _segments(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
+    if frame.empty:
+        return []
+    shown = frame.loc[frame["shown"]]
+    return [
+        {
+            key: str(row[key]),
+            "attempted": int(row["attempted"]),
+            "completed": int(row["completed"]),
+            "valid": int(row["valid"]),
+            "participation_rate": round_value(row["participation_rate"]),
+            "satisfaction_mean": round_value(row["satisfaction_mean"]),
+            "nps": round_value(row["nps"]),
+        }
+        for _, row in shown.iterrows()
+    ]
+
+
+def _shares(counts: dict[str, int], total: int) -> dict[str, dict[str, Any]]:
+    return {name: {"count": count, "share": round_value(count / total) if total else None} for name, count in counts.items()}
+
+
+def _reason_counts(verification: pd.DataFrame) -> dict[str, int]:
+    if verification.empty:
+        return {}
+    return {str(k): int(v) for k, v in verification["reason"].str.split("；").explode().value_counts().sort_index().items()}
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,177 @@
+"""Writing report files: HTML, PDF, JSON documents and CSV data.
+
+This is the only module that writes report files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+from nbconvert import HTMLExporter
+
+from reporting.config import TEMPLATES_DIR
+from reporting.errors import ReportingError
+from reporting.intake.hygiene import escape_formula_frame
+from reporting.report.fonts import embedded_font_css, pdf_font_css
+from reporting.vocab import chinese_header, label
+
+REPORT_TEMPLATE = "report"
+
+
+def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as the report page: outputs only, self-contained.
+
+    Code, prompts, stderr and the tagged parameter/metrics cells are left out; no
+    script or stylesheet is fetched from the network.
+
+    Args:
+        notebook: the executed notebook.
+        title: the page title.
+
+    Returns:
+        The HTML document.
+    """
+    exporter = HTMLExporter(
+        template_name=REPORT_TEMPLATE,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
+    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    return html
+
+
+def write_page(html: str, path: Path) -> None:
+    """Write an HTML page that carries its own Chinese glyphs (``fonts.embedded_font_css``).
+
+    A stakeholder's browser needs no Chinese font installed: the page embeds a subset of
+    the CJK font the PDF uses, holding exactly the characters on the page.
+
+    Args:
+        html: a page with a ``</head>``.
+        path: the file to write.
+    """
+    style = f"<style>\n{embedded_font_css(html)}\n</style>\n"
+    head_end = html.find("</head>")
+    write_text(html[:head_end] + style + html[head_end:] if head_end >= 0 else style + html, path)
+
+
+def html_to_pdf(html: str, path: Path) -> None:
+    """Print the report page to an A4 PDF with the CJK font embedded (WeasyPrint).
+
+    Args:
+        html: the report page.
+        path: the PDF file to write.
+    """
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    fonts = FontConfiguration()  # shared, so an @font-face in the extra CSS is loaded
+    extra = [weasyprint.CSS(string=css, font_config=fonts) for css in [pdf_font_css()] if css]
+    weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(path, stylesheets=extra, font_config=fonts)
+
+
+def collect_optional_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
+    """The data published under ``mimetype``, or None when the notebook published none."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if mimetype in output.get("data", {}):
+                return output["data"][mimetype]
+    return None
+
+
+def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
+    """The data the notebook published under ``mimetype`` (``render.publish_metrics``).
+
+    Raises:
+        ReportingError: the notebook published none.
+    """
+    found = collect_optional_output(notebook, mimetype)
+    if found is None:
+        raise ReportingError("笔记本没有输出指标（缺少 render.publish_metrics 单元格）：请检查报告笔记本")
+    return found
+
+
+def write_rejects_csv(rows: list[dict[str, Any]], path: Path) -> None:
+    """Write the (already masked) rejects ledger as a UTF-8 CSV with Chinese headers, BOM for Excel."""
+    columns = ["source", "row", "record_id", "field", "value", "reason"]
+    frame = pd.DataFrame(rows, columns=columns).rename(columns={c: label(f"rejects_{c}") for c in columns})
+    write_csv(frame, path, encoding="utf-8-sig")
+
+
+def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
+    """Write a table as CSV with every cell that Excel / WPS would evaluate escaped (``hygiene.escape_formula``).
+
+    Our own readers undo the escape, so a file written here reads back to the same values.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    escape_formula_frame(frame).to_csv(path, index=False, encoding=encoding)
+
+
+def write_json(document: Any, path: Path) -> None:
+    """Write a JSON document with sorted keys, so equal content gives equal bytes."""
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def write_text(text: str, path: Path) -> None:
+    """Write a UTF-8 text file."""
+    path.write_text(text, encoding="utf-8")
+
+
+def write_records_csv(records: pd.DataFrame, path: Path) -> None:
+    """Write records as a UTF-8 CSV with the Chinese headers CRM exports use (formula-safe)."""
+    write_csv(records.rename(columns=chinese_header), path)
+
+
+def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None, as_of: datetime, folder: Path) -> Path:
+    """Write a published workbook (workbook.xlsx, call_list.xlsx …) into ``folder``.
+
+    A 客户跟进计划表 gets its overdue rows highlighted and, unless the notebook published
+    one, an 升级清单 of the items overdue at ``as_of``; the rejects ledger is appended as
+    剔除记录.
+
+    Args:
+        payload: ``{"file", "sheets": [{"name", "columns", "rows"}], "as_of"}`` as the notebook
+            published it (already masked); a published ``as_of`` overrides the argument.
+        rejects: the masked rejects ledger, or None for none.
+        as_of: the moment overdue is judged at (normally the run's start).
+        folder: where the file goes.
+
+    Returns:
+        The workbook's path.
+    """
+    from reporting.followup.plan import escalation_list, load_followup_rules, overdue
+    from reporting.report.workbook import build_workbook
+
+    as_of = datetime.fromisoformat(payload["as_of"]) if payload.get("as_of") else as_of
+    sheets = {}
+    for table in payload["sheets"]:
+        name = table["name"]
+        frame = pd.DataFrame(table["rows"], columns=table["columns"])
+        for column in frame.columns:
+            if column.endswith("时间"):
+                frame[column] = pd.to_datetime(frame[column], errors="coerce")
+        sheets[name] = frame
+    highlight = {}
+    plan = sheets.get("客户跟进计划表")
+    if plan is not None:
+        highlight["客户跟进计划表"] = overdue(plan, as_of).tolist()
+        sheets.setdefault("升级清单", escalation_list(plan, as_of))
+    if rejects is not None:
+        ledger_columns = ["source", "row", "record_id", "field", "value", "reason"]
+        sheets["剔除记录"] = pd.DataFrame(rejects, columns=ledger_columns).rename(
+            columns={c: label(f"rejects_{c}") for c in ledger_columns}
+        )
+    path = folder / payload["file"]
+    build_workbook(sheets, load_followup_rules()["statuses"], highlight).save(path)
+    return path

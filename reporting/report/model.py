@@ -1,0 +1,415 @@
+"""The report model: every number the report shows, built once, formatted at render time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+
+from reporting.analysis.compare import Change, period_changes
+from reporting.analysis.drivers import DriverAnalysis, analyse_drivers
+from reporting.analysis.insights import SUB_DIMENSIONS, Finding, Recommendation, find_strengths, find_weaknesses, recommend
+from reporting.analysis.metrics import (
+    DIMENSION_FIELDS,
+    Interval,
+    NpsResult,
+    Rate,
+    band_shares,
+    breakdown,
+    check_timeliness,
+    compute_csat,
+    compute_mean,
+    compute_nps,
+    count_sample,
+    problem_distribution,
+    score_distribution,
+    yes_rate,
+)
+from reporting.followup.plan import FollowupKpis, build_plan, record_sheet, response_subjects
+from reporting.intake.clean import CleanResult, FileLedger, select_period
+from reporting.text.classify import count_causes, feedback_text, tag_problems
+from reporting.text.demand import mine_demands, tag_customers
+from reporting.text.keywords import Keyword, distinguishing_keywords
+from reporting.text.quotes import Quote, select_quotes
+from reporting.text.sentiment import FEEDBACK_TYPES, SENTIMENTS, classify_feedback
+from reporting.text.verify import second_verification
+from reporting.vocab import Taxonomy
+
+TOP_PROBLEMS = 3
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Where the rows went.
+
+    Per file (``files``): ``read = imported + duplicates + rejected``. Of the records
+    loaded for the report: ``loaded = analysed + outside_period`` (outside rows feed the
+    trend or belong to other periods).
+    """
+
+    files: tuple[FileLedger, ...]
+    analysed: int
+    outside_period: int
+    other_slices: int = 0
+
+    @property
+    def read(self) -> int:
+        return sum(f.read for f in self.files)
+
+    @property
+    def imported(self) -> int:
+        return sum(f.imported for f in self.files)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(f.duplicates for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def controls_removed(self) -> int:
+        return sum(f.controls_removed for f in self.files)
+
+    @property
+    def rejected_by_reason(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for ledger in self.files:
+            for reason, count in ledger.rejected_by_reason.items():
+                totals[reason] = totals.get(reason, 0) + count
+        return dict(sorted(totals.items()))
+
+
+@dataclass(frozen=True)
+class ProblemSection:
+    """One problem type: how often it was mentioned, its causes, its trend and customers' words.
+
+    Attributes:
+        causes: second-level labels ``(cause, count, share of this type's mentions)``.
+        trend: ``(period start, share of valid responses)`` over recent periods (TOP-3 only).
+    """
+
+    type: str
+    count: int
+    share: float
+    quotes: tuple[Quote, ...]
+    causes: tuple[tuple[str, int, float], ...] = ()
+    trend: tuple[tuple[date, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    """Everything the weekly report shows, as raw numbers and records."""
+
+    period_start: date
+    period_end: date
+    ledger: Ledger
+    sample: dict[str, int]
+    participation: Rate
+    valid_response: Rate
+    satisfaction: Interval
+    csat: Interval
+    nps: NpsResult
+    dimensions: dict[str, Interval]
+    bands: dict[str, float]
+    fcr: Rate
+    solution_acceptance: Rate
+    by_service: pd.DataFrame
+    by_agent: pd.DataFrame
+    score_distribution: pd.DataFrame
+    problems: tuple[ProblemSection, ...]
+    strengths: tuple[Finding, ...]
+    weaknesses: tuple[Finding, ...]
+    recommendations: tuple[Recommendation, ...]
+    trend: pd.DataFrame
+    taxonomy_version: str
+    min_segment_n: int
+    rejects: pd.DataFrame = field(repr=False)
+    slice_label: str = ""
+    previous_start: date | None = None
+    previous_end: date | None = None
+    changes: dict[str, Change | None] = field(default_factory=dict)
+    drivers: DriverAnalysis | None = None
+    sentiment_counts: dict[str, int] = field(default_factory=dict)
+    feedback_counts: dict[str, int] = field(default_factory=dict)
+    verification: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    timeliness: Rate = Rate(0, 0)
+    late: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    by_channel: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    keywords: tuple[tuple[Keyword, ...], tuple[Keyword, ...]] | None = None
+    demands: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    tag_counts: dict[str, int] = field(default_factory=dict)
+    praise: tuple[Quote, ...] = ()
+    record_sheet: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    followup: FollowupKpis | None = None
+    coverage: pd.DataFrame | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class PeriodRecords:
+    """The records a report period is computed from.
+
+    Attributes:
+        all: every cleaned record loaded (the trend windows come from here).
+        records: the period's follow-ups, in visit-time order.
+        valid: the period's valid responses.
+        previous: the period of equal length before it, for the comparisons.
+    """
+
+    all: pd.DataFrame
+    records: pd.DataFrame
+    valid: pd.DataFrame
+    previous: pd.DataFrame
+    start: date
+    end: date
+    previous_start: date
+    previous_end: date
+
+
+@dataclass(frozen=True)
+class CommentReading:
+    """What the period's comments say: problem types, sentiment and feedback type, tags."""
+
+    texts: pd.Series
+    tags: pd.DataFrame
+    feedback: pd.DataFrame
+    customer_tags: pd.DataFrame
+    distribution: pd.DataFrame
+    focus: pd.Series
+
+
+def build_report_model(
+    cleaned: CleanResult,
+    period_start: date,
+    period_end: date,
+    taxonomy: Taxonomy,
+    rules: dict[str, dict[str, dict[str, Any]]],
+    min_segment_n: int = 10,
+    agent_gap: float = 0.5,
+    trend_periods: int = 8,
+    slice_label: str = "",
+) -> ReportModel:
+    """Compute the whole report for one period, section by section, in the report's order.
+
+    Args:
+        cleaned: the cleaned records and rejects of the source.
+        period_start: first day, inclusive.
+        period_end: last day, inclusive.
+        taxonomy: the problem taxonomy.
+        rules: the recommendation rules.
+        min_segment_n: segments with fewer valid responses are not shown.
+        agent_gap: satisfaction gap below the team that names a lagging agent.
+        trend_periods: how many periods of equal length the trend chart covers.
+        slice_label: what slice the records are ("服务类型 = 售后维修"), or "".
+
+    Returns:
+        The report model.
+    """
+    period = select_records(cleaned, period_start, period_end)
+    reading = read_comments(period.valid, taxonomy)
+    overview = overview_section(cleaned, period, min_segment_n)
+    conclusions = conclusions_section(period, reading, overview, agent_gap, trend_periods)
+    problems = problems_section(period, reading, taxonomy, trend_periods)
+    return ReportModel(
+        period_start=period_start,
+        period_end=period_end,
+        slice_label=slice_label,
+        taxonomy_version=taxonomy.version,
+        min_segment_n=min_segment_n,
+        rejects=cleaned.rejects,
+        **overview,
+        **conclusions,
+        **problems,
+        recommendations=recommend(conclusions["weaknesses"], reading.distribution, rules, period_end),
+        **followup_section(period, reading),
+    )
+
+
+def select_records(cleaned: CleanResult, period_start: date, period_end: date) -> PeriodRecords:
+    """The period's records, its valid responses and the previous period of equal length."""
+    records = select_period(cleaned.records, period_start, period_end)
+    length = timedelta(days=(period_end - period_start).days + 1)
+    previous_start, previous_end = period_start - length, period_end - length
+    return PeriodRecords(
+        all=cleaned.records,
+        records=records,
+        valid=records.loc[records["valid"]].reset_index(drop=True),
+        previous=select_period(cleaned.records, previous_start, previous_end),
+        start=period_start,
+        end=period_end,
+        previous_start=previous_start,
+        previous_end=previous_end,
+    )
+
+
+def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy) -> CommentReading:
+    """Problem types, sentiment, feedback type and customer tags of the valid responses' words."""
+    texts = feedback_text(valid)
+    tags = tag_problems(texts, taxonomy)
+    feedback = classify_feedback(texts, valid["overall_satisfaction"], tags.any(axis=1))
+    return CommentReading(
+        texts=texts,
+        tags=tags,
+        feedback=feedback,
+        customer_tags=tag_customers(valid, texts, feedback["feedback_type"], tags),
+        distribution=problem_distribution(tags, len(valid)),
+        focus=tags.sum(axis=1),
+    )
+
+
+def overview_section(cleaned: CleanResult, period: PeriodRecords, min_segment_n: int) -> dict[str, Any]:
+    """回访概况: the ledger, the sample and its rates, timeliness, the segment tables."""
+    records, valid = period.records, period.valid
+    sample = count_sample(records)
+    timeliness, late = check_timeliness(records)
+    return {
+        "ledger": Ledger(cleaned.ledgers, len(records), len(cleaned.records) - len(records), cleaned.other_slices),
+        "sample": sample,
+        "participation": Rate(sample["completed"], sample["attempted"]),
+        "valid_response": Rate(sample["valid"], sample["completed"]),
+        "fcr": yes_rate(valid["first_contact_resolved"]) if "first_contact_resolved" in valid else Rate(0, 0),
+        "solution_acceptance": yes_rate(valid["solution_accepted"]) if "solution_accepted" in valid else Rate(0, 0),
+        "timeliness": timeliness,
+        "late": late,
+        "by_service": breakdown(records, "service_type", min_segment_n),
+        "by_agent": breakdown(records, "visitor", min_segment_n) if "visitor" in records else pd.DataFrame(),
+        "by_channel": breakdown(records, "channel", min_segment_n) if "channel" in records else pd.DataFrame(),
+    }
+
+
+def conclusions_section(
+    period: PeriodRecords, reading: CommentReading, overview: dict[str, Any], agent_gap: float, trend_periods: int
+) -> dict[str, Any]:
+    """核心结论: satisfaction, CSAT, NPS and the scores, changes and their tests, drivers, strengths and weaknesses."""
+    valid = period.valid
+    dimensions = {f: compute_mean(valid[f]) if f in valid else Interval(None, None, None, 0) for f in DIMENSION_FIELDS}
+    means = {f: (i.value, i.n) for f, i in dimensions.items()}
+    drivers = analyse_drivers(valid, SUB_DIMENSIONS)
+    importance = {d.field: d.share for d in drivers.drivers} if drivers else None
+    weaknesses = find_weaknesses(means, reading.distribution, len(valid), overview["by_agent"], agent_gap, importance)
+    return {
+        "satisfaction": dimensions["overall_satisfaction"],
+        "csat": compute_csat(valid["overall_satisfaction"]),
+        "nps": compute_nps(valid["nps"]),
+        "dimensions": dimensions,
+        "bands": band_shares(valid["overall_satisfaction"]),
+        "score_distribution": score_distribution(valid, tuple(f for f in DIMENSION_FIELDS if f in valid)),
+        "previous_start": period.previous_start,
+        "previous_end": period.previous_end,
+        "changes": period_changes(period.records, period.previous, DIMENSION_FIELDS),
+        "drivers": drivers,
+        "strengths": find_strengths(means, overview["by_service"], weaknesses),
+        "weaknesses": weaknesses,
+        "trend": period_trend(period.all, period.start, period.end, trend_periods),
+    }
+
+
+def problems_section(period: PeriodRecords, reading: CommentReading, taxonomy: Taxonomy, trend_periods: int) -> dict[str, Any]:
+    """问题分析: problem types with quotes, causes and trends; sentiment, feedback types, keywords, demands."""
+    valid, feedback, focus = period.valid, reading.feedback, reading.focus
+    top = tuple(reading.distribution["type"].iloc[:TOP_PROBLEMS])
+    trends = problem_trends(period.all, taxonomy, top, period.start, period.end, trend_periods) if top else {}
+    problems = tuple(
+        ProblemSection(
+            p.type,
+            int(p.count),
+            float(p.share),
+            select_quotes(valid, reading.tags[p.type], focus, 3 if rank < TOP_PROBLEMS else 2),
+            count_causes(reading.texts[reading.tags[p.type]], taxonomy.subtypes.get(p.type, ())),
+            trends[p.type] if rank < TOP_PROBLEMS else (),
+        )
+        for rank, p in enumerate(reading.distribution.itertuples(index=False))
+    )
+    return {
+        "problems": problems,
+        "sentiment_counts": {name: int(feedback["sentiment"].eq(name).sum()) for name in SENTIMENTS},
+        "feedback_counts": {name: int(feedback["feedback_type"].eq(name).sum()) for name in FEEDBACK_TYPES}
+        | {"其他": int(feedback["feedback_type"].isna().sum())},
+        "verification": second_verification(valid, feedback["contradiction"]),
+        "keywords": distinguishing_keywords(valid.get("comment", reading.texts), valid["nps"]),
+        "demands": mine_demands(valid, reading.texts),
+        "tag_counts": {k: int(v) for k, v in reading.customer_tags.sum().items()},
+        "praise": select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False),
+    }
+
+
+def followup_section(period: PeriodRecords, reading: CommentReading) -> dict[str, Any]:
+    """For the people who call customers back: the record sheet and the follow-up plan."""
+    valid = period.valid
+    eager = reading.customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index))
+    return {
+        "record_sheet": record_sheet(valid, reading.tags, reading.feedback, reading.customer_tags),
+        "plan": build_plan(valid, reading.feedback["feedback_type"], eager, response_subjects(reading.tags, reading.texts)),
+    }
+
+
+def problem_trends(
+    records: pd.DataFrame, taxonomy: Taxonomy, problems: tuple[str, ...], period_start: date, period_end: date, periods: int
+) -> dict[str, tuple[tuple[date, float], ...]]:
+    """The share of valid responses mentioning each problem type, per period, oldest first.
+
+    The window is selected and its words read once for all the types.
+
+    Args:
+        records: all cleaned records loaded for the report.
+        taxonomy: the problem taxonomy.
+        problems: the problem types.
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+        periods: how many periods of equal length, the report period included.
+
+    Returns:
+        ``{problem: ((period start, share), …)}``, oldest first.
+    """
+    length = (period_end - period_start).days + 1
+    window_start = period_start - timedelta(days=length * (periods - 1))
+    valid = select_period(records, window_start, period_end).query("valid")
+    if valid.empty:
+        return {problem: () for problem in problems}
+    chosen = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name in problems))
+    tags = tag_problems(feedback_text(valid), chosen)
+    index = (valid["visit_at"].dt.normalize() - pd.Timestamp(window_start)).dt.days // length
+    trends = {}
+    for problem in problems:
+        shares = tags[problem].groupby(index).mean()
+        trends[problem] = tuple((window_start + timedelta(days=length * int(i)), float(share)) for i, share in shares.items())
+    return trends
+
+
+def period_trend(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> pd.DataFrame:
+    """Satisfaction, response speed and NPS for the period and the ones of equal length before it.
+
+    Args:
+        records: all cleaned records.
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+        periods: how many periods, the report period included.
+
+    Returns:
+        One row per period that has valid responses, oldest first: ``start``, ``end``,
+        ``n``, ``satisfaction``, ``speed``, ``nps``, ``current``.
+    """
+    length = (period_end - period_start).days + 1
+    rows = []
+    for back in range(periods - 1, -1, -1):
+        start = period_start - timedelta(days=length * back)
+        end = start + timedelta(days=length - 1)
+        valid = select_period(records, start, end).query("valid")
+        if valid.empty:
+            continue
+        rows.append(
+            {
+                "start": start,
+                "end": end,
+                "n": len(valid),
+                "satisfaction": float(valid["overall_satisfaction"].mean()),
+                "speed": float(valid["score_speed"].mean()) if "score_speed" in valid else None,
+                "nps": compute_nps(valid["nps"]).value,
+                "current": back == 0,
+            }
+        )
+    return pd.DataFrame(rows, columns=["start", "end", "n", "satisfaction", "speed", "nps", "current"])

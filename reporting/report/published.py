@@ -1,0 +1,9 @@
+"""The notebook outputs the exporter collects: a report's metrics, rejects ledger and workbook.
+
+Kept apart from ``render`` so the command-line process can name them without importing
+the plotting and analysis stack.
+"""
+
+METRICS_MIMETYPE = "application/vnd.reporting.analysis.metrics+json"
+REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
+WORKBOOK_MIMETYPE = "application/vnd.reporting.report.workbook+json"

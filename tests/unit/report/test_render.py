@@ -1,0 +1,49 @@
+"""Formatting helpers and escaping in the rendered fragments."""
+
+from reporting.report.render import format_nps, format_percent, format_score, render_fragment
+
+
+def test_formatters():
+    assert format_percent(0.1234) == "12.3%"
+    assert format_percent(None) == "—"
+    assert format_score(3.456) == "3.46"
+    assert format_nps(-23.41) == "-23.4"
+    assert format_nps(5) == "+5.0"
+
+
+def test_fragments_escape_customer_text():
+    html = render_fragment("figure.html.j2", data="AAAA", alt="<script>alert(1)</script>").data
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_quotes_are_escaped_never_run():
+    from types import SimpleNamespace
+
+    from reporting.report.model import ProblemSection
+    from reporting.text.quotes import Quote
+
+    quote = Quote("R1", "售后维修", 1, "<script>alert('x')</script>太慢了")
+    model = SimpleNamespace(
+        problems=(ProblemSection("响应速度", 1, 1.0, (quote,)),),
+        sample={"valid": 1},
+        feedback_counts={"投诉": 1},
+        tag_counts={},
+        sentiment_counts={"负面": 1},
+        verification=[],
+    )
+    html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20, demands=[]).data
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;太慢了" in html
+
+
+def test_change_sentences_call_rises_and_falls_only_when_significant():
+    from reporting.analysis.compare import Change
+    from reporting.report.render import describe_change
+
+    fall = Change(-28.6, 0.0, -28.6, "two-sample z", -3.76, 0.00017, 234, 219)
+    noise = Change(0.786, 0.793, -0.007, "two-proportion z", -0.2, 0.844, 309, 280)
+    rise = Change(4.1, 3.9, 0.2, "Welch t", 2.5, 0.013, 200, 190)
+    assert describe_change("nps", fall) == "NPS较上期下降 28.6 分（双样本 z 检验，p < 0.001），差异显著。"
+    assert describe_change("participation", noise) == "参与率较上期变化 -0.7 个百分点（p = 0.844），差异在随机波动范围内，不视为升降。"
+    assert describe_change("overall_satisfaction", rise) == "整体满意度较上期上升 0.20 分（Welch t 检验，p = 0.013），差异显著。"
+    assert describe_change("csat", None) == "CSAT（4-5 分占比）：上期没有可比数据。"

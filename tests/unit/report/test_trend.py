@@ -1,0 +1,42 @@
+"""The trend review's model."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from reporting.errors import ParameterError
+from reporting.intake.clean import CleanResult
+from reporting.report.trend import build_trend_model, parse_events
+from reporting.vocab import load_taxonomy
+
+
+def test_parse_events():
+    assert parse_events("2026-10-19:系统升级；2026-10-01: 国庆 ") == ((date(2026, 10, 1), "国庆"), (date(2026, 10, 19), "系统升级"))
+    assert parse_events("") == ()
+    with pytest.raises(ParameterError, match="格式不对"):
+        parse_events("系统升级")
+
+
+def test_weekly_kpis_and_problem_shares():
+    records = pd.DataFrame(
+        {
+            "record_id": list("abcde"),
+            "visit_at": pd.to_datetime(["2026-11-02", "2026-11-03", "2026-11-04", "2026-11-10", "2026-11-16"]),
+            "status": ["完成", "完成", "拒访", "完成", "完成"],
+            "valid": [True, True, False, True, True],
+            "overall_satisfaction": [5.0, 1.0, None, 4.0, 2.0],
+            "nps": [10.0, 0.0, None, 9.0, 3.0],
+            "comment": ["很好", "太慢了", None, "很好", "太慢了"],
+        }
+    )
+    trend = build_trend_model(CleanResult(records, pd.DataFrame(), ()), date(2026, 11, 2), date(2026, 11, 16), load_taxonomy())
+    assert trend.weeks[["start", "attempted", "valid", "satisfaction", "nps"]].to_dict("records") == [
+        {"start": date(2026, 11, 2), "attempted": 3, "valid": 2, "satisfaction": 3.0, "nps": 0.0},
+        {"start": date(2026, 11, 9), "attempted": 1, "valid": 1, "satisfaction": 4.0, "nps": 100.0},
+        {"start": date(2026, 11, 16), "attempted": 1, "valid": 1, "satisfaction": 2.0, "nps": -100.0},
+    ]
+    assert trend.problem_shares.to_dict("list") == {
+        "start": [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)],
+        "响应速度": [0.5, 0.0, 1.0],
+    }
