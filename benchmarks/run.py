@@ -237,7 +237,6 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
         compute_mean,
         compute_nps,
         count_sample,
-        problem_distribution,
         score_distribution,
     )
     from reporting.followup.plan import build_plan, record_sheet
@@ -245,11 +244,10 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
     from reporting.intake.load import read_records
     from reporting.report import render
     from reporting.report.model import build_report_model, period_trend
-    from reporting.text.classify import feedback_text, tag_problems
-    from reporting.text.demand import mine_demands, tag_customers
+    from reporting.text.demand import mine_demands
     from reporting.text.keywords import distinguishing_keywords
     from reporting.text.quotes import select_quotes
-    from reporting.text.sentiment import classify_feedback
+    from reporting.text.reading import comment_history, read_comments
     from reporting.text.verify import second_verification
     from reporting.vocab import load_rules, load_taxonomy
 
@@ -272,13 +270,11 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
     records = select_period(cleaned.records, start, end)
     valid = records.loc[records["valid"]].reset_index(drop=True)
     with measure(stages, "classify"):
-        texts = feedback_text(valid)
-        tags = tag_problems(texts, taxonomy)
-        feedback = classify_feedback(texts, valid["overall_satisfaction"], tags.any(axis=1))
-        tag_customers(valid, texts, feedback["feedback_type"], tags)
+        reading = read_comments(valid, taxonomy, comment_history(cleaned.records, start))
+        texts, tags, feedback = reading.texts, reading.tags, reading.feedback
         mine_demands(valid, texts)
         distinguishing_keywords(valid.get("comment", texts), valid["nps"])
-        second_verification(valid, feedback["contradiction"])
+        second_verification(valid, reading.disagreements)
     with measure(stages, "metrics"):
         count_sample(records)
         for name in DIMENSION_FIELDS:
@@ -290,7 +286,6 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
         for by in ("service_type", "visitor", "channel"):
             breakdown(records, by, 10)
         check_timeliness(records)
-        problem_distribution(tags, len(valid))
         analyse_drivers(valid, SUB_DIMENSIONS)
         period_changes(records, records.iloc[:0], DIMENSION_FIELDS)
         period_trend(cleaned.records, start, end, 8)
@@ -300,7 +295,7 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
             select_quotes(valid, tags[problem], focus, 3)
         select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False)
     with measure(stages, "followup"):
-        customer_tags = tag_customers(valid, texts, feedback["feedback_type"], tags)
+        customer_tags = reading.customer_tags
         record_sheet(valid, tags, feedback, customer_tags)
         build_plan(valid, feedback["feedback_type"], customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index)))
     with measure(stages, "charts"):

@@ -99,10 +99,10 @@ def load_rules(path: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]
         path: an analyst's own rules file, or None for the bundled one.
 
     Returns:
-        ``{"dimensions": {...}, "problems": {...}, "agents": {...}}`` as written.
+        ``{"dimensions": {...}, "problems": {...}, "themes": {...}, "agents": {...}}`` as written.
     """
     doc = read_yaml(path or VOCAB_DIR / "recommendations.yaml")
-    return {key: doc.get(key) or {} for key in ("dimensions", "problems", "agents")}
+    return {key: doc.get(key) or {} for key in ("dimensions", "problems", "themes", "agents")}
 
 
 @cache

@@ -154,12 +154,13 @@ def recommend(
     """Turn weaknesses into measures with owners, deadlines and targets, by the rules.
 
     A dimension rule fires when the weak dimension's mean is below its ``below``; a
-    problem rule fires for every problem whose share reaches its ``share_at_least``; an
+    problem rule fires for every problem whose share reaches its ``share_at_least`` (a
+    discovered theme uses the ``themes: emerging`` rule, which names the theme); an
     agent rule fires for a lagging agent. Targets are computed from the current value.
 
     Args:
         weaknesses: from ``find_weaknesses``.
-        problems: the full problem distribution.
+        problems: problem types and discovered themes (``kind`` ``theme``), most frequent first.
         rules: from ``vocab.load_rules``.
         period_end: deadlines count from this day.
 
@@ -172,9 +173,12 @@ def recommend(
         if rule and weakness.value < float(rule["below"]):
             target = min(float(rule["cap"]), max(weakness.value + float(rule["step"]), float(rule["floor"])))
             found.append(_recommendation("dimension", weakness.subject, rule, period_end, weakness.value, round(target, 2)))
+    theme_rule = rules.get("themes", {}).get("emerging")
     for problem in problems.itertuples(index=False):
-        rule = rules["problems"].get(problem.type)
+        is_theme = getattr(problem, "kind", "type") == "theme"
+        rule = theme_rule if is_theme else rules["problems"].get(problem.type)
         if rule and problem.share >= float(rule["share_at_least"]):
+            rule = {**rule, "action": str(rule["action"]).format(theme=problem.type)} if is_theme else rule
             target = problem.share * (1 - float(rule["reduce_by"]))
             found.append(_recommendation("problem", problem.type, rule, period_end, problem.share, round(target, 3)))
     agent_rule = rules.get("agents", {}).get("lagging")

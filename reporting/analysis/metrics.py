@@ -199,24 +199,6 @@ def breakdown(records: pd.DataFrame, by: str, min_n: int) -> pd.DataFrame:
     return frame.sort_values(["attempted", by], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def problem_distribution(tags: pd.DataFrame, respondents: int) -> pd.DataFrame:
-    """Count and share of each problem type, most frequent first.
-
-    Args:
-        tags: boolean problem tags of the valid responses (one column per type).
-        respondents: the denominator (valid responses).
-
-    Returns:
-        Columns ``type``, ``count``, ``share``; types never mentioned are left out.
-    """
-    counts = tags.sum().astype(int)
-    order = sorted(((int(c), i, t) for i, (t, c) in enumerate(counts.items()) if c > 0), key=lambda x: (-x[0], x[1]))
-    return pd.DataFrame(
-        [{"type": t, "count": c, "share": c / respondents if respondents else 0.0} for c, _, t in order],
-        columns=["type", "count", "share"],
-    )
-
-
 COMPLAINT_SERVICE = "投诉处理"
 LATE_COLUMNS = ["record_id", "service_type", "visitor", "hours", "reason"]
 

@@ -167,7 +167,14 @@ RECORD_COLUMNS = {
 }
 
 
-def record_sheet(valid: pd.DataFrame, problems: pd.DataFrame, feedback: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+def record_sheet(
+    valid: pd.DataFrame,
+    problems: pd.DataFrame,
+    feedback: pd.DataFrame,
+    tags: pd.DataFrame,
+    themes: pd.Series | None = None,
+    negative: pd.Series | None = None,
+) -> pd.DataFrame:
     """客户回访记录表: the period's valid responses, masked, with the analysis columns.
 
     Args:
@@ -175,6 +182,8 @@ def record_sheet(valid: pd.DataFrame, problems: pd.DataFrame, feedback: pd.DataF
         problems: boolean problem tags.
         feedback: ``sentiment`` and ``feedback_type`` per response.
         tags: boolean customer tags.
+        themes: the discovered theme of a response the taxonomy left untyped (自动主题).
+        negative: the text's probability of being negative (负面概率).
 
     Returns:
         Chinese-headed columns; names, phones and personal data in comments masked.
@@ -194,7 +203,11 @@ def record_sheet(valid: pd.DataFrame, problems: pd.DataFrame, feedback: pd.DataF
         sheet["phone"] = sheet["phone"].map(mask_phone)
     sheet = sheet.rename(columns=RECORD_COLUMNS)
     sheet["问题类型"] = _joined_labels(problems)
+    if themes is not None:
+        sheet["自动主题"] = themes.to_numpy(dtype=object)
     sheet["情感倾向"] = feedback["sentiment"].to_numpy()
+    if negative is not None:
+        sheet["负面概率"] = negative.round(2).to_numpy()
     sheet["反馈类型"] = feedback["feedback_type"].to_numpy()
     sheet["客户标签"] = _joined_labels(tags)
     return sheet.reset_index(drop=True)

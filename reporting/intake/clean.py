@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -243,7 +244,9 @@ def _typed(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     if "record_id" not in frame:
         frame["record_id"] = None
     id_given = frame["record_id"].notna()
-    frame["record_id"] = frame["record_id"].astype("object").where(id_given, [f"{source}#{r}" for r in frame["source_row"]])
+    # an export without 记录编号: the file's name and row (never a local path, which would reach staff sheets)
+    name = Path(source).name
+    frame["record_id"] = frame["record_id"].astype("object").where(id_given, [f"{name}#{r}" for r in frame["source_row"]])
     frame["visit_at"] = parse_datetimes(frame["visit_at"])
     for optional_time in ("service_completed_at", "due_at"):
         if optional_time in frame:

@@ -124,6 +124,39 @@ def problem_entries(model: ReportModel) -> dict[str, Any]:
             for r in model.demands.itertuples()
         ],
         "customer_tags": model.tag_counts,
+        "top_problems": [
+            {"name": r.type, "kind": r.kind, "count": int(r.count), "share": round_value(r.share)} for r in model.top_problems.itertuples()
+        ],
+        "themes": [
+            {
+                "name": t.name,
+                "keywords": list(t.keywords),
+                "count": t.count,
+                "share": round_value(t.share),
+                "record_ids": list(t.record_ids),
+            }
+            for t in model.themes
+        ],
+        "text": text_entry(model),
+    }
+
+
+def text_entry(model: ReportModel) -> dict[str, Any]:
+    """How much of the complaint text the problem types carry, and how sentiment was judged."""
+    coverage = model.text_coverage
+    return {
+        "coverage": {
+            "classified": coverage.classified,
+            "themed": coverage.themed,
+            "total": coverage.total,
+            "share": round_value(coverage.share),
+            "share_with_themes": round_value(coverage.share_with_themes),
+        },
+        "sentiment": {
+            "method": model.text_method.method,
+            "examples": model.text_method.examples,
+            "model_weight": model.text_method.model_weight,
+        },
     }
 
 

@@ -23,17 +23,19 @@ from reporting.analysis.metrics import (
     compute_mean,
     compute_nps,
     count_sample,
-    problem_distribution,
     score_distribution,
     yes_rate,
 )
 from reporting.followup.plan import FollowupKpis, build_plan, record_sheet, response_subjects
 from reporting.intake.clean import CleanResult, FileLedger, select_period
 from reporting.text.classify import count_causes, feedback_text, tag_problems
-from reporting.text.demand import mine_demands, tag_customers
+from reporting.text.demand import mine_demands
 from reporting.text.keywords import Keyword, distinguishing_keywords
 from reporting.text.quotes import Quote, select_quotes
-from reporting.text.sentiment import FEEDBACK_TYPES, SENTIMENTS, classify_feedback
+from reporting.text.reading import CommentReading, TextCoverage, comment_history, problem_ranking, read_comments
+from reporting.text.sentiment import FEEDBACK_TYPES, SENTIMENTS
+from reporting.text.suggestions import suggest_types
+from reporting.text.themes import Theme
 from reporting.text.verify import second_verification
 from reporting.vocab import Taxonomy
 
@@ -101,6 +103,32 @@ class ProblemSection:
 
 
 @dataclass(frozen=True)
+class ThemeSection:
+    """A theme discovered among the complaints no problem type matched.
+
+    Attributes:
+        share: of valid responses, like a problem type's.
+        record_ids: the records it holds.
+    """
+
+    name: str
+    keywords: tuple[str, ...]
+    count: int
+    share: float
+    quotes: tuple[Quote, ...]
+    record_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TextMethod:
+    """How the comments' sentiment was judged: ``model`` / ``blend`` / ``lexicon``, on how many rated examples."""
+
+    method: str
+    examples: int
+    model_weight: float
+
+
+@dataclass(frozen=True)
 class ReportModel:
     """Everything the weekly report shows, as raw numbers and records."""
 
@@ -147,6 +175,11 @@ class ReportModel:
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     followup: FollowupKpis | None = None
     coverage: pd.DataFrame | None = field(default=None, repr=False)
+    themes: tuple[ThemeSection, ...] = ()
+    text_coverage: TextCoverage = TextCoverage(0, 0, 0)
+    text_method: TextMethod = TextMethod("lexicon", 0, 0.0)
+    top_problems: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    taxonomy_suggestions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -168,18 +201,6 @@ class PeriodRecords:
     end: date
     previous_start: date
     previous_end: date
-
-
-@dataclass(frozen=True)
-class CommentReading:
-    """What the period's comments say: problem types, sentiment and feedback type, tags."""
-
-    texts: pd.Series
-    tags: pd.DataFrame
-    feedback: pd.DataFrame
-    customer_tags: pd.DataFrame
-    distribution: pd.DataFrame
-    focus: pd.Series
 
 
 def build_report_model(
@@ -210,9 +231,10 @@ def build_report_model(
         The report model.
     """
     period = select_records(cleaned, period_start, period_end)
-    reading = read_comments(period.valid, taxonomy)
+    reading = read_comments(period.valid, taxonomy, comment_history(period.all, period.start))
+    ranking = problem_ranking(reading, len(period.valid))
     overview = overview_section(cleaned, period, min_segment_n)
-    conclusions = conclusions_section(period, reading, overview, agent_gap, trend_periods)
+    conclusions = conclusions_section(period, ranking, overview, agent_gap, trend_periods)
     problems = problems_section(period, reading, taxonomy, trend_periods)
     return ReportModel(
         period_start=period_start,
@@ -224,7 +246,9 @@ def build_report_model(
         **overview,
         **conclusions,
         **problems,
-        recommendations=recommend(conclusions["weaknesses"], reading.distribution, rules, period_end),
+        top_problems=ranking.head(TOP_PROBLEMS),
+        taxonomy_suggestions=suggest_types(reading.themes, taxonomy),
+        recommendations=recommend(conclusions["weaknesses"], ranking, rules, period_end),
         **followup_section(period, reading),
     )
 
@@ -243,21 +267,6 @@ def select_records(cleaned: CleanResult, period_start: date, period_end: date) -
         end=period_end,
         previous_start=previous_start,
         previous_end=previous_end,
-    )
-
-
-def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy) -> CommentReading:
-    """Problem types, sentiment, feedback type and customer tags of the valid responses' words."""
-    texts = feedback_text(valid)
-    tags = tag_problems(texts, taxonomy)
-    feedback = classify_feedback(texts, valid["overall_satisfaction"], tags.any(axis=1))
-    return CommentReading(
-        texts=texts,
-        tags=tags,
-        feedback=feedback,
-        customer_tags=tag_customers(valid, texts, feedback["feedback_type"], tags),
-        distribution=problem_distribution(tags, len(valid)),
-        focus=tags.sum(axis=1),
     )
 
 
@@ -282,7 +291,7 @@ def overview_section(cleaned: CleanResult, period: PeriodRecords, min_segment_n:
 
 
 def conclusions_section(
-    period: PeriodRecords, reading: CommentReading, overview: dict[str, Any], agent_gap: float, trend_periods: int
+    period: PeriodRecords, ranking: pd.DataFrame, overview: dict[str, Any], agent_gap: float, trend_periods: int
 ) -> dict[str, Any]:
     """核心结论: satisfaction, CSAT, NPS and the scores, changes and their tests, drivers, strengths and weaknesses."""
     valid = period.valid
@@ -290,7 +299,7 @@ def conclusions_section(
     means = {f: (i.value, i.n) for f, i in dimensions.items()}
     drivers = analyse_drivers(valid, SUB_DIMENSIONS)
     importance = {d.field: d.share for d in drivers.drivers} if drivers else None
-    weaknesses = find_weaknesses(means, reading.distribution, len(valid), overview["by_agent"], agent_gap, importance)
+    weaknesses = find_weaknesses(means, ranking, len(valid), overview["by_agent"], agent_gap, importance)
     return {
         "satisfaction": dimensions["overall_satisfaction"],
         "csat": compute_csat(valid["overall_satisfaction"]),
@@ -329,7 +338,10 @@ def problems_section(period: PeriodRecords, reading: CommentReading, taxonomy: T
         "sentiment_counts": {name: int(feedback["sentiment"].eq(name).sum()) for name in SENTIMENTS},
         "feedback_counts": {name: int(feedback["feedback_type"].eq(name).sum()) for name in FEEDBACK_TYPES}
         | {"其他": int(feedback["feedback_type"].isna().sum())},
-        "verification": second_verification(valid, feedback["contradiction"]),
+        "verification": second_verification(valid, reading.disagreements),
+        "themes": tuple(_theme_section(theme, valid, focus) for theme in reading.themes),
+        "text_coverage": reading.coverage,
+        "text_method": TextMethod(reading.learned.method, reading.learned.examples, reading.learned.model_weight),
         "keywords": distinguishing_keywords(valid.get("comment", reading.texts), valid["nps"]),
         "demands": mine_demands(valid, reading.texts),
         "tag_counts": {k: int(v) for k, v in reading.customer_tags.sum().items()},
@@ -337,12 +349,27 @@ def problems_section(period: PeriodRecords, reading: CommentReading, taxonomy: T
     }
 
 
+def _theme_section(theme: Theme, valid: pd.DataFrame, focus: pd.Series) -> ThemeSection:
+    members = pd.Series(False, index=valid.index)
+    members.iloc[list(theme.positions)] = True
+    return ThemeSection(
+        name=theme.name,
+        keywords=theme.keywords,
+        count=len(theme.positions),
+        share=len(theme.positions) / len(valid) if len(valid) else 0.0,
+        quotes=select_quotes(valid, members, focus, 3),
+        record_ids=tuple(str(r) for r in valid["record_id"].iloc[list(theme.positions)]),
+    )
+
+
 def followup_section(period: PeriodRecords, reading: CommentReading) -> dict[str, Any]:
     """For the people who call customers back: the record sheet and the follow-up plan."""
     valid = period.valid
     eager = reading.customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index))
     return {
-        "record_sheet": record_sheet(valid, reading.tags, reading.feedback, reading.customer_tags),
+        "record_sheet": record_sheet(
+            valid, reading.tags, reading.feedback, reading.customer_tags, reading.theme_of, reading.learned.negative
+        ),
         "plan": build_plan(valid, reading.feedback["feedback_type"], eager, response_subjects(reading.tags, reading.texts)),
     }
 

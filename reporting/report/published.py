@@ -4,6 +4,7 @@ Kept apart from ``render`` so the command-line process can name them without imp
 the plotting and analysis stack.
 """
 
-METRICS_MIMETYPE = "application/vnd.reporting.analysis.metrics+json"
+METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
 REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
-WORKBOOK_MIMETYPE = "application/vnd.reporting.report.workbook+json"
+WORKBOOK_MIMETYPE = "application/vnd.reporting.workbook+json"
+SUGGESTIONS_MIMETYPE = "application/vnd.reporting.taxonomy-suggestions+json"

@@ -28,8 +28,10 @@ from reporting.config import TEMPLATES_DIR
 from reporting.intake.privacy import mask_text
 from reporting.report.document import metrics_document
 from reporting.report.model import ReportModel
-from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, WORKBOOK_MIMETYPE
+from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.report.trend import TrendModel, trend_document
+from reporting.text.reading import LOW_COVERAGE, theme_label
+from reporting.text.suggestions import suggestions_yaml
 from reporting.vocab import chinese_header, label
 
 
@@ -114,6 +116,7 @@ def render_conclusions(model: ReportModel) -> HTML:
         drivers=describe_drivers(model),
         agents=_split_segments(model.by_agent)[0],
         suppressed_agents=_split_segments(model.by_agent)[1],
+        top_problems=[f"{r.type}（{r.count} 条，{r.share:.0%}）" for r in model.top_problems.itertuples()],
     )
 
 
@@ -169,10 +172,12 @@ LATE_SHOWN = 10
 
 
 def render_problems(model: ReportModel) -> HTML:
-    """问题分析: feedback types and sentiment, problem types with customers' own words, the 二次核实 list."""
+    """问题分析: coverage, feedback types, sentiment, problem types and discovered themes with quotes, the 二次核实 list."""
     return render_fragment(
         "problems.html.j2",
         m=model,
+        coverage=model.text_coverage,
+        low_coverage=model.text_coverage.share is not None and model.text_coverage.share < LOW_COVERAGE,
         verification=model.verification.head(VERIFY_SHOWN).to_dict("records"),
         verify_shown=VERIFY_SHOWN,
         demands=model.demands.to_dict("records"),
@@ -189,8 +194,10 @@ def render_recommendations(model: ReportModel) -> HTML:
 
 
 def render_methods(model: ReportModel) -> HTML:
-    """口径说明: definitions of every rate and interval in the report."""
-    return render_fragment("methods.html.j2", m=model)
+    """口径说明: definitions of every rate and interval in the report, and which sentiment method this run used."""
+    method = model.text_method
+    how = label(f"methods_sentiment_{method.method}_how", weight=f"{method.model_weight:.0%}")
+    return render_fragment("methods.html.j2", m=model, sentiment_method=label("methods_sentiment_model", examples=method.examples, how=how))
 
 
 def render_chart(model: ReportModel, name: str) -> HTML:
@@ -271,15 +278,21 @@ def publish_metrics(model: ReportModel | TrendModel) -> None:
     show them (their cell is tagged ``metrics`` and removed on export).
     """
     document = trend_document(model) if isinstance(model, TrendModel) else metrics_document(model)
-    workbook = workbook_payload(workbook_tables(model)) if isinstance(model, ReportModel) else None
-    publish_outputs(document, model.rejects, workbook)
+    weekly = isinstance(model, ReportModel)
+    workbook = workbook_payload(workbook_tables(model)) if weekly else None
+    suggestions = suggestions_yaml(model.taxonomy_suggestions) if weekly else None
+    publish_outputs(document, model.rejects, workbook, suggestions)
 
 
-def publish_outputs(document: dict[str, Any], rejects: pd.DataFrame, workbook: dict[str, Any] | None = None) -> None:
-    """Display a report's metrics document, rejects ledger (masked here) and workbook for the exporter."""
-    outputs = {METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(rejects)}
+def publish_outputs(
+    document: dict[str, Any], rejects: pd.DataFrame, workbook: dict[str, Any] | None = None, suggestions: str | None = None
+) -> None:
+    """Display a report's metrics document, rejects ledger (masked here), workbook and taxonomy suggestions for the exporter."""
+    outputs: dict[str, Any] = {METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(rejects)}
     if workbook is not None:
         outputs[WORKBOOK_MIMETYPE] = workbook
+    if suggestions is not None:
+        outputs[SUGGESTIONS_MIMETYPE] = {"yaml": suggestions}
     display(outputs, raw=True)
 
 
@@ -301,25 +314,31 @@ def workbook_payload(sheets: dict[str, pd.DataFrame], file: str = "workbook.xlsx
 def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
     """The workbook's tables that come from the report (all masked)."""
     advice = {r.subject: r.action for r in model.recommendations if r.kind == "problem"}
+    rows = [(p.type, p.count, p.share, p.quotes) for p in model.problems] + [
+        (theme_label(t.name), t.count, t.share, t.quotes) for t in model.themes
+    ]
     feedback_table = pd.DataFrame(
         [
             {
-                "反馈类型": p.type,
-                "数量": p.count,
-                "占比": round(p.share, 4),
-                "典型案例描述": p.quotes[0].text if p.quotes else "",
-                "改进建议": advice.get(p.type, ""),
+                "反馈类型": name,
+                "数量": count,
+                "占比": round(share, 4),
+                "典型案例描述": quotes[0].text if quotes else "",
+                "改进建议": advice.get(name, ""),
             }
-            for p in model.problems
+            for name, count, share, quotes in rows
         ],
         columns=["反馈类型", "数量", "占比", "典型案例描述", "改进建议"],
     )
     verification = model.verification.rename(
         columns={
             "record_id": "记录编号",
+            "customer_id": "客户编号",
+            "customer_name": "客户姓名",
             "service_type": "服务类型",
             "visitor": "回访人",
             "overall_satisfaction": "整体满意度",
+            "text_negative": "文字负面概率",
             "reason": "核实原因",
         }
     )

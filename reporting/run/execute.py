@@ -49,9 +49,10 @@ from reporting.report.export import (
     write_json,
     write_page,
     write_rejects_csv,
+    write_text,
     write_workbook,
 )
-from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, WORKBOOK_MIMETYPE
+from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.run.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.vocab import label, labels
 
@@ -59,7 +60,7 @@ TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
 REPORT_FILES = (
     "report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv",
-    "workbook.xlsx", "call_list.xlsx", "run.log", "manifest.json",
+    "workbook.xlsx", "call_list.xlsx", "taxonomy_suggestions.yaml", "run.log", "manifest.json",
 )  # fmt: skip
 VERSIONED_PACKAGES = (
     "pandas",
@@ -190,6 +191,9 @@ def _export(spec: RunSpec, staging: Path, parameters: dict[str, Any], started: d
     workbook = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
     if workbook is not None:
         write_workbook(workbook, rejects, started.replace(tzinfo=None), staging)
+    suggestions = collect_optional_output(notebook, SUGGESTIONS_MIMETYPE)
+    if suggestions is not None:
+        write_text(suggestions["yaml"], staging / "taxonomy_suggestions.yaml")
     finished = datetime.now(TIMEZONE)
     write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
     return metrics

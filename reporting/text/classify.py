@@ -158,3 +158,21 @@ def count_causes(texts: pd.Series, causes: tuple[ProblemType, ...]) -> tuple[tup
     counts.append((OTHER_CAUSE, int((~named).sum())))
     order = sorted((c for c in counts if c[1] > 0), key=lambda c: (-c[1], c[0] == OTHER_CAUSE))
     return tuple((name, count, count / len(texts)) for name, count in order)
+
+
+def problem_distribution(tags: pd.DataFrame, respondents: int) -> pd.DataFrame:
+    """Count and share of each problem type, most frequent first.
+
+    Args:
+        tags: boolean problem tags of the valid responses (one column per type).
+        respondents: the denominator (valid responses).
+
+    Returns:
+        Columns ``type``, ``count``, ``share``; types never mentioned are left out.
+    """
+    counts = tags.sum().astype(int)
+    order = sorted(((int(c), i, t) for i, (t, c) in enumerate(counts.items()) if c > 0), key=lambda x: (-x[0], x[1]))
+    return pd.DataFrame(
+        [{"type": t, "count": c, "share": c / respondents if respondents else 0.0} for c, _, t in order],
+        columns=["type", "count", "share"],
+    )

@@ -66,17 +66,23 @@ def rating_sentiment(score: float | None) -> str | None:
     return "负面" if score <= 2 else "中性" if score == 3 else "正面"
 
 
-def classify_feedback(texts: pd.Series, ratings: pd.Series, complaint_tags: pd.Series) -> pd.DataFrame:
+def classify_feedback(
+    texts: pd.Series, ratings: pd.Series, complaint_tags: pd.Series, text_sentiment: pd.Series | None = None
+) -> pd.DataFrame:
     """Sentiment, feedback type and contradiction flag for each record.
 
     Args:
         texts: the customer's words (comment and suggestion).
         ratings: overall satisfaction 1-5 (or missing).
         complaint_tags: whether the text mentions a problem type of the taxonomy.
+        text_sentiment: the text's own sentiment, learned from the data (``learned``); when
+            given it replaces the lexicon's judgement of the words, and contradictions are
+            left to ``learned.find_disagreements``.
 
     Returns:
         Columns ``sentiment``, ``feedback_type`` (None when the text is not any of the
-        four), ``contradiction`` (bool), same index.
+        four), ``contradiction`` (bool), same index. 表扬 needs positive words and no
+        complaint; 投诉 needs negative words or a problem type.
     """
     if not len(texts) == len(ratings) == len(complaint_tags):
         raise ValueError("texts, ratings and complaint_tags must have the same length")
@@ -89,12 +95,18 @@ def classify_feedback(texts: pd.Series, ratings: pd.Series, complaint_tags: pd.S
     negative = negative + has_problem
     rating = pd.Series(list(ratings), dtype="object").to_numpy(dtype="float64", na_value=np.nan)
     by_rating = np.select([np.isnan(rating), rating <= 2, rating == 3], [None, "负面", "中性"], "正面").astype(object)
-    has_words = (positive > 0) | (negative > 0)
-    by_text = np.select([~has_words, positive > negative, negative > positive], [None, "正面", "负面"], "中性").astype(object)
+    if text_sentiment is None:
+        has_words = (positive > 0) | (negative > 0)
+        by_text = np.select([~has_words, positive > negative, negative > positive], [None, "正面", "负面"], "中性").astype(object)
+        contradiction = ((by_text == "负面") & (rating == 5)) | ((by_text == "正面") & (by_rating == "负面"))
+        praised = (by_text == "正面") & (positive > 0)
+    else:
+        by_text = np.array([None if pd.isna(v) else v for v in text_sentiment.reindex(texts.index)], dtype=object)
+        contradiction = np.zeros(len(texts), dtype=bool)
+        praised = (by_text == "正面") & ~has_problem
     sentiment = np.where(by_text != None, by_text, np.where(by_rating != None, by_rating, "中性")).astype(object)  # noqa: E711 - elementwise
-    contradiction = ((by_text == "负面") & (rating == 5)) | ((by_text == "正面") & (by_rating == "负面"))
     kind = np.select(
-        [(sentiment == "负面") & (negative > 0), suggestion > 0, inquiry > 0, (sentiment == "正面") & (positive > 0)],
+        [(sentiment == "负面") & ((negative > 0) | (by_text == "负面")), suggestion > 0, inquiry > 0, (sentiment == "正面") & praised],
         ["投诉", "建议", "咨询", "表扬"],
         None,
     ).astype(object)

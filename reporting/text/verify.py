@@ -1,28 +1,41 @@
-"""The second-verification list (二次核实): responses to check again before they count."""
+"""The second-verification list (二次核实): responses to check again before they count.
+
+Staff act on it, so every row carries the customer's number and masked name.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from reporting.intake.privacy import mask_name
+
 OUTLIER_Z = 2.5
 OUTLIER_MIN_GROUP = 10
-VERIFY_COLUMNS = ["record_id", "service_type", "visitor", "overall_satisfaction", "reason"]
+VERIFY_COLUMNS = ["record_id", "customer_id", "customer_name", "service_type", "visitor", "overall_satisfaction", "text_negative", "reason"]
 
 
-def second_verification(valid: pd.DataFrame, contradiction: pd.Series) -> pd.DataFrame:
+def second_verification(valid: pd.DataFrame, disagreements: pd.DataFrame) -> pd.DataFrame:
     """Responses to verify again, one row per record, with every reason that applies.
 
-    Reasons: a score of 1-2 with no comment; a rating that contradicts its own comment;
-    an overall score far (|z| ≥ 2.5) from the rest of the same agent's responses.
+    Reasons: a rating its own words contradict (``learned.find_disagreements``, already
+    capped and ranked, most doubtful first); a score of 1-2 with no comment; an overall
+    score far (|z| ≥ 2.5) from the rest of the same agent's responses.
 
     Args:
         valid: the period's valid responses.
-        contradiction: per record, whether rating and comment disagree.
+        disagreements: ``position`` (into ``valid``), ``label`` and ``text_negative`` per doubtful rating.
 
     Returns:
-        ``VERIFY_COLUMNS``, ordered by record id.
+        ``VERIFY_COLUMNS`` (names masked): contradictions first, most doubtful first, then
+        the others by record id.
     """
     reasons: dict[int, list[str]] = {}
+    probability: dict[int, float] = {}
+    for row in disagreements.itertuples(index=False):
+        index = valid.index[int(row.position)]
+        said = "负面" if row.text_negative >= 0.5 else "正面"
+        reasons.setdefault(index, []).append(f"评分与文字矛盾（评分{row.label}，文字{said}）")
+        probability[index] = round(float(row.text_negative), 3)
     silent_low = (
         valid["overall_satisfaction"].le(2) & valid["comment"].fillna("").str.strip().eq("")
         if "comment" in valid
@@ -30,15 +43,20 @@ def second_verification(valid: pd.DataFrame, contradiction: pd.Series) -> pd.Dat
     )
     for index in valid.index[silent_low]:
         reasons.setdefault(index, []).append("低分（1-2 分）未说明原因")
-    for index in valid.index[contradiction.reindex(valid.index, fill_value=False)]:
-        reasons.setdefault(index, []).append("评分与评论矛盾")
     if "visitor" in valid:
         groups = valid.groupby("visitor")["overall_satisfaction"]
         size, mean, spread = groups.transform("size"), groups.transform("mean"), groups.transform("std")
         z = (valid["overall_satisfaction"] - mean) / spread.where(spread > 0)
         for index in valid.index[(size >= OUTLIER_MIN_GROUP) & z.abs().ge(OUTLIER_Z).fillna(False)]:
             reasons.setdefault(index, []).append("与同一回访人的其他评分差异很大")
-    picked = valid.loc[list(reasons), [c for c in VERIFY_COLUMNS[:-1] if c in valid]].to_dict("records")  # one lookup, not one per cell
-    rows = [{**values, "reason": "；".join(found)} for values, found in zip(picked, reasons.values(), strict=True)]
-    frame = pd.DataFrame(rows, columns=VERIFY_COLUMNS)
-    return frame.sort_values("record_id", kind="stable").reset_index(drop=True)
+    wanted = [c for c in VERIFY_COLUMNS if c in valid and c not in ("text_negative", "reason")]
+    picked = valid.loc[list(reasons), wanted].to_dict("records")  # one lookup, not one per cell
+    rows = [
+        {**values, "text_negative": probability.get(index), "reason": "；".join(found), "_rank": order if index in probability else None}
+        for order, (values, (index, found)) in enumerate(zip(picked, reasons.items(), strict=True))
+    ]
+    frame = pd.DataFrame(rows, columns=[*VERIFY_COLUMNS, "_rank"])
+    if "customer_name" in frame:
+        frame["customer_name"] = frame["customer_name"].map(mask_name)
+    frame = frame.sort_values(["_rank", "record_id"], kind="stable", na_position="last")
+    return frame.drop(columns="_rank").reset_index(drop=True)

@@ -13,7 +13,6 @@ from reporting.analysis.metrics import (
     compute_mean,
     compute_nps,
     count_sample,
-    problem_distribution,
     wilson_interval,
     yes_rate,
 )
@@ -105,12 +104,3 @@ def test_breakdown_flags_small_segments():
     assert table.loc[0, "participation_rate"] == pytest.approx(2 / 3)
     assert table.loc[0, "satisfaction_mean"] == 4.0
     assert table.loc[0, "nps"] == 0.0
-
-
-def test_problem_distribution_orders_by_count_then_taxonomy_order():
-    tags = pd.DataFrame({"响应速度": [True, False, True], "服务态度": [True, True, False], "价格异议": [False, False, False]})
-    table = problem_distribution(tags, respondents=4)
-    assert table.to_dict("records") == [
-        {"type": "响应速度", "count": 2, "share": 0.5},
-        {"type": "服务态度", "count": 2, "share": 0.5},
-    ]

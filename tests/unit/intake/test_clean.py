@@ -117,3 +117,14 @@ def test_select_period_is_inclusive_on_both_days():
     records = clean_records(raw_frame(), "x.csv", today=TODAY).records
     assert select_period(records, date(2026, 11, 17), date(2026, 11, 17))["record_id"].tolist() == ["R1", "R2"]
     assert select_period(records, date(2026, 11, 18), date(2026, 11, 30))["record_id"].tolist() == ["R3"]
+
+
+def test_a_record_without_an_id_is_named_by_file_and_row_never_by_path():
+    from reporting.intake.clean import clean_records
+
+    raw = pd.DataFrame(
+        {"visit_at": ["2026-11-17 09:00"], "status": ["完成"], "service_type": ["售后维修"], "overall_satisfaction": ["5"], "nps": ["9"]},
+        dtype=object,
+    )
+    result = clean_records(raw, "/home/analyst/exports/week47.csv", today=date(2026, 11, 24))
+    assert result.records["record_id"].tolist() == ["week47.csv#2"]

@@ -19,21 +19,28 @@ def test_fragments_escape_customer_text():
 def test_quotes_are_escaped_never_run():
     from types import SimpleNamespace
 
-    from reporting.report.model import ProblemSection
+    from reporting.report.model import ProblemSection, ThemeSection
     from reporting.text.quotes import Quote
+    from reporting.text.reading import TextCoverage
 
     quote = Quote("R1", "售后维修", 1, "<script>alert('x')</script>太慢了")
+    theme = ThemeSection("<b>快递</b>·三天", ("<b>快递</b>",), 1, 0.5, (Quote("R2", "售后维修", 2, "<img src=x>没到"),), ("R2",))
     model = SimpleNamespace(
         problems=(ProblemSection("响应速度", 1, 1.0, (quote,)),),
-        sample={"valid": 1},
-        feedback_counts={"投诉": 1},
+        themes=(theme,),
+        sample={"valid": 2},
+        feedback_counts={"投诉": 2},
         tag_counts={},
-        sentiment_counts={"负面": 1},
+        sentiment_counts={"负面": 2},
         verification=[],
     )
-    html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20, demands=[]).data
-    assert "<script>" not in html
-    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;太慢了" in html
+    coverage = TextCoverage(1, 1, 2)
+    html = render_fragment(
+        "problems.html.j2", m=model, coverage=coverage, low_coverage=True, verification=[], verify_shown=20, demands=[]
+    ).data
+    assert "<script>" not in html and "<b>" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;太慢了" in html and "&lt;b&gt;快递&lt;/b&gt;·三天" in html
+    assert "其中 1 条（50.0%）归入问题分类表" in html and "覆盖率低于 80%" in html
 
 
 def test_change_sentences_call_rises_and_falls_only_when_significant():

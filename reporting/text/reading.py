@@ -1,0 +1,169 @@
+"""Reading a period's comments: problem types, learned sentiment, themes and how much is heard.
+
+One pass over the valid responses' words gives everything the report says about them:
+the taxonomy's problem types, the sentiment learned from the ratings (out of fold), the
+feedback type, the records whose rating and words disagree, the themes discovered among
+complaints the taxonomy left untyped, and the coverage gauge — how much of the complaint
+text the problem types carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from reporting.text.classify import feedback_text, problem_distribution, tag_problems
+from reporting.text.demand import tag_customers
+from reporting.text.learned import LearnedSentiment, find_disagreements, learn_sentiment
+from reporting.text.sentiment import classify_feedback
+from reporting.text.themes import Theme, discover_themes
+from reporting.vocab import Taxonomy
+
+HISTORY_LIMIT = 20_000  # earlier labelled comments the sentiment model learns from, most recent first
+DISAGREEMENT_SHARE = 0.10  # the contradictions listed for second verification: at most this share of valid responses
+LOW_COVERAGE = 0.8  # below this the report says plainly that many complaints fall outside the taxonomy
+
+
+@dataclass(frozen=True)
+class TextCoverage:
+    """How much of the complaint text the problem types carry (问题归类覆盖率).
+
+    Attributes:
+        classified: complaints and negative comments that got a problem type.
+        themed: of the others, those that belong to a discovered theme.
+        total: complaints and negative comments (non-empty).
+    """
+
+    classified: int
+    themed: int
+    total: int
+
+    @property
+    def share(self) -> float | None:
+        return self.classified / self.total if self.total else None
+
+    @property
+    def share_with_themes(self) -> float | None:
+        return (self.classified + self.themed) / self.total if self.total else None
+
+
+@dataclass(frozen=True)
+class CommentReading:
+    """What the period's comments say.
+
+    Attributes:
+        texts: comment and suggestion per valid response.
+        tags: problem types (one boolean column per type).
+        feedback: ``sentiment``, ``feedback_type``, ``contradiction`` per response.
+        customer_tags: boolean customer tags.
+        distribution: problem types by mentions (``type``, ``count``, ``share``).
+        focus: how many problem types each response mentions.
+        learned: the learned sentiment (probabilities, method, examples).
+        disagreements: ratings their words contradict, most doubtful first.
+        themes: themes among the untyped complaints (positions into the responses).
+        theme_of: the theme of each response the taxonomy left untyped (None otherwise).
+        coverage: the coverage gauge.
+    """
+
+    texts: pd.Series
+    tags: pd.DataFrame
+    feedback: pd.DataFrame
+    customer_tags: pd.DataFrame
+    distribution: pd.DataFrame
+    focus: pd.Series
+    learned: LearnedSentiment
+    disagreements: pd.DataFrame
+    themes: tuple[Theme, ...]
+    theme_of: pd.Series
+    coverage: TextCoverage
+
+
+def comment_history(records: pd.DataFrame, before: date, limit: int = HISTORY_LIMIT) -> pd.DataFrame:
+    """Earlier valid responses' words and ratings (most recent first), for the sentiment model to learn from.
+
+    Args:
+        records: every cleaned record loaded (the trend window, or the store's pull).
+        before: the report period's first day; only responses before it are history.
+        limit: at most this many.
+
+    Returns:
+        ``text`` and ``rating`` columns.
+    """
+    earlier = records.loc[records["valid"] & (records["visit_at"] < pd.Timestamp(before))]
+    earlier = earlier.sort_values("visit_at", ascending=False, kind="stable").head(limit)
+    return pd.DataFrame({"text": feedback_text(earlier).to_numpy(dtype=object), "rating": earlier["overall_satisfaction"].to_numpy()})
+
+
+def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame | None = None) -> CommentReading:
+    """Read the valid responses' words (index: a RangeIndex, as ``select_records`` gives).
+
+    Args:
+        valid: the period's valid responses.
+        taxonomy: the problem taxonomy.
+        history: earlier responses' ``text`` and ``rating`` (``comment_history``).
+
+    Returns:
+        The reading.
+    """
+    texts = feedback_text(valid)
+    tags = tag_problems(texts, taxonomy)
+    ratings = valid["overall_satisfaction"]
+    learned = learn_sentiment(texts, ratings, history)
+    feedback = classify_feedback(texts, ratings, tags.any(axis=1), learned.sentiment)
+    has_words = texts.fillna("").str.strip().ne("")
+    complaints = has_words & (feedback["sentiment"].eq("负面") | feedback["feedback_type"].eq("投诉"))
+    typed = tags.any(axis=1) if len(tags.columns) else pd.Series(False, index=valid.index)
+    themes, theme_of = _themes(texts, complaints & ~typed)
+    return CommentReading(
+        texts=texts,
+        tags=tags,
+        feedback=feedback,
+        customer_tags=tag_customers(valid, texts, feedback["feedback_type"], tags),
+        distribution=problem_distribution(tags, len(valid)),
+        focus=tags.sum(axis=1),
+        learned=learned,
+        disagreements=find_disagreements(learned.negative, ratings, limit=max(1, int(len(valid) * DISAGREEMENT_SHARE))),
+        themes=themes,
+        theme_of=theme_of,
+        coverage=TextCoverage(int((complaints & typed).sum()), int(theme_of[complaints].notna().sum()), int(complaints.sum())),
+    )
+
+
+def _themes(texts: pd.Series, untyped: pd.Series) -> tuple[tuple[Theme, ...], pd.Series]:
+    """Themes of the untyped complaints, with positions into all responses, and each response's theme."""
+    positions = untyped.to_numpy().nonzero()[0]
+    found = discover_themes(texts.iloc[positions].reset_index(drop=True))
+    themes = tuple(Theme(t.name, t.keywords, tuple(int(positions[p]) for p in t.positions)) for t in found)
+    theme_of = pd.Series(None, index=texts.index, dtype=object)
+    for theme in themes:
+        theme_of.iloc[list(theme.positions)] = theme.name
+    return themes, theme_of
+
+
+def problem_ranking(reading: CommentReading, respondents: int) -> pd.DataFrame:
+    """Problem types and discovered themes ranked together (the TOP-3 counts both).
+
+    Returns:
+        ``type`` (a theme as 主题「…」), ``count``, ``share`` of valid responses and ``kind``
+        (``type`` / ``theme``), most frequent first, then by name.
+    """
+    typed = reading.distribution.assign(kind="type")
+    themes = pd.DataFrame(
+        {
+            "type": [theme_label(t.name) for t in reading.themes],
+            "count": [len(t.positions) for t in reading.themes],
+            "share": [len(t.positions) / respondents if respondents else 0.0 for t in reading.themes],
+            "kind": "theme",
+        }
+    )
+    ranking = pd.concat([frame for frame in (typed, themes) if not frame.empty], ignore_index=True) if len(themes) else typed
+    if ranking.empty:
+        return pd.DataFrame(columns=["type", "count", "share", "kind"])
+    return ranking.sort_values(["count", "type"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def theme_label(name: str) -> str:
+    """How a theme is named beside the problem types: 主题「快递·三天·没到」."""
+    return f"主题「{name}」"
