@@ -19,7 +19,10 @@ from reporting.config import NOTEBOOKS_DIR
 from tests.conftest import WEEK, run_cli, weekly_args
 
 HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
-FILES = ("report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "workbook.xlsx", "run.log", "manifest.json")
+FILES = (
+    "report.ipynb", "report.html", "report.pdf", "metrics.json", "rejects.csv", "workbook.xlsx",
+    "taxonomy_suggestions.yaml", "run.log", "manifest.json",
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
