@@ -171,13 +171,18 @@ VERIFY_SHOWN = 20
 LATE_SHOWN = 10
 
 
+def render_text_coverage(model: ReportModel) -> HTML:
+    """问题分析's opening lines: how much of the complaint text the problem types carry (问题归类覆盖率)."""
+    coverage = model.text_coverage
+    low = coverage.share is not None and coverage.share < LOW_COVERAGE
+    return render_fragment("text_coverage.html.j2", m=model, coverage=coverage, low_coverage=low)
+
+
 def render_problems(model: ReportModel) -> HTML:
-    """问题分析: coverage, feedback types, sentiment, problem types and discovered themes with quotes, the 二次核实 list."""
+    """问题分析: feedback types, sentiment, problem types and discovered themes with quotes, the 二次核实 list."""
     return render_fragment(
         "problems.html.j2",
         m=model,
-        coverage=model.text_coverage,
-        low_coverage=model.text_coverage.share is not None and model.text_coverage.share < LOW_COVERAGE,
         verification=model.verification.head(VERIFY_SHOWN).to_dict("records"),
         verify_shown=VERIFY_SHOWN,
         demands=model.demands.to_dict("records"),

@@ -34,13 +34,11 @@ def test_quotes_are_escaped_never_run():
         sentiment_counts={"负面": 2},
         verification=[],
     )
-    coverage = TextCoverage(1, 1, 2)
-    html = render_fragment(
-        "problems.html.j2", m=model, coverage=coverage, low_coverage=True, verification=[], verify_shown=20, demands=[]
-    ).data
+    html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20, demands=[]).data
     assert "<script>" not in html and "<b>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;太慢了" in html and "&lt;b&gt;快递&lt;/b&gt;·三天" in html
-    assert "其中 1 条（50.0%）归入问题分类表" in html and "覆盖率低于 80%" in html
+    opening = render_fragment("text_coverage.html.j2", m=model, coverage=TextCoverage(1, 1, 2), low_coverage=True).data
+    assert "其中 1 条（50.0%）归入问题分类表" in opening and "覆盖率低于 80%" in opening
 
 
 def test_change_sentences_call_rises_and_falls_only_when_significant():
