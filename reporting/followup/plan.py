@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -29,8 +30,9 @@ PROBLEM_KINDS = ("问题", "投诉")
 AGENT_ROLE = "回访人"
 
 
+@cache
 def load_followup_rules() -> dict[str, Any]:
-    """The bundled follow-up rules (``vocab/followup.yaml``)."""
+    """The bundled follow-up rules (``vocab/followup.yaml``), read once per process; callers never modify them."""
     return read_yaml(VOCAB_DIR / "followup.yaml")
 
 

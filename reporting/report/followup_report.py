@@ -96,6 +96,7 @@ def plan_for_responses(valid: pd.DataFrame, taxonomy_path: str = "") -> pd.DataF
 
 
 def build_followup_model(
+    *,
     as_of: str,
     source: str = "",
     followup_store: str = "",
@@ -161,7 +162,7 @@ def _add_missing_items(
     required = plan_for_responses(valid, taxonomy)
     stored = set(load_items(url, ids=required["跟进编号"].tolist())["跟进编号"]) if len(required) else set()
     covered = required["跟进编号"].isin(stored)
-    added = save_plan(url, required.loc[~covered], datetime.now())
+    added = save_plan(url, required.loc[~covered], as_of)  # the clock is the as_of parameter
     return cleaned, Rate(int(covered.sum()), len(required)), added
 
 

@@ -47,6 +47,7 @@ def load_source(source: str, period_start: date, period_end: date, trend_periods
 
 
 def build_weekly_model(
+    *,
     source: str,
     period_start: str | date,
     period_end: str | date,
@@ -56,12 +57,15 @@ def build_weekly_model(
     rules: str = "",
     slice_field: str = "",
     slice_value: str = "",
-    followup_store: str = "",
     services: str = "",
     coverage_targets: str = "",
     key_customer_types: str = "",
 ) -> ReportModel:
-    """Load the records and compute the weekly report for one period (and slice).
+    """Load the records and compute the weekly report for one period (and slice); nothing is written.
+
+    Keyword arguments only, so a notebook can never swap two values by position. The
+    follow-up plan is computed here and written to the store by ``sync_plan``, the one
+    step of a weekly run that writes.
 
     Args:
         source: a store URL, or CSV / XLSX / Parquet files (paths or globs, comma-separated).
@@ -73,10 +77,6 @@ def build_weekly_model(
         rules: an analyst's own recommendation rules YAML, or "" for the bundled one.
         slice_field: report on one slice only: the field (``service_type`` …), or "".
         slice_value: the slice's value (``售后维修`` …).
-        followup_store: where follow-up plans are kept: a store URL, "" for the default
-            store, ``none`` for nowhere. With a store, the period's plan is saved, open items
-            of earlier periods carry forward into it (overall reports only) and the plan's
-            KPIs are computed from the results staff have imported.
         services: a services-completed export; when given, coverage per service type is
             reported against its target.
         coverage_targets: ``服务类型:比例, …`` replacing the 10 % target (重点客户 for key customers).
@@ -102,9 +102,7 @@ def build_weekly_model(
         model = replace(
             model, coverage=_coverage(cleaned, start, end, services, slice_field, slice_value, coverage_targets, key_customer_types)
         )
-    if followup_store.strip().lower() == "none":
-        return model
-    return _with_plans(model, followup_store.strip() or default_store_url(), start, end, bool(slice_field))
+    return model
 
 
 def _coverage(
@@ -117,13 +115,31 @@ def _coverage(
     return coverage_table(select_period(cleaned.records, start, end), served.records, start, end, rates, DEFAULT_COVERAGE, keys)
 
 
-def _with_plans(model: ReportModel, url: str, start: date, end: date, sliced: bool) -> ReportModel:
-    """Save the period's plan in the store; an overall report also carries open items forward and reports plan KPIs."""
-    window = (datetime.combine(start, time.min), datetime.combine(end + timedelta(days=1), time.min))
-    if sliced:
-        save_plan(url, model.plan, datetime.now())
+def sync_plan(model: ReportModel, followup_store: str, now: str | datetime) -> ReportModel:
+    """Write the period's follow-up plan to the store: the one step of a weekly run that writes.
+
+    Plan items are stored insert-if-absent (a rerun keeps the results staff recorded). An
+    overall report also carries earlier open items forward into its plan and reads the
+    plan's KPIs from the results imported; a slice's report only saves its items.
+
+    Args:
+        model: the built report.
+        followup_store: a store URL, "" for the default store, ``none`` to keep no plans.
+        now: the run's moment (``generated_at``, ``YYYY-MM-DD HH:MM``), recorded as the
+            items' creation time; "" in an interactive session means now.
+
+    Returns:
+        The model with the plan (and KPIs) as the store holds them.
+    """
+    if followup_store.strip().lower() == "none":
         return model
-    plan, kpis = plan_with_history(url, model.plan, *window, datetime.now())
+    url = followup_store.strip() or default_store_url()
+    moment = now if isinstance(now, datetime) else (datetime.fromisoformat(now) if now else datetime.now())
+    window = (datetime.combine(model.period_start, time.min), datetime.combine(model.period_end + timedelta(days=1), time.min))
+    if model.slice_label:
+        save_plan(url, model.plan, moment)
+        return model
+    plan, kpis = plan_with_history(url, model.plan, *window, moment)
     return replace(model, plan=plan, followup=kpis)
 
 
@@ -147,6 +163,7 @@ def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> Cl
 
 
 def build_trend(
+    *,
     source: str,
     period_start: str | date,
     period_end: str | date,

@@ -100,6 +100,7 @@ def _accounting(
 
 
 def build_sampling_model(
+    *,
     as_of: str,
     source: str,
     lookback_days: int = 3,

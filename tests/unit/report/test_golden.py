@@ -1,0 +1,64 @@
+"""Golden tests: the weekly report's numbers and section fragments, pinned byte for byte.
+
+A small fixed model (the test demo records, week 2026-11-16..22, bundled vocabularies) is
+built in-process; its metrics.json and each section's HTML are compared with the files
+in tests/golden/. A changed number or sentence fails here with a diff. After an
+intended change, regenerate them with ``REPORTING_UPDATE_GOLDEN=1 pytest tests/unit/report/test_golden.py``
+and review the diff in git.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from reporting.intake.sources import read_files
+from reporting.report import render
+from reporting.report.document import metrics_document
+from reporting.report.model import build_report_model
+from reporting.vocab import load_rules, load_taxonomy
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden"
+UPDATE = os.environ.get("REPORTING_UPDATE_GOLDEN") == "1"
+SECTIONS = {
+    "overview": render.render_overview,
+    "text_coverage": render.render_text_coverage,
+    "conclusions": render.render_conclusions,
+    "problems": render.render_problems,
+    "recommendations": render.render_recommendations,
+    "methods": render.render_methods,
+}
+
+
+@pytest.fixture(scope="module")
+def model(small_csv):
+    cleaned = read_files([small_csv])
+    return build_report_model(cleaned, date(2026, 11, 16), date(2026, 11, 22), load_taxonomy(), load_rules())
+
+
+def check(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: run with REPORTING_UPDATE_GOLDEN=1 once and commit it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: review the difference, then update the golden file"
+
+
+def test_metrics_json_is_pinned(model):
+    document = metrics_document(model)
+    document["ledger"]["files"] = [{**f, "path": "small_records.csv"} for f in document["ledger"]["files"]]
+    check("weekly_metrics.json", json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+
+
+@pytest.mark.parametrize("section", sorted(SECTIONS))
+def test_section_fragment_is_pinned(model, section):
+    check(f"weekly_{section}.html", SECTIONS[section](model).data.strip() + "\n")
+
+
+def test_the_header_carries_the_given_time_not_the_clock(model):
+    html = render.render_header(model, "2026-11-23 09:00").data
+    assert "2026-11-23 09:00" in html and "2026-11-16" in html
