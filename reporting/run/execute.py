@@ -190,7 +190,8 @@ def _export(spec: RunSpec, staging: Path, parameters: dict[str, Any], started: d
     write_rejects_csv(rejects, staging / "rejects.csv")
     workbook = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
     if workbook is not None:
-        write_workbook(workbook, rejects, started.replace(tzinfo=None), staging)
+        with _stage(timings, "workbook"):
+            write_workbook(workbook, rejects, started.replace(tzinfo=None), staging)
     suggestions = collect_optional_output(notebook, SUGGESTIONS_MIMETYPE)
     if suggestions is not None:
         write_text(suggestions["yaml"], staging / "taxonomy_suggestions.yaml")

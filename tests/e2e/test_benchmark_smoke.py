@@ -64,3 +64,13 @@ def test_machine_and_targets_are_reported(results):
     assert machine["cores"] >= 1 and machine["ram_gb"] > 0 and machine["python"] and machine["pandas"]
     assert {"weekly_e2e_vs_tooling_floor", "analysis_vs_io_floor", "xlsx_import_speedup", "week_pull_s"} <= set(results["targets"])
     assert all(isinstance(t["met"], bool) for t in results["targets"].values())
+
+
+def test_the_big_week_case_is_reported_per_stage(results):
+    big = results["big_week"]
+    assert big["records"] == results["data"][max(results["data"], key=int)]["rows"]
+    assert 0 < big["week_rows"] < big["records"] and big["peak_rss_mb"] > 0
+    assert big["seconds"] >= sum(v for v in big["stages"].values() if v is not None) * 0.5
+    assert set(big["stages"]) == {"read_and_model", "charts", "other_cells", "workbook", "html", "pdf", "html_fonts"}
+    assert set(big["workbook_s"]) == {"10000", "20000"} and big["followup_report_s"] > 0
+    assert {"big_week_s", "big_week_peak_rss_mb", "workbook_ratio_20k_vs_10k", "followup_report_s"} <= set(results["targets"])
