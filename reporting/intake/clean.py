@@ -35,7 +35,9 @@ class FileLedger:
     """Where one file's rows went: ``read = imported + duplicates + rejected``.
 
     ``controls_removed`` counts the cells that lost a control character at intake (the
-    rows themselves were kept: cleaning text never rejects a row).
+    rows themselves were kept: cleaning text never rejects a row). ``outside_window``
+    counts the rows a report left unread because their visit time lies outside the
+    window it needs (they are not part of ``read``).
     """
 
     path: str
@@ -45,6 +47,7 @@ class FileLedger:
     rejected: int
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     controls_removed: int = 0
+    outside_window: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """The ledger as the ``--json`` output and the manifest show it."""
@@ -56,6 +59,7 @@ class FileLedger:
             "rejected": self.rejected,
             "rejected_by_reason": dict(sorted(self.rejected_by_reason.items())),
             "controls_removed": self.controls_removed,
+            "outside_window": self.outside_window,
         }
 
 
@@ -196,7 +200,9 @@ def record_keys(records: pd.DataFrame, id_given: pd.Series) -> pd.Series:
     return ("id:" + records["record_id"].astype("string")).where(id_given, fingerprints).astype("object")
 
 
-def clean_records(raw: pd.DataFrame, source: str, today: date | None = None, controls_removed: int = 0) -> CleanResult:
+def clean_records(
+    raw: pd.DataFrame, source: str, today: date | None = None, controls_removed: int = 0, outside_window: int = 0
+) -> CleanResult:
     """Validate and type the records read from one file.
 
     A row is rejected (put in the ledger with its reason) when its visit time is missing,
@@ -211,6 +217,7 @@ def clean_records(raw: pd.DataFrame, source: str, today: date | None = None, con
         source: the file, for the ledger.
         today: the day after which visit times are implausible (default: today).
         controls_removed: cells the reader cleaned of control characters, for the ledger.
+        outside_window: rows the reader left out (outside the report's window), for the ledger.
 
     Returns:
         The typed records, the rejects and the file's ledger.
@@ -231,6 +238,7 @@ def clean_records(raw: pd.DataFrame, source: str, today: date | None = None, con
         rejected=len(rejects),
         rejected_by_reason={str(k): int(v) for k, v in rejects["reason"].value_counts().sort_index().items()},
         controls_removed=controls_removed,
+        outside_window=outside_window,
     )
     return CleanResult(records, rejects.sort_values("row", kind="stable").reset_index(drop=True), (ledger,))
 

@@ -17,13 +17,15 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reporting.config import PROJ_ROOT
 from reporting.errors import SourceError
-from reporting.intake.hygiene import clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
+from reporting.intake.hygiene import clean_text, clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
 from reporting.vocab import column_aliases
 
 REQUIRED_FIELDS = ("visit_at", "status", "service_type", "overall_satisfaction", "nps")
@@ -49,6 +51,8 @@ class RecordsFile:
         encoding: the text encoding detected (CSV only).
         sheet: the sheet the records came from (XLSX only).
         controls_removed: cells that lost a control character (``hygiene.clean_text``).
+        outside_window: rows left unread because their visit time lies outside the window
+            the report needs (``read_records(window=…)``).
     """
 
     path: Path
@@ -56,6 +60,7 @@ class RecordsFile:
     encoding: str | None = None
     sheet: str | None = None
     controls_removed: int = 0
+    outside_window: int = 0
 
 
 def normalise_header(header: object) -> str:
@@ -140,7 +145,7 @@ def check_source(path: Path) -> None:
     read_records(path, header_only=True)
 
 
-def read_records(path: Path, header_only: bool = False) -> RecordsFile:
+def read_records(path: Path, header_only: bool = False, window: tuple[date, date] | None = None) -> RecordsFile:
     """Read one records file and give its columns canonical names.
 
     Every value is read as text (cleaning parses it), so nothing is lost or guessed at
@@ -150,6 +155,12 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
     Args:
         path: a CSV, XLSX or Parquet file.
         header_only: stop after finding the header (cheap pre-flight check).
+        window: read only the rows visited from the first to the last day (inclusive) of
+            this window — a report needs its period and the trend before it. A Parquet
+            file is filtered in Arrow before any value becomes Python text; other files
+            after reading. Rows whose visit time is missing or not written ``YYYY-MM-DD…``
+            are always kept (cleaning judges them); the others are counted in
+            ``outside_window``.
 
     Returns:
         The records with their row numbers, and where they were found.
@@ -164,6 +175,7 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
     if suffix not in SUPPORTED_SUFFIXES:
         raise SourceError(f"不支持的数据文件类型 {path}：请提供 CSV、XLSX 或 Parquet 文件")
     encoding = sheet = None
+    outside = 0
     try:
         if suffix == ".csv":
             grid, encoding = _read_csv_grid(path, header_only)
@@ -171,7 +183,7 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
         elif suffix == ".xlsx":
             grid, sheet, header_row = _read_xlsx_grid(path, header_only)
         else:
-            grid, header_row = _read_parquet_grid(path, header_only)
+            grid, header_row, outside = _read_parquet_grid(path, header_only, window)
     except SourceError:
         raise
     except Exception as error:  # every reader has its own exception types
@@ -184,7 +196,43 @@ def read_records(path: Path, header_only: bool = False) -> RecordsFile:
     records, filled = _blank_to_none(pd.DataFrame(columns).astype("object"))
     # grid row i is spreadsheet row / text line i + 1; a Parquet file's records count from 1
     records["source_row"] = body.index.to_numpy() + (0 if suffix == ".parquet" else 1)
-    return RecordsFile(path, records.loc[filled].reset_index(drop=True), encoding, sheet, removed)
+    records = records.loc[filled]
+    if window is not None and suffix != ".parquet":
+        inside = window_mask(records["visit_at"], window)
+        outside, records = int((~inside).sum()), records.loc[inside]
+    return RecordsFile(path, records.reset_index(drop=True), encoding, sheet, removed, outside)
+
+
+def window_mask(values: object, window: tuple[date, date]) -> np.ndarray:
+    """Which visit times may fall in the window: those in it, and every one not written ``YYYY-MM-DD…`` or missing.
+
+    Args:
+        values: visit times as read (a pandas column or an Arrow array: text or timestamps).
+        window: first and last day, inclusive.
+
+    Returns:
+        One boolean per value.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    first, last = window
+    try:
+        array = values if isinstance(values, pa.Array | pa.ChunkedArray) else pa.array(values.to_numpy(dtype=object), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed kinds of values: keep them all, cleaning judges them
+        return np.ones(len(values), dtype=bool)
+    if pa.types.is_timestamp(array.type) or pa.types.is_date(array.type):
+        low = pa.scalar(datetime.combine(first, time.min), type=pa.timestamp("us"))
+        high = pa.scalar(datetime.combine(last + timedelta(days=1), time.min), type=pa.timestamp("us"))
+        stamps = pc.cast(array, pa.timestamp("us"))
+        keep = pc.and_(pc.greater_equal(stamps, low), pc.less(stamps, high))
+    elif pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        iso = pc.match_substring_regex(array, r"^\d{4}-\d{2}-\d{2}")
+        inside = pc.and_(pc.greater_equal(array, first.isoformat()), pc.less(array, (last + timedelta(days=1)).isoformat()))
+        keep = pc.or_kleene(inside, pc.invert(iso))
+    else:  # numbers (Excel serials) or nothing at all: cleaning judges them
+        return np.ones(len(array), dtype=bool)
+    return np.asarray(pc.fill_null(keep, True).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
@@ -261,17 +309,32 @@ def _read_xlsx_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str, i
     return sheets[best[1]], best[1], best[2]
 
 
-def _read_parquet_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, int]:
-    """A Parquet file as a grid whose first row is the header (its column names)."""
+def _read_parquet_grid(path: Path, header_only: bool, window: tuple[date, date] | None = None) -> tuple[pd.DataFrame, int, int]:
+    """A Parquet file as a grid whose first row is the header (its column names), and the rows outside the window.
+
+    Only the columns that map to a record field are read; with a window the rows are
+    filtered in Arrow first, keeping their row numbers (counted from 1).
+    """
     import pyarrow.parquet as pq
 
+    names = pq.read_schema(path).names
     if header_only:
-        names = pq.read_schema(path).names
-        return pd.DataFrame([names], dtype="object"), 0
-    frame = pd.read_parquet(path)
+        return pd.DataFrame([names], dtype="object"), 0, 0
+    readable = {name: clean_text(name)[0] for name in names}  # headers too may carry control characters
+    mapping = map_headers(list(readable.values()))
+    wanted = [name for name in names if readable[name] in mapping] or names
+    table = pq.read_table(path, columns=wanted)
+    positions = np.arange(table.num_rows)
+    visit = next((name for name in wanted if mapping.get(readable[name]) == "visit_at"), None)
+    if window is not None and visit is not None:
+        positions = np.flatnonzero(window_mask(table.column(visit), window))
+        table = table.take(positions)
+    frame = table.to_pandas()
     values = pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, columns=frame.columns)
-    grid = pd.concat([pd.DataFrame([list(frame.columns)], columns=frame.columns), values], ignore_index=True)
-    return grid, 0
+    values.index = positions + 1
+    header = pd.DataFrame([list(frame.columns)], columns=frame.columns, index=[0])
+    outside = pq.read_metadata(path).num_rows - len(positions)
+    return pd.concat([header, values]), 0, outside
 
 
 def _as_text(column: pd.Series) -> pd.Series:

@@ -10,21 +10,23 @@ from reporting.intake.load import expand_sources, file_sha256, read_records
 from reporting.intake.store import distinct_stored_values, import_cleaned, is_store_url
 
 
-def read_files(paths: list[Path]) -> CleanResult:
+def read_files(paths: list[Path], window: tuple[date, date] | None = None) -> CleanResult:
     """Read and clean records files; a follow-up repeated across files is counted once.
 
     Args:
         paths: CSV / XLSX / Parquet files, in order.
+        window: only the rows visited in this window (first and last day) are read and
+            cleaned; each file's ledger counts the others as ``outside_window``.
 
     Returns:
         The combined records, rejects and one ledger per file.
     """
-    return combine_cleaned([_read_file(path) for path in paths])
+    return combine_cleaned([_read_file(path, window) for path in paths])
 
 
-def _read_file(path: Path) -> CleanResult:
-    read = read_records(path)
-    return clean_records(read.records, str(path), controls_removed=read.controls_removed)
+def _read_file(path: Path, window: tuple[date, date] | None) -> CleanResult:
+    read = read_records(path, window=window)
+    return clean_records(read.records, str(path), controls_removed=read.controls_removed, outside_window=read.outside_window)
 
 
 def import_files(paths: list[Path], url: str) -> tuple[FileLedger, ...]:

@@ -78,6 +78,7 @@ imports_table = Table(
     Column("rejected", Integer, nullable=False),
     Column("rejected_by_reason", JSON, nullable=False),
     Column("controls_removed", Integer, nullable=True),
+    Column("outside_window", Integer, nullable=True),
 )
 rejects_table = Table(
     "rejects",
@@ -253,6 +254,7 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
         FileLedger(
             r.path, int(r.read), int(r.imported), int(r.duplicates), int(r.rejected), dict(r.rejected_by_reason),
             0 if pd.isna(r.controls_removed) else int(r.controls_removed),
+            0 if pd.isna(r.outside_window) else int(r.outside_window),
         )
         for r in imports.itertuples(index=False)
     )  # fmt: skip

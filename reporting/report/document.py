@@ -44,6 +44,7 @@ def ledger_entry(model: ReportModel) -> dict[str, Any]:
         "rejected": ledger.rejected,
         "rejected_by_reason": ledger.rejected_by_reason,
         "controls_removed": ledger.controls_removed,
+        "outside_window": ledger.outside_window,
         "analysed": ledger.analysed,
         "outside_period": ledger.outside_period,
         "other_slices": ledger.other_slices,

@@ -77,6 +77,10 @@ class Ledger:
         return sum(f.controls_removed for f in self.files)
 
     @property
+    def outside_window(self) -> int:
+        return sum(f.outside_window for f in self.files)
+
+    @property
     def rejected_by_reason(self) -> dict[str, int]:
         totals: dict[str, int] = {}
         for ledger in self.files:

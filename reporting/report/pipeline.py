@@ -28,8 +28,10 @@ DEFAULT_COVERAGE = 0.1  # DOMAIN.md: at least 10 % of the customers served
 def load_source(source: str, period_start: date, period_end: date, trend_periods: int = TREND_PERIODS) -> CleanResult:
     """Load the records a report needs: from a store URL, or from files / globs.
 
-    From a store only the report period and the ``trend_periods - 1`` periods of equal
-    length before it are pulled.
+    Only the report period and the ``trend_periods - 1`` periods of equal length before it
+    are read: pulled from a store by a query on the indexed visit time, filtered in Arrow
+    for Parquet, after reading for CSV and XLSX (the ledger counts the rest as
+    ``outside_window``).
 
     Args:
         source: a SQLAlchemy URL, or file paths / globs separated by commas.
@@ -40,10 +42,11 @@ def load_source(source: str, period_start: date, period_end: date, trend_periods
     Returns:
         The cleaned records with their ledgers.
     """
+    length = (period_end - period_start).days + 1
+    window = (period_start - timedelta(days=length * (trend_periods - 1)), period_end)
     if is_store_url(source):
-        length = (period_end - period_start).days + 1
-        return pull_period(source, period_start - timedelta(days=length * (trend_periods - 1)), period_end)
-    return read_files(expand_sources(source))
+        return pull_period(source, *window)
+    return read_files(expand_sources(source), window)
 
 
 def build_weekly_model(

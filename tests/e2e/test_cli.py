@@ -110,7 +110,7 @@ def test_metrics_json_has_the_promised_keys(good_run):
     assert ledger["imported"] == ledger["analysed"] + ledger["outside_period"]
     assert ledger["analysed"] == sample["attempted"]
     assert ledger["rejected"] == sum(ledger["rejected_by_reason"].values()) > 0
-    fields = ("read", "imported", "duplicates", "rejected", "rejected_by_reason", "controls_removed")
+    fields = ("read", "imported", "duplicates", "rejected", "rejected_by_reason", "controls_removed", "outside_window")
     assert ledger["files"] == [{k: ledger[k] for k in fields} | {"path": "small_records.csv"}]
 
 

@@ -140,3 +140,28 @@ def test_control_characters_are_removed_from_every_cell_and_counted(tmp_path):
     read = read_records(tmp_path / "dirty.parquet")
     assert read.records.drop(columns="source_row").to_dict("records") == [EXPECTED]
     assert read.controls_removed == 2
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_window_reads_only_its_rows_keeping_row_numbers_and_the_undated(tmp_path, suffix):
+    import datetime as dt
+
+    visits = ["2026-11-01 09:00", "2026-11-17 09:05", "2026/11/18 10:00", None, "2026-11-22 23:59", "2026-11-23 00:00"]
+    frame = pd.DataFrame(
+        {
+            "回访时间": visits,
+            "回访状态": "完成",
+            "服务类型": "售后维修",
+            "整体满意度": "5",
+            "推荐意愿": "9",
+            "客户反馈": [f"第{i}条" for i in range(6)],
+        }
+    )
+    path = tmp_path / f"w{suffix}"
+    frame.to_parquet(path) if suffix == ".parquet" else frame.to_csv(path, index=False)
+    read = read_records(path, window=(dt.date(2026, 11, 16), dt.date(2026, 11, 22)))
+    # in the window, written otherwise (cleaning judges it), missing (the ledger rejects it), last minute of the window
+    assert read.records["comment"].tolist() == ["第1条", "第2条", "第3条", "第4条"]
+    first_row = 1 if suffix == ".parquet" else 2
+    assert read.records["source_row"].tolist() == [first_row + i for i in (1, 2, 3, 4)]
+    assert read.outside_window == 2
