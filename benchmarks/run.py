@@ -403,10 +403,10 @@ def worker_tooling_floor(folder: str) -> dict[str, Any]:
 
 
 def worker_workbook(paths: dict[str, Any], size: int) -> dict[str, Any]:
-    """``workbook.build_workbook`` of a record-sheet-shaped table at 10k and 20k rows (every third row overdue)."""
+    """``workbook.write_workbook_file`` of a record-sheet-shaped table at 10k and 20k rows (every third row overdue)."""
     import pandas as pd
 
-    from reporting.report.workbook import build_workbook
+    from reporting.report.workbook import write_workbook_file
 
     base = pd.read_parquet(paths["parquet"]).head(WORKBOOK_ROWS[-1])
     base = pd.concat([base] * -(-WORKBOOK_ROWS[-1] // len(base)), ignore_index=True).head(WORKBOOK_ROWS[-1])  # small files repeat
@@ -416,7 +416,7 @@ def worker_workbook(paths: dict[str, Any], size: int) -> dict[str, Any]:
         table = base.head(rows)
         overdue = {"客户回访记录表": [i % 3 == 0 for i in range(rows)]}
         with measure(stages, f"workbook_{rows}"), tempfile.TemporaryDirectory() as folder:
-            build_workbook({"客户回访记录表": table}, ["待跟进", "跟进中", "已完成", "已升级"], overdue).save(Path(folder) / "w.xlsx")
+            write_workbook_file({"客户回访记录表": table}, ["待跟进", "跟进中", "已完成", "已升级"], Path(folder) / "w.xlsx", overdue)
     return {"stages": stages}
 
 
@@ -856,7 +856,7 @@ def format_table(document: dict[str, Any]) -> str:
         f"| big week: weekly report e2e on the {big['records']:,}-record file's last week ({big['week_rows']:,} follow-ups) | "
         f"{big['seconds']:.2f} s, peak RSS {big['peak_rss_mb']:.0f} MB |",
         "| … per stage | " + ", ".join(f"{k} {v:.2f}" for k, v in big["stages"].items() if v is not None) + " |",
-        f"| workbook {WORKBOOK_ROWS[0]:,} / {WORKBOOK_ROWS[1]:,} rows (build_workbook) | "
+        f"| workbook {WORKBOOK_ROWS[0]:,} / {WORKBOOK_ROWS[1]:,} rows (write_workbook_file) | "
         f"{big['workbook_s'][str(WORKBOOK_ROWS[0])]:.2f} s / {big['workbook_s'][str(WORKBOOK_ROWS[1])]:.2f} s "
         f"({big['workbook_ratio_20k_vs_10k']:.2f}×) |",
         f"| follow-up report on the demo data (`reporting run params/followup.yaml`) | {big['followup_report_s']:.2f} s |",

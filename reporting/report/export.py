@@ -151,7 +151,7 @@ def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None
         The workbook's path.
     """
     from reporting.followup.plan import escalation_list, load_followup_rules, overdue
-    from reporting.report.workbook import build_workbook
+    from reporting.report.workbook import write_workbook_file
 
     as_of = datetime.fromisoformat(payload["as_of"]) if payload.get("as_of") else as_of
     sheets = {}
@@ -172,6 +172,4 @@ def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None
         sheets["剔除记录"] = pd.DataFrame(rejects, columns=ledger_columns).rename(
             columns={c: label(f"rejects_{c}") for c in ledger_columns}
         )
-    path = folder / payload["file"]
-    build_workbook(sheets, load_followup_rules()["statuses"], highlight).save(path)
-    return path
+    return write_workbook_file(sheets, load_followup_rules()["statuses"], folder / payload["file"], highlight)
