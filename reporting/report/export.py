@@ -133,6 +133,21 @@ def write_records_csv(records: pd.DataFrame, path: Path) -> None:
     write_csv(records.rename(columns=chinese_header), path)
 
 
+def _payload_sheets(payload: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The sheets a notebook published: from its hand-over file (removed after reading) or its embedded JSON."""
+    if payload.get("sheets_file"):
+        path = Path(payload["sheets_file"])
+        sheets = pd.read_pickle(path)
+        path.unlink(missing_ok=True)
+    else:
+        sheets = {table["name"]: pd.DataFrame(table["rows"], columns=table["columns"]) for table in payload["sheets"]}
+    for frame in sheets.values():
+        for column in frame.columns:
+            if str(column).endswith("时间") and not pd.api.types.is_datetime64_any_dtype(frame[column]):
+                frame[column] = pd.to_datetime(frame[column], errors="coerce")
+    return sheets
+
+
 def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None, as_of: datetime, folder: Path) -> Path:
     """Write a published workbook (workbook.xlsx, call_list.xlsx …) into ``folder``.
 
@@ -154,14 +169,7 @@ def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None
     from reporting.report.workbook import write_workbook_file
 
     as_of = datetime.fromisoformat(payload["as_of"]) if payload.get("as_of") else as_of
-    sheets = {}
-    for table in payload["sheets"]:
-        name = table["name"]
-        frame = pd.DataFrame(table["rows"], columns=table["columns"])
-        for column in frame.columns:
-            if column.endswith("时间"):
-                frame[column] = pd.to_datetime(frame[column], errors="coerce")
-        sheets[name] = frame
+    sheets = _payload_sheets(payload)
     highlight = {}
     plan = sheets.get("客户跟进计划表")
     if plan is not None:

@@ -8,3 +8,4 @@ METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
 REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
 WORKBOOK_MIMETYPE = "application/vnd.reporting.workbook+json"
 SUGGESTIONS_MIMETYPE = "application/vnd.reporting.taxonomy-suggestions+json"
+TRANSFER_DIR_ENV = "REPORTING_TRANSFER_DIR"  # set by `reporting run` for the kernel: where large outputs are handed over

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -28,7 +29,7 @@ from reporting.config import TEMPLATES_DIR
 from reporting.intake.privacy import mask_text
 from reporting.report.document import metrics_document
 from reporting.report.model import ReportModel
-from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
+from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
 from reporting.report.trend import TrendModel, trend_document
 from reporting.text.reading import LOW_COVERAGE, theme_label
 from reporting.text.suggestions import suggestions_yaml
@@ -302,18 +303,28 @@ def publish_outputs(
 
 
 def workbook_payload(sheets: dict[str, pd.DataFrame], file: str = "workbook.xlsx", as_of: datetime | None = None) -> dict[str, Any]:
-    """Sheets (already masked) as the JSON the exporter writes into an XLSX file.
+    """Sheets (already masked) for the exporter to write into an XLSX file.
+
+    Under ``reporting run`` (``TRANSFER_DIR_ENV`` set to the run's staging folder) the
+    tables travel as one pickle file there, which the exporter reads and removes: a large
+    week's 50,000 rows would otherwise be encoded as JSON, saved in the executed notebook
+    and parsed again. In an interactive session they are embedded as JSON.
 
     Args:
         sheets: sheet name → table, in order.
         file: the file name in the run's output folder.
         as_of: the moment overdue plan items are judged at (None: when the run started).
     """
+    payload: dict[str, Any] = {"file": file, "as_of": as_of.isoformat() if as_of else None}
+    transfer = os.environ.get(TRANSFER_DIR_ENV)
+    if transfer and Path(transfer).is_dir():
+        path = Path(transfer) / f".{file}.sheets.pkl"
+        pd.to_pickle(dict(sheets), path)
+        return {**payload, "sheets_file": str(path)}
     return {
-        "file": file,
-        "sheets": [{"name": name, **_table_payload(table)} for name, table in sheets.items()],  # a list: notebooks sort JSON keys
-        "as_of": as_of.isoformat() if as_of else None,
-    }
+        **payload,
+        "sheets": [{"name": name, **_table_payload(table)} for name, table in sheets.items()],
+    }  # a list: JSON keys get sorted
 
 
 def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:

@@ -52,7 +52,7 @@ from reporting.report.export import (
     write_text,
     write_workbook,
 )
-from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
+from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
 from reporting.run.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.vocab import label, labels
 
@@ -150,7 +150,7 @@ def _execute_notebook(spec: RunSpec, staging: Path, parameters: dict[str, Any], 
     from papermill.exceptions import PapermillExecutionError
 
     try:
-        with _run_log(staging / "run.log"), _stage(timings, "execute"):
+        with _run_log(staging / "run.log"), _stage(timings, "execute"), _environment(TRANSFER_DIR_ENV, str(staging)):
             papermill.execute_notebook(
                 str(spec.notebook),
                 str(staging / "report.ipynb"),
@@ -261,6 +261,20 @@ def _run_log(log: Path) -> Iterator[None]:
             logger.setLevel(level)
             logger.propagate = True
         handler.close()
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """Set an environment variable for the kernel about to start (it inherits this process's environment)."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
 
 
 @contextlib.contextmanager

@@ -32,6 +32,7 @@ MIN_EXAMPLES = 60  # fewer labelled comments (or fewer than MIN_PER_CLASS of a c
 MIN_PER_CLASS = 15
 FULL_WEIGHT_AT = 300  # from this many labelled comments on, the model alone
 FOLDS = 5
+LARGE_PERIOD = 3000  # from this many rated comments in the period on, 3 folds: each model still learns from two thirds
 NEGATIVE_AT, POSITIVE_AT = 0.52, 0.48  # probability of negative: ≥ → 负面, ≤ → 正面, between (no signal either way) → 中性
 SEED = 20261125
 MAX_FEATURES = 100_000
@@ -133,7 +134,8 @@ def _out_of_fold(
     label_array = labels.to_numpy()
     labelled = np.flatnonzero(~np.isnan(label_array))
     unlabelled = np.flatnonzero(present & np.isnan(label_array))
-    folds = min(FOLDS, int((label_array[labelled] == 0).sum()), int((label_array[labelled] == 1).sum()))
+    wanted = 3 if len(labelled) >= LARGE_PERIOD else FOLDS
+    folds = min(wanted, int((label_array[labelled] == 0).sum()), int((label_array[labelled] == 1).sum()))
     if folds < 2:  # too few of one class in the period to fold: the history alone scores them
         labelled, unlabelled = np.array([], dtype=int), np.flatnonzero(present)
     else:

@@ -21,7 +21,7 @@ from reporting.text.sentiment import classify_feedback
 from reporting.text.themes import Theme, discover_themes
 from reporting.vocab import Taxonomy
 
-HISTORY_LIMIT = 20_000  # earlier labelled comments the sentiment model learns from, most recent first
+HISTORY_LIMIT = 10_000  # earlier responses the sentiment model may learn from, most recent first
 DISAGREEMENT_SHARE = 0.10  # the contradictions listed for second verification: at most this share of valid responses
 LOW_COVERAGE = 0.8  # below this the report says plainly that many complaints fall outside the taxonomy
 
