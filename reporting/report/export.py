@@ -91,14 +91,14 @@ def collect_optional_output(notebook: nbformat.NotebookNode, mimetype: str) -> A
 
 
 def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
-    """The data the notebook published under ``mimetype`` (``render.publish_metrics``).
+    """The data the notebook published under ``mimetype`` (``publishing.publish_metrics``).
 
     Raises:
         ReportingError: the notebook published none.
     """
     found = collect_optional_output(notebook, mimetype)
     if found is None:
-        raise ReportingError("笔记本没有输出指标（缺少 render.publish_metrics 单元格）：请检查报告笔记本")
+        raise ReportingError("笔记本没有输出指标（缺少 publishing.publish_metrics 单元格）：请检查报告笔记本")
     return found
 
 

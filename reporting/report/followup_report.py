@@ -33,8 +33,9 @@ from reporting.intake.clean import CleanResult
 from reporting.intake.pairs import parse_pairs
 from reporting.intake.store import default_store_url
 from reporting.report.document import rate_entry
+from reporting.report.fragments import render_fragment, table_context
 from reporting.report.pipeline import load_source
-from reporting.report.render import masked_plan, publish_outputs, render_fragment, table_context, workbook_payload
+from reporting.report.publishing import masked_plan, publish_outputs, workbook_payload
 from reporting.text.classify import feedback_text, tag_problems
 from reporting.text.demand import tag_customers
 from reporting.text.sentiment import classify_feedback

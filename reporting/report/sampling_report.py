@@ -28,7 +28,8 @@ from reporting.followup.sampling import (
 from reporting.intake.privacy import mask_name, mask_phone
 from reporting.intake.services import ServicesFile, read_services
 from reporting.report.document import round_value
-from reporting.report.render import publish_outputs, render_fragment, table_context, workbook_payload
+from reporting.report.fragments import render_fragment, table_context
+from reporting.report.publishing import publish_outputs, workbook_payload
 
 SHOWN_ROWS = 40
 CALL_COLUMNS = {

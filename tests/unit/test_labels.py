@@ -5,7 +5,7 @@ import re
 from reporting.analysis.insights import SUB_DIMENSIONS
 from reporting.analysis.metrics import DIMENSION_FIELDS
 from reporting.config import PACKAGE_DIR, TEMPLATES_DIR
-from reporting.report.render import HEADLINE_CHANGES, TEST_LABELS
+from reporting.report.narrative import HEADLINE_CHANGES, TEST_LABELS
 from reporting.vocab import labels
 
 KEY_PATTERNS = (re.compile(r"""\blabel\(\s*["']([a-z0-9_]+)["']"""), re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']"""))

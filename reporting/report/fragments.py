@@ -1,0 +1,88 @@
+"""HTML fragments: number formats, the Jinja environment of the partials, charts as embedded PNG.
+
+The Jinja partials in ``templates/partials/`` format; they never compute. Every fragment
+is an ``IPython.display.HTML`` so it displays in JupyterLab and is exported as-is by
+nbconvert. Imports neither the report model nor matplotlib (a figure is only saved).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from IPython.display import HTML
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from reporting.analysis.metrics import INDICATIVE_BELOW
+from reporting.config import TEMPLATES_DIR
+from reporting.vocab import label
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+def format_percent(value: float | None, digits: int = 1) -> str:
+    """``0.1234`` → ``12.3%``; missing → ``—``."""
+    return "—" if value is None or pd.isna(value) else f"{value:.{digits}%}"
+
+
+def format_score(value: float | None) -> str:
+    """A mean score with two decimals; missing → ``—``."""
+    return "—" if value is None or pd.isna(value) else f"{value:.2f}"
+
+
+def format_nps(value: float | None) -> str:
+    """NPS points with sign and one decimal; missing → ``—``."""
+    return "—" if value is None or pd.isna(value) else f"{value:+.1f}"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR / "partials"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(pct=format_percent, score=format_score, nps=format_nps, int_fmt=lambda v: f"{int(v):,}")
+    env.globals["t"] = label
+    env.globals["indicative_below"] = INDICATIVE_BELOW
+    env.globals["kpi"] = env.get_template("kpi.html.j2").module.kpi  # type: ignore[attr-defined]
+    env.globals["segment_table"] = env.get_template("segment_table.html.j2").module.segment_table  # type: ignore[attr-defined]
+    env.globals["data_table"] = env.get_template("data_table.html.j2").module.data_table  # type: ignore[attr-defined]
+    return env
+
+
+def render_fragment(template: str, **context: Any) -> HTML:
+    """Render one partial template to displayable HTML."""
+    return HTML(_environment().get_template(template).render(**context))
+
+
+def render_figure(figure: Figure, alt: str = "") -> HTML:
+    """Embed a figure as a PNG data URI (the report stays one self-contained file) and close it."""
+    import matplotlib.pyplot as plt  # already loaded by whoever drew the figure
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=160, metadata={"Software": None})
+    plt.close(figure)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return render_fragment("figure.html.j2", data=data, alt=alt)
+
+
+def table_context(table: pd.DataFrame) -> dict[str, Any]:
+    """A table for the ``data_table`` macro: column names and display rows (times to the minute)."""
+    rows = [[json_value(v, "%Y-%m-%d %H:%M") for v in row] for row in table.itertuples(index=False)]
+    return {"columns": [str(c) for c in table.columns], "rows": rows}
+
+
+def json_value(value: object, time_format: str = "") -> object:
+    """A cell as a plain JSON value: None for missing, timestamps as ISO text (or ``time_format``), numpy scalars unwrapped."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime(time_format) if time_format else value.isoformat()
+    return value.item() if hasattr(value, "item") else value

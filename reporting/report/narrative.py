@@ -1,0 +1,95 @@
+"""Narrative sentences of the report: changes with their tests, findings, targets, drivers, coverage gaps."""
+
+from __future__ import annotations
+
+from reporting.analysis.compare import Change
+from reporting.analysis.drivers import MIN_RESPONSES
+from reporting.analysis.insights import Finding, Recommendation
+from reporting.report.fragments import format_percent
+from reporting.report.model import ReportModel
+from reporting.vocab import label
+
+TEST_LABELS = {"two-sample z": "test_two_sample_z", "two-proportion z": "test_two_proportion_z", "Welch t": "test_welch_t"}
+
+
+HEADLINE_CHANGES = ("overall_satisfaction", "csat", "nps", "participation", "first_contact_resolution")
+
+
+def coverage_gaps(model: ReportModel) -> list[str]:
+    """One weakness line per service type (or key customers) whose coverage is below its target."""
+    if model.coverage is None:
+        return []
+    below = model.coverage.loc[model.coverage["是否达标"].eq(False)]
+    return [
+        label(
+            "coverage_gap",
+            subject=r["对象"],
+            rate=format_percent(r["覆盖率"]),
+            done=r["已完成回访"],
+            served=r["服务完成数"],
+            target=format_percent(r["目标"]),
+        )
+        for r in below.to_dict("records")
+    ]
+
+
+def describe_drivers(model: ReportModel) -> str:
+    """One sentence on what moves overall satisfaction, and where the weakest driver is."""
+    analysis = model.drivers
+    if analysis is None:
+        return label("drivers_none", n=MIN_RESPONSES)
+    top = analysis.drivers[0]
+    return label(
+        "drivers_sentence", name=label(top.field), share=top.share, low=top.low, high=top.high, r2=analysis.r_squared, n=analysis.n
+    )
+
+
+def describe_change(key: str, change: Change | None) -> str:
+    """One sentence on a KPI's change: a rise or fall only when the test says so (p < 0.05)."""
+    name = label(key)
+    if change is None:
+        return label("change_none", name=name)
+    if key == "nps":
+        delta = f"{abs(change.delta):.1f} 分" if change.significant else f"{change.delta:+.1f} 分"
+    elif key in ("csat", "participation", "valid_response", "first_contact_resolution"):
+        delta = f"{abs(change.delta) * 100:.1f} 个百分点" if change.significant else f"{change.delta * 100:+.1f} 个百分点"
+    else:
+        delta = f"{abs(change.delta):.2f} 分" if change.significant else f"{change.delta:+.2f} 分"
+    p = "< 0.001" if change.p is not None and change.p < 0.001 else f"= {change.p:.3f}" if change.p is not None else "无法计算"
+    if not change.significant:
+        return label("change_noise", name=name, delta=delta, p=p)
+    test = label(TEST_LABELS[change.test])
+    return label("change_up" if change.delta > 0 else "change_down", name=name, delta=delta, test=test, p=p)
+
+
+def describe_finding(finding: Finding, strength: bool) -> str:
+    """One sentence for a strength or weakness, with its numbers."""
+    extra = dict(finding.extra)
+    if finding.kind == "dimension":
+        if not strength and "importance" in extra:
+            return label("weakness_driver", name=label(finding.subject), mean=finding.value, n=finding.n, share=extra["importance"])
+        key = "strength_dimension" if strength else "weakness_dimension"
+        return label(key, name=label(finding.subject), mean=finding.value, n=finding.n)
+    if finding.kind == "service":
+        key = "strength_service" if strength else "weakness_service"
+        return label(key, name=finding.subject, mean=finding.value, n=finding.n)
+    if finding.kind == "problem":
+        return label("weakness_problem", name=finding.subject, share=finding.value, count=int(extra["count"]), n=finding.n)
+    return label("weakness_agent", name=finding.subject, mean=finding.value, n=finding.n, gap=extra["gap"])
+
+
+def describe_target(recommendation: Recommendation) -> str:
+    """The measurable target of a recommendation, computed from its current value."""
+    if recommendation.kind == "dimension":
+        return label("rec_target_score", name=label(recommendation.subject), current=recommendation.current, target=recommendation.target)
+    if recommendation.kind == "problem":
+        return label("rec_target_share", name=recommendation.subject, current=recommendation.current, target=recommendation.target)
+    return label("rec_target_agent", name=recommendation.subject, current=recommendation.current, target=recommendation.target)
+
+
+def subject_name(recommendation: Recommendation) -> str:
+    if recommendation.kind == "dimension":
+        return label(recommendation.subject)
+    if recommendation.kind == "agent":
+        return f"{label('visitor')} {recommendation.subject}"
+    return recommendation.subject
