@@ -14,6 +14,25 @@ from reporting.config import LABELS_DIR, VOCAB_DIR
 from reporting.errors import UserInputError
 
 
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: object, line: int) -> None:
+        super().__init__(key, line)
+        self.key, self.line = key, line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a mapping key given twice (PyYAML would keep the last silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKeyError(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> Any:
     """Read a YAML file, turning a missing or malformed file into a user error.
 
@@ -24,9 +43,11 @@ def read_yaml(path: Path) -> Any:
         The parsed document.
     """
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except FileNotFoundError:
         raise UserInputError(f"找不到配置文件 {path}：请检查路径") from None
+    except _DuplicateKeyError as error:
+        raise UserInputError(f"配置文件 {path} 第 {error.line} 行的 {error.key} 与前面的同名项重复：请合并或删去其一") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" 第 {mark.line + 1} 行" if mark else ""
@@ -87,9 +108,14 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
             str(parent): tuple(ProblemType(str(name), tuple(str(k) for k in keywords), ()) for name, keywords in (children or {}).items())
             for parent, children in (doc.get("subtypes") or {}).items()
         }
-        return Taxonomy(str(doc.get("version", "")), tuple(doc.get("negations") or []), types, subtypes)
     except (KeyError, AttributeError, TypeError):
         raise UserInputError(f"问题分类文件 {source} 缺少 types 段或格式不对：请参照自带的 taxonomy.yaml") from None
+    orphans = sorted(set(subtypes) - {t.name for t in types})
+    if orphans:
+        raise UserInputError(
+            f"问题分类文件 {source} 的 subtypes 下有 types 中没有的类型 {'、'.join(orphans)}：新类型应写在 types: 之下（subtypes: 之前）"
+        )
+    return Taxonomy(str(doc.get("version", "")), tuple(doc.get("negations") or []), types, subtypes)
 
 
 def load_rules(path: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:

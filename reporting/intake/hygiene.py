@@ -14,13 +14,15 @@ import re
 import numpy as np
 import pandas as pd
 
-# C0 and C1 controls except tab, LF and CR; DEL; bidi embeddings, overrides and isolates
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls except tab, LF and CR; DEL; bidi marks, embeddings, overrides and isolates
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# a terminal colour or cursor sequence (ESC [ … letter), pasted from a console: removed whole
+_ANSI = re.compile("\x1b\\[[0-9;?]*[ -/]*[@-~]")
 _LINE_BREAK = re.compile("\r\n?")
 # what makes a string worth a closer look (one scan per value; most values have none)
-_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # the same but for LF, which needs nothing: values joined by LF are scanned at once
-_NEEDS_CLEANING = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_NEEDS_CLEANING = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean_text(text: str) -> tuple[str, bool]:
@@ -39,7 +41,9 @@ def clean_text(text: str) -> tuple[str, bool]:
     """
     if not _SUSPECT.search(text):
         return text, False
-    removed, count = _CONTROL.subn("", text)
+    without_ansi, sequences = _ANSI.subn("", text)
+    removed, count = _CONTROL.subn("", without_ansi)
+    count += sequences
     return _LINE_BREAK.sub("\n", removed).replace("\t", " "), count > 0
 
 

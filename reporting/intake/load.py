@@ -373,7 +373,8 @@ def _require_columns(path: Path, headers: list[str]) -> dict[str, str]:
     missing = [f for f in REQUIRED_FIELDS if f not in mapping.values()]
     if missing:
         wanted = "、".join(column_aliases()[f][0] for f in missing)
-        found = "、".join(h for h in headers[:12] if h)
+        named = [h for h in headers if h]
+        found = "、".join(named[:12]) + (f" 等 {len(named)} 列" if len(named) > 12 else "")
         raise SourceError(f"数据文件 {path} 缺少必需的列：{wanted}（找到的列：{found}）")
     return mapping
 

@@ -251,7 +251,7 @@ def build_report_model(
         **conclusions,
         **problems,
         top_problems=ranking.head(TOP_PROBLEMS),
-        taxonomy_suggestions=suggest_types(reading.themes, taxonomy),
+        taxonomy_suggestions=suggest_types(reading.themes, taxonomy, reading.texts, reading.complaints),
         recommendations=recommend(conclusions["weaknesses"], ranking, rules, period_end),
         **followup_section(period, reading),
     )

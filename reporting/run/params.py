@@ -15,7 +15,7 @@ from reporting.errors import ParameterError
 from reporting.intake.load import check_source, expand_sources
 from reporting.intake.periods import DEFAULT_TIMEZONE, parse_date, resolve_period, today_in, week_start_index
 from reporting.intake.store import is_store_url, open_store
-from reporting.vocab import column_aliases, read_yaml
+from reporting.vocab import column_aliases, load_rules, load_taxonomy, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
 FILE_PARAMETERS = ("taxonomy", "rules", "services")
@@ -225,6 +225,10 @@ def _check_values(values: dict[str, Any], settable: dict[str, Any], declared: di
     for name in FILE_PARAMETERS:
         if values.get(name):
             values[name] = str(_existing_file(name, values[name]))
+    if values.get("taxonomy"):
+        load_taxonomy(Path(values["taxonomy"]))  # a broken taxonomy is a user mistake found before the kernel starts
+    if values.get("rules"):
+        load_rules(Path(values["rules"]))
     if "source" in settable:
         source = str(values.get("source", _default(declared, "source")))
         # a plan notebook may work from the store alone; a report needs records

@@ -65,6 +65,7 @@ class CommentReading:
         themes: themes among the untyped complaints (positions into the responses).
         theme_of: the theme of each response the taxonomy left untyped (None otherwise).
         coverage: the coverage gauge.
+        complaints: which responses are complaints or negative comments (with words).
     """
 
     texts: pd.Series
@@ -78,6 +79,7 @@ class CommentReading:
     themes: tuple[Theme, ...]
     theme_of: pd.Series
     coverage: TextCoverage
+    complaints: pd.Series
 
 
 def comment_history(records: pd.DataFrame, before: date, limit: int = HISTORY_LIMIT) -> pd.DataFrame:
@@ -128,6 +130,7 @@ def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame
         themes=themes,
         theme_of=theme_of,
         coverage=TextCoverage(int((complaints & typed).sum()), int(theme_of[complaints].notna().sum()), int(complaints.sum())),
+        complaints=complaints,
     )
 
 
@@ -147,7 +150,7 @@ def problem_ranking(reading: CommentReading, respondents: int) -> pd.DataFrame:
 
     Returns:
         ``type`` (a theme as 主题「…」), ``count``, ``share`` of valid responses and ``kind``
-        (``type`` / ``theme``), most frequent first, then by name.
+        (``type`` / ``theme``), most frequent first; ties in the taxonomy's order, themes after.
     """
     typed = reading.distribution.assign(kind="type")
     themes = pd.DataFrame(
@@ -161,7 +164,8 @@ def problem_ranking(reading: CommentReading, respondents: int) -> pd.DataFrame:
     ranking = pd.concat([frame for frame in (typed, themes) if not frame.empty], ignore_index=True) if len(themes) else typed
     if ranking.empty:
         return pd.DataFrame(columns=["type", "count", "share", "kind"])
-    return ranking.sort_values(["count", "type"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    # ties keep the taxonomy's order, then the themes' (the same order 问题分析 lists them in)
+    return ranking.sort_values("count", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def theme_label(name: str) -> str:

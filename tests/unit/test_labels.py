@@ -26,3 +26,27 @@ def test_dynamic_keys_exist():
     # keys looked up through variables: dimension fields and segment fields
     assert set(DIMENSION_FIELDS) | set(SUB_DIMENSIONS) | {"service_type", "visitor", "channel"} <= set(labels())
     assert set(TEST_LABELS.values()) | set(HEADLINE_CHANGES) <= set(labels())
+
+
+def test_a_key_given_twice_in_a_vocabulary_is_refused_naming_it(tmp_path):
+    import pytest
+
+    from reporting.errors import UserInputError
+    from reporting.vocab import load_taxonomy
+
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text("version: x\ntypes:\n  响应速度: {keywords: [慢]}\ntypes:\n  新类型: {keywords: [门禁卡]}\n", encoding="utf-8")
+    with pytest.raises(UserInputError, match="第 4 行的 types 与前面的同名项重复"):
+        load_taxonomy(path)
+
+
+def test_new_types_pasted_under_subtypes_are_refused(tmp_path):
+    import pytest
+
+    from reporting.errors import UserInputError
+    from reporting.vocab import load_taxonomy
+
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text("version: x\ntypes:\n  响应速度: {keywords: [慢]}\nsubtypes:\n  门禁故障: {刷不开: [刷不开]}\n", encoding="utf-8")
+    with pytest.raises(UserInputError, match="subtypes 下有 types 中没有的类型 门禁故障"):
+        load_taxonomy(path)

@@ -58,3 +58,8 @@ def test_escape_and_unescape_frames_round_trip():
     escaped = escape_formula_frame(frame)
     assert escaped["a"].tolist() == ["'=1+1", "好", None] and escaped["c"].tolist() == ["'-x", "''@y", "-1"]
     assert unescape_formula_frame(escaped).equals(frame)
+
+
+def test_console_colour_sequences_and_bidi_marks_go_whole():
+    assert clean_text("\x1b[31m红色\x1b[0m字\u200e\u200f\u061c") == ("红色字", True)
+    assert clean_text("a\x1b[2;5Hb") == ("ab", True)

@@ -49,9 +49,19 @@ def test_themes_count_toward_the_ranking():
 def test_suggestions_are_a_pastable_type_entry_without_existing_keywords():
     reading = read_comments(responses(), load_taxonomy())
     taxonomy = load_taxonomy()
-    entries = suggest_types(reading.themes, taxonomy)
+    entries = suggest_types(reading.themes, taxonomy, reading.texts, reading.complaints)
     ((name, entry),) = entries.items()
     assert name.startswith("新类型·") and entry["patterns"] == []
     existing = {k for t in taxonomy.types for k in t.keywords}
     assert "门禁卡" in entry["keywords"] and not existing & set(entry["keywords"])
     assert yaml.safe_load(suggestions_yaml(entries)) == {"types": entries}
+
+
+def test_suggested_keywords_leave_out_words_that_praise_also_uses():
+    from reporting.text.themes import Theme
+
+    texts = pd.Series(["说好当天回电，结果第三天才打过来", "说好当天回电，第四天才打来", "当天就处理好了，很满意", "当天上门，很专业"])
+    complaints = pd.Series([True, True, False, False])
+    theme = Theme("回电·当天", ("当天", "回电"), (0, 1))
+    entries = suggest_types((theme,), load_taxonomy(), texts, complaints)
+    assert entries == {"新类型·回电·当天": {"keywords": ["回电"], "patterns": []}}  # 当天 is half praise
