@@ -66,6 +66,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return new_database(request.getfixturevalue("postgres_server"))
 
 
+def without_encoded_data(text: str) -> str:
+    """Text without embedded data URIs (images, fonts) and hex digests, whose random digits can look like a phone number."""
+    import re
+
+    return re.sub(r"[0-9a-f]{32,}", "", re.sub(r"data:[^\"')\s]+", "", text))
+
+
 def weekly_args(source: object, *extra: str) -> list[str]:
     """``run params/weekly.yaml -p source SOURCE`` followed by ``extra``: the usual CLI call of the tests."""
     return ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(source), *extra]
