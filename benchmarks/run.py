@@ -733,6 +733,7 @@ def run_benchmark(sizes: list[int], cache: Path, log: Any = print, fresh_baselin
         "report_rows": store["report_rows"],
         "peak_rss_mb": max(v["peak_rss_mb"] for v in s.values()),
         "db_mb": store["db_mb"],
+        "import_rows_per_s": round(store["imported"] / (s["store_read_clean"]["seconds"] + s["store_insert"]["seconds"])),
     }
     by_size = document["by_size"]
     small, large = by_size[str(scale_pair[0])], by_size[str(scale_pair[1])]
@@ -746,6 +747,7 @@ def run_benchmark(sizes: list[int], cache: Path, log: Any = print, fresh_baselin
         "weekly_e2e_vs_tooling_floor": round(e2e["seconds"] / floor["seconds"], 3),
         "analysis_vs_io_floor": {size: round(v["analysis_s"] / v["io_floor_s"], 2) for size, v in by_size.items()},
         "xlsx_import_speedup": round(baseline / ours, 2),
+        "kernel_vs_floor": round(e2e["stages"]["execute"] / floor["stages"]["execute"], 2),
     }
     workbook = done["workbook"]["stages"]
     small_wb, large_wb = (workbook[f"workbook_{rows}"]["seconds"] for rows in WORKBOOK_ROWS)

@@ -44,6 +44,7 @@ def test_required_ratios_and_figures_are_positive_numbers(results):
     assert results["peak_rss_mb"] and all(positive(v) for v in results["peak_rss_mb"].values())
     assert positive(results["store"]["week_pull_s"])
     assert positive(results["store"]["import_1m_s"])
+    assert positive(ratios["kernel_vs_floor"]) and positive(results["store"]["import_rows_per_s"])
 
 
 def test_every_stage_is_timed_with_its_peak_memory(results):
