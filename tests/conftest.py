@@ -66,6 +66,22 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return new_database(request.getfixturevalue("postgres_server"))
 
 
+def libreoffice_resave(workbook: Path, folder: Path) -> Path:
+    """Open a workbook in headless LibreOffice and save it again as XLSX (skips, naming the package, without LibreOffice)."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice 不可用：请安装 Debian 的 libreoffice-calc-nogui（make test 会自动安装）")
+    result = subprocess.run(
+        [soffice, "--headless", "--norestore", f"-env:UserInstallation={(folder / 'profile').as_uri()}",
+         "--convert-to", "xlsx", "--outdir", str(folder / "out"), str(workbook)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return folder / "out" / workbook.name
+
+
 def without_encoded_data(text: str) -> str:
     """Text without embedded data URIs (images, fonts) and hex digests, whose random digits can look like a phone number."""
     import re

@@ -9,7 +9,7 @@ scored by a model trained without it (k-fold), so its own rating never shapes it
 prediction. Comments of earlier periods (the trend window, or the store's history) add
 training examples only.
 
-While few labelled comments exist the lexicon (``sentiment.text_polarity``) carries the
+While few labelled comments exist the lexicon (``sentiment.bundled_polarity``) carries the
 judgement: below ``MIN_EXAMPLES`` it is used alone, up to ``FULL_WEIGHT_AT`` the two are
 blended in proportion to the examples.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reporting.text.sentiment import load_lexicon, text_polarity
+from reporting.text.sentiment import bundled_polarity
 
 MIN_EXAMPLES = 60  # fewer labelled comments (or fewer than MIN_PER_CLASS of a class): the lexicon alone
 MIN_PER_CLASS = 15
@@ -155,9 +155,8 @@ def _out_of_fold(
 
 def _lexicon_probability(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """The lexicon's view as a probability of negative, (negatives + ½) ÷ (all expressions + 1), and the expressions found."""
-    lexicon = load_lexicon()
     codes, distinct = pd.factorize(texts.to_numpy(dtype=object))
-    counts = np.array([text_polarity(text, lexicon) for text in distinct], dtype=float).reshape(len(distinct), 2)[codes]
+    counts = np.array([bundled_polarity(text) for text in distinct], dtype=float).reshape(len(distinct), 2)[codes]
     return (counts[:, 1] + 0.5) / (counts.sum(axis=1) + 1.0), counts.sum(axis=1)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,16 @@ def text_polarity(text: str, lexicon: Lexicon) -> tuple[int, int]:
     """Counts of positive and negative expressions in a text (negation-aware)."""
     negated = len(lexicon.negated_positive.findall(text))
     return len(lexicon.positive.findall(text)), len(lexicon.negative.findall(text)) + negated
+
+
+@lru_cache(maxsize=1 << 16)
+def bundled_polarity(text: str) -> tuple[int, int]:
+    """``text_polarity`` with the bundled lexicon, once per distinct text for the whole run.
+
+    The feedback classifier and the learned sentiment's lexicon view both need it; the
+    cache keeps them from matching the same comment twice.
+    """
+    return text_polarity(text, load_lexicon())
 
 
 def rating_sentiment(score: float | None) -> str | None:
@@ -121,5 +131,5 @@ def classify_feedback(
 
 def _text_features(text: str, lexicon: Lexicon) -> tuple[int, int, int, int]:
     """Positive and negative expressions, and whether a suggestion / an inquiry marker occurs, in one text."""
-    positive, negative = text_polarity(text, lexicon)
+    positive, negative = bundled_polarity(text) if lexicon is load_lexicon() else text_polarity(text, lexicon)
     return positive, negative, int(lexicon.suggestion.search(text) is not None), int(lexicon.inquiry.search(text) is not None)

