@@ -13,10 +13,10 @@ workbook takes minutes just to write.
 What is timed: the package's own functions, the ones the weekly notebook calls.
 
 - **load**: ``load.read_records`` on the CSV, XLSX and Parquet file; ``store.pull_period``.
-- **clean**: ``clean.clean_records`` + ``clean.combine_cleaned`` (what ``pipeline.read_files``
+- **clean**: ``clean.clean_records`` + ``clean.combine_cleaned`` (what ``sources.read_files``
   does after reading).
 - **model**: ``model.build_report_model`` for the data's last week (2026-11-16 … 22) with its
-  eight-week trend, on all the cleaned records: exactly what ``pipeline.build_weekly_model``
+  eight-week trend, on all the cleaned records: exactly what ``weekly.build``
   does after loading. Its parts are also timed one by one on the same week for the
   breakdown: *classify* (``classify.feedback_text``, ``tag_problems``,
   ``sentiment.classify_feedback``, ``demand.tag_customers``/``mine_demands``,
@@ -40,7 +40,7 @@ What is timed: the package's own functions, the ones the weekly notebook calls.
   ``export.notebook_to_html`` (the project template) → ``export.html_to_pdf`` (WeasyPrint).
 - **I/O floor**: ``pandas.read_parquet`` of the same Parquet file.
 - **store**: ``reporting import`` on the largest size into a fresh SQLite file
-  (``pipeline.read_files`` + ``store.import_cleaned``), then ``store.pull_period`` of the
+  (``sources.read_files`` + ``store.import_cleaned``), then ``store.pull_period`` of the
   last week (and of the eight weeks a weekly report pulls).
 - **XLSX speedup**: our reader (``read_records``, calamine) against
   ``pandas.read_excel(engine="openpyxl")`` reading the same workbook as text, at 100k rows
@@ -342,8 +342,9 @@ def worker_xlsx_baseline(paths: dict[str, str], size: int) -> dict[str, Any]:
 def worker_store(paths: dict[str, str], size: int) -> dict[str, Any]:
     """Import the Parquet file into a fresh SQLite store, then pull the last week (and a report's eight weeks)."""
     from reporting.intake.load import file_sha256
+    from reporting.intake.sources import read_files
     from reporting.intake.store import import_cleaned, pull_period
-    from reporting.report.pipeline import load_source, read_files
+    from reporting.report.loading import load_source
 
     parquet = Path(paths["parquet"])
     stages: dict[str, dict[str, float]] = {}
@@ -416,7 +417,7 @@ def worker_workbook(paths: dict[str, Any], size: int) -> dict[str, Any]:
         table = base.head(rows)
         overdue = {"客户回访记录表": [i % 3 == 0 for i in range(rows)]}
         with measure(stages, f"workbook_{rows}"), tempfile.TemporaryDirectory() as folder:
-            write_workbook_file({"客户回访记录表": table}, ["待跟进", "跟进中", "已完成", "已升级"], Path(folder) / "w.xlsx", overdue)
+            write_workbook_file({"客户回访记录表": table}, Path(folder) / "w.xlsx", overdue)
     return {"stages": stages}
 
 
@@ -613,7 +614,7 @@ def _version(package: str) -> str | None:
 
 
 def analysis_seconds(stages: dict[str, dict[str, float]]) -> float:
-    """Load Parquet + clean + model: what ``build_weekly_model`` does before rendering."""
+    """Load Parquet + clean + model: what ``weekly.build`` does before rendering."""
     return sum(stages[name]["seconds"] for name in ("load_parquet", "clean", "model"))
 
 

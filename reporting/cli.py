@@ -250,7 +250,7 @@ def _import_followups(arguments: argparse.Namespace) -> int:
         print(f"错误：{arguments.workbook} 有 {len(check.errors)} 行需要改正，本次没有写入任何跟进结果：改正后重新导入", file=sys.stderr)
         return UserInputError.exit_code
     apply_results(url, list(check.updates), now)
-    by_status = Counter(str(change["当前状态"]) for change in check.updates)
+    by_status = Counter(str(change["status"]) for change in check.updates)
     detail = "，".join(f"{status} {count}" for status, count in sorted(by_status.items()))
     print(
         f"已写入记录库 {masked_url(url)}：更新 {len(check.updates)} 条跟进记录"

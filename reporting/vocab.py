@@ -154,11 +154,24 @@ def normalise_token(text: str) -> str:
 
 
 @cache
-def labels() -> dict[str, str]:
+def labels() -> dict[str, Any]:
     """Every user-facing Chinese text, by key, from ``labels/zh_CN.yaml``."""
     return read_yaml(LABELS_DIR / "zh_CN.yaml")
 
 
 def label(key: str, /, **values: object) -> str:
     """The Chinese text for ``key``, with ``{placeholders}`` filled from ``values``."""
-    return labels()[key].format(**values)
+    return str(labels()[key]).format(**values)
+
+
+def headers(table: str, /, **values: object) -> dict[str, str]:
+    """English column key → the Chinese header people see, for one kind of table (``columns_<table>`` in the labels).
+
+    Frames inside the package use English keys; workbooks and templates apply these at the edge.
+    """
+    return {key: str(text).format(**values) for key, text in labels()[f"columns_{table}"].items()}
+
+
+def header_keys(table: str, /) -> dict[str, str]:
+    """Chinese header → English key for one kind of table (reading a sheet people filled in)."""
+    return {text: key for key, text in headers(table).items()}

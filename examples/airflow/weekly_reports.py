@@ -25,6 +25,9 @@ with DAG(
     )
     weekly_reports = BashOperator(
         task_id="weekly_reports",
-        bash_command="cd $REPORTING_HOME && .venv/bin/reporting batch params/weekly.yaml --as-of {{ ds }} -p period last_week --slice-by service_type --jobs 2",
+        bash_command=(
+            "cd $REPORTING_HOME && .venv/bin/reporting batch params/weekly.yaml"
+            " --as-of {{ ds }} -p period last_week --slice-by service_type --jobs 2"
+        ),
     )
     import_exports >> weekly_reports

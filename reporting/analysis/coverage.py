@@ -14,7 +14,7 @@ import pandas as pd
 
 from reporting.analysis.metrics import Rate
 
-COVERAGE_COLUMNS = ["对象", "服务完成数", "已完成回访", "覆盖率", "目标", "是否达标"]
+COVERAGE_COLUMNS = ["subject", "served", "followed_up", "rate", "target", "met"]  # headers: labels coverage_*
 KEY_ROW = "重点客户"
 
 
@@ -39,7 +39,7 @@ def coverage_table(
         key_types: customer types that count as key customers (a 重点客户 row when any).
 
     Returns:
-        ``COVERAGE_COLUMNS``; 覆盖率 is a fraction (None where nothing was served).
+        ``COVERAGE_COLUMNS``; ``rate`` is a fraction (None where nothing was served).
     """
     window = services["completed_at"].ge(pd.Timestamp(datetime.combine(start, time.min))) & services["completed_at"].lt(
         pd.Timestamp(datetime.combine(end + timedelta(days=1), time.min))
@@ -60,10 +60,10 @@ def coverage_table(
 def _row(subject: str, rate: Rate, target: float) -> dict[str, object]:
     value = rate.value
     return {
-        "对象": subject,
-        "服务完成数": rate.denominator,
-        "已完成回访": rate.numerator,
-        "覆盖率": value,
-        "目标": target,
-        "是否达标": None if value is None else value >= target,
+        "subject": subject,
+        "served": rate.denominator,
+        "followed_up": rate.numerator,
+        "rate": value,
+        "target": target,
+        "met": None if value is None else value >= target,
     }

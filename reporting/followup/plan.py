@@ -22,10 +22,10 @@ from reporting.text.classify import score_band
 from reporting.vocab import read_yaml
 
 PLAN_COLUMNS = [
-    "跟进编号", "客户编号", "记录编号", "回访时间", "跟进类别", "相关问题", "跟进事项", "当前状态",
-    "计划跟进时间", "实际跟进时间", "跟进结果简述", "下一步计划", "负责人",
+    "item_id", "customer_id", "record_id", "visit_at", "kind", "subject", "item", "status",
+    "due_at", "done_at", "result", "next_step", "owner",
 ]  # fmt: skip
-EDITABLE_COLUMNS = ("当前状态", "实际跟进时间", "跟进结果简述")
+EDITABLE_COLUMNS = ("status", "done_at", "result")
 PROBLEM_KINDS = ("问题", "投诉")
 AGENT_ROLE = "回访人"
 
@@ -58,19 +58,19 @@ def _plan_item(
     """One plan row; an item owned by the 回访人 role goes to the agent who made the call, when known."""
     owner = visitor if rule["owner"] == AGENT_ROLE and isinstance(visitor, str) and visitor else rule["owner"]
     return {
-        "跟进编号": item_id(record, customer, key),
-        "客户编号": customer,
-        "记录编号": record,
-        "回访时间": visit_at,
-        "跟进类别": rule["kind"],
-        "相关问题": subject or None,
-        "跟进事项": rule["item"],
-        "当前状态": status,
-        "计划跟进时间": visit_at + pd.Timedelta(hours=float(rule["within_hours"])),
-        "实际跟进时间": pd.NaT,
-        "跟进结果简述": None,
-        "下一步计划": rule["next"],
-        "负责人": owner,
+        "item_id": item_id(record, customer, key),
+        "customer_id": customer,
+        "record_id": record,
+        "visit_at": visit_at,
+        "kind": rule["kind"],
+        "subject": subject or None,
+        "item": rule["item"],
+        "status": status,
+        "due_at": visit_at + pd.Timedelta(hours=float(rule["within_hours"])),
+        "done_at": pd.NaT,
+        "result": None,
+        "next_step": rule["next"],
+        "owner": owner,
     }
 
 
@@ -123,15 +123,15 @@ def build_plan(
         for key, rule in _rules_for(band, complaint, need, rules)
     ]
     plan = pd.DataFrame(items, columns=PLAN_COLUMNS)
-    for column in ("回访时间", "计划跟进时间", "实际跟进时间"):
+    for column in ("visit_at", "due_at", "done_at"):
         plan[column] = pd.to_datetime(plan[column]).astype("datetime64[ns]")
-    return plan.sort_values(["计划跟进时间", "记录编号"], kind="stable").reset_index(drop=True)
+    return plan.sort_values(["due_at", "record_id"], kind="stable").reset_index(drop=True)
 
 
 def overdue(plan: pd.DataFrame, as_of: datetime) -> pd.Series:
     """Items past their due time and not done (they go to the escalation list)."""
     done = load_followup_rules()["done_status"]
-    return plan["计划跟进时间"].lt(pd.Timestamp(as_of)) & ~plan["当前状态"].isin([done])
+    return plan["due_at"].lt(pd.Timestamp(as_of)) & ~plan["status"].isin([done])
 
 
 def escalation_list(plan: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
@@ -145,10 +145,10 @@ def escalation_list(plan: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
         The overdue items plus 逾期小时, 升级原因 and 升级对象, most overdue first.
     """
     late = plan.loc[overdue(plan, as_of)].copy()
-    late["逾期小时"] = ((pd.Timestamp(as_of) - late["计划跟进时间"]) / pd.Timedelta(hours=1)).round(1)
-    late["升级原因"] = "已超过计划跟进时间仍未完成"
-    late["升级对象"] = load_followup_rules()["escalate_to"]
-    return late.sort_values(["计划跟进时间", "跟进编号"], kind="stable").reset_index(drop=True)
+    late["hours_overdue"] = ((pd.Timestamp(as_of) - late["due_at"]) / pd.Timedelta(hours=1)).round(1)
+    late["escalation_reason"] = "已超过计划跟进时间仍未完成"
+    late["escalate_to"] = load_followup_rules()["escalate_to"]
+    return late.sort_values(["due_at", "item_id"], kind="stable").reset_index(drop=True)
 
 
 RECORD_COLUMNS = {
@@ -293,21 +293,21 @@ def followup_kpis(items: pd.DataFrame, window_start: datetime, window_end: datet
     """
     done_status = load_followup_rules()["done_status"]
     as_of_ts = pd.Timestamp(as_of)
-    due_at = items["计划跟进时间"]
-    done = items["当前状态"].eq(done_status) & items["实际跟进时间"].le(as_of_ts)
+    due_at = items["due_at"]
+    done = items["status"].eq(done_status) & items["done_at"].le(as_of_ts)
     due = due_at.ge(pd.Timestamp(window_start)) & due_at.lt(pd.Timestamp(window_end)) & due_at.le(as_of_ts)
-    problem = items["跟进类别"].isin(PROBLEM_KINDS)
-    need = items["跟进类别"].eq("需求")
+    problem = items["kind"].isin(PROBLEM_KINDS)
+    need = items["kind"].eq("需求")
     still_open = ~done
     return FollowupKpis(
         due=int(due.sum()),
         closure=Rate(int((due & done).sum()), int(due.sum())),
-        on_time=Rate(int((due & done & items["实际跟进时间"].le(due_at)).sum()), int(due.sum())),
+        on_time=Rate(int((due & done & items["done_at"].le(due_at)).sum()), int(due.sum())),
         problem_resolution=Rate(int((due & done & problem).sum()), int((due & problem).sum())),
         demand_conversion=Rate(int((due & done & need).sum()), int((due & need).sum())),
         overdue=int((still_open & due_at.lt(as_of_ts)).sum()),
         open=int(still_open.sum()),
-        results_recorded=int(items["当前状态"].ne(load_followup_rules()["statuses"][0]).sum()),
+        results_recorded=int(items["status"].ne(load_followup_rules()["statuses"][0]).sum()),
     )
 
 
@@ -322,11 +322,11 @@ def second_round(items: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
         One row per customer and record: 客户编号, 记录编号, 回访时间, 相关问题, 原跟进事项,
         已做改进 (empty when no recorded change answers them), 回访话术.
     """
-    columns = ["客户编号", "记录编号", "回访时间", "相关问题", "原跟进事项", "已做改进", "回访话术"]
-    chosen = items.loc[items["跟进类别"].isin([*PROBLEM_KINDS, "需求"])]
+    columns = ["customer_id", "record_id", "visit_at", "subject", "original_items", "changes_made", "script"]
+    chosen = items.loc[items["kind"].isin([*PROBLEM_KINDS, "需求"])]
     rows = []
-    for (customer, record), group in chosen.groupby(["客户编号", "记录编号"], sort=True, dropna=False):
-        subjects = [s for s in str(group["相关问题"].dropna().iloc[0] if group["相关问题"].notna().any() else "").split("、") if s]
+    for (customer, record), group in chosen.groupby(["customer_id", "record_id"], sort=True, dropna=False):
+        subjects = [s for s in str(group["subject"].dropna().iloc[0] if group["subject"].notna().any() else "").split("、") if s]
         answered = [f"{s}：{changes[s]}" for s in subjects if s in changes]
         script = (
             "告知客户针对其反馈已做的改进：" + "；".join(answered) + "，并请客户评价改进效果"
@@ -335,13 +335,13 @@ def second_round(items: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
         )
         rows.append(
             {
-                "客户编号": customer,
-                "记录编号": record,
-                "回访时间": group["回访时间"].min(),
-                "相关问题": "、".join(subjects),
-                "原跟进事项": "；".join(group["跟进事项"]),
-                "已做改进": "；".join(answered),
-                "回访话术": script,
+                "customer_id": customer,
+                "record_id": record,
+                "visit_at": group["visit_at"].min(),
+                "subject": "、".join(subjects),
+                "original_items": "；".join(group["item"]),
+                "changes_made": "；".join(answered),
+                "script": script,
             }
         )
     return pd.DataFrame(rows, columns=columns)
@@ -351,22 +351,21 @@ def workload(items: pd.DataFrame, as_of: datetime, horizon_days: int = 7) -> pd.
     """Open items per owner: how many, how many overdue, how many due in the next ``horizon_days``.
 
     Returns:
-        Columns 负责人, 未完成, 已逾期, 未来7天到期 (named by the horizon), most overdue first.
+        Columns owner, open, overdue, due_soon (headers ``columns_workload``), most overdue first.
     """
     done_status = load_followup_rules()["done_status"]
-    open_items = items.loc[~items["当前状态"].eq(done_status)]
+    open_items = items.loc[~items["status"].eq(done_status)]
     as_of_ts = pd.Timestamp(as_of)
-    soon = f"未来{horizon_days}天到期"
     table = pd.DataFrame(
         {
-            "负责人": open_items["负责人"].fillna("未指定"),
-            "未完成": 1,
-            "已逾期": open_items["计划跟进时间"].lt(as_of_ts).astype(int),
-            soon: open_items["计划跟进时间"].between(as_of_ts, as_of_ts + pd.Timedelta(days=horizon_days)).astype(int),
+            "owner": open_items["owner"].fillna("未指定"),
+            "open": 1,
+            "overdue": open_items["due_at"].lt(as_of_ts).astype(int),
+            "due_soon": open_items["due_at"].between(as_of_ts, as_of_ts + pd.Timedelta(days=horizon_days)).astype(int),
         }
     )
-    summary = table.groupby("负责人", as_index=False).sum()
-    return summary.sort_values(["已逾期", "未完成", "负责人"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    summary = table.groupby("owner", as_index=False).sum()
+    return summary.sort_values(["overdue", "open", "owner"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
 
 
 def assign_owners(plan: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
@@ -381,9 +380,9 @@ def assign_owners(plan: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFr
     """
     assigned = plan.copy()
     for role, people in groups.items():
-        rows = assigned.index[assigned["负责人"].eq(role)]
+        rows = assigned.index[assigned["owner"].eq(role)]
         if people and len(rows):
-            assigned.loc[rows, "负责人"] = [people[i % len(people)] for i in range(len(rows))]
+            assigned.loc[rows, "owner"] = [people[i % len(people)] for i in range(len(rows))]
     return assigned
 
 

@@ -18,9 +18,10 @@ import pandas as pd
 from reporting.errors import SourceError
 from reporting.followup.plan import EDITABLE_COLUMNS, load_followup_rules
 from reporting.intake.hygiene import clean_text, clean_text_frame
+from reporting.vocab import header_keys, headers
 
 PLAN_SHEET = "客户跟进计划表"
-ID_COLUMN = "跟进编号"
+ID_COLUMN = "item_id"
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,10 @@ def read_plan_sheet(path: Path) -> pd.DataFrame:
         raise SourceError(f"工作簿 {path} 没有工作表 {PLAN_SHEET}：请用本系统导出的 workbook.xlsx")
     rows = list(book[PLAN_SHEET].iter_rows(values_only=True))
     book.close()
+    keys = header_keys("plan")
     header = [clean_text(str(h))[0].strip() if h is not None else "" for h in (rows[0] if rows else ())]
-    missing = [c for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in header]
+    header = [keys.get(h, h) for h in header]
+    missing = [headers("plan")[c] for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in header]
     if missing:
         raise SourceError(f"工作簿 {path} 的 {PLAN_SHEET} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
     body = [r for r in rows[1:]]
@@ -118,25 +121,25 @@ def _check_row(
     if item in seen:
         return f"{where}：与第 {seen[item]} 行的跟进编号重复：请删除重复的行"
     seen[item] = row_number
-    status = _text(row["当前状态"])
+    status = _text(row["status"])
     if status not in statuses:
         return f"{where}：当前状态 {status!r} 不是可选状态（{'/'.join(statuses)}）：请从下拉框选择"
-    done_at, problem = _moment(row["实际跟进时间"])
-    time_error = _time_error(where, row["实际跟进时间"], done_at, problem, known.at[item, "回访时间"], now)
+    done_at, problem = _moment(row["done_at"])
+    time_error = _time_error(where, row["done_at"], done_at, problem, known.at[item, "visit_at"], now)
     if time_error:
         return time_error
-    result, stored_item = _text(row["跟进结果简述"]), known.loc[item]
+    result, stored_item = _text(row["result"]), known.loc[item]
     if status == statuses[0] and (done_at is not None or result):
         return f"{where}：已填写实际跟进时间或结果，但当前状态仍为{statuses[0]}：请把状态改为跟进中或{done_status}"
-    if status == statuses[0] and stored_item["当前状态"] != statuses[0]:
+    if status == statuses[0] and stored_item["status"] != statuses[0]:
         return None  # an untouched row (e.g. another copy of the workbook) never undoes recorded progress
     # an empty cell keeps what the store holds: copies filled by different people do not erase each other
-    if done_at is None and not pd.isna(stored_item["实际跟进时间"]):
-        done_at = pd.Timestamp(stored_item["实际跟进时间"]).floor("min")
-    result = result or _text(stored_item["跟进结果简述"])
+    if done_at is None and not pd.isna(stored_item["done_at"]):
+        done_at = pd.Timestamp(stored_item["done_at"]).floor("min")
+    result = result or _text(stored_item["result"])
     if status == done_status and (done_at is None or not result):
         return f"{where}：状态为{done_status}时须填写实际跟进时间和跟进结果简述：请补全或把状态改为跟进中"
-    change = {ID_COLUMN: item, "当前状态": status, "实际跟进时间": done_at, "跟进结果简述": result or None}
+    change = {ID_COLUMN: item, "status": status, "done_at": done_at, "result": result or None}
     return None if _same(change, stored_item) else change
 
 
@@ -170,8 +173,8 @@ def _moment(value: object) -> tuple[pd.Timestamp | None, bool]:
 
 def _same(change: dict[str, object], stored: pd.Series) -> bool:
     """Whether a row repeats what the store holds already."""
-    stored_done = stored["实际跟进时间"]
-    done_same = (change["实际跟进时间"] is None and pd.isna(stored_done)) or (
-        change["实际跟进时间"] is not None and not pd.isna(stored_done) and pd.Timestamp(stored_done).floor("min") == change["实际跟进时间"]
+    stored_done = stored["done_at"]
+    done_same = (change["done_at"] is None and pd.isna(stored_done)) or (
+        change["done_at"] is not None and not pd.isna(stored_done) and pd.Timestamp(stored_done).floor("min") == change["done_at"]
     )
-    return change["当前状态"] == stored["当前状态"] and done_same and (change["跟进结果简述"] or "") == _text(stored["跟进结果简述"])
+    return change["status"] == stored["status"] and done_same and (change["result"] or "") == _text(stored["result"])

@@ -132,23 +132,23 @@ def draw_sample(customers: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 
 def achieved_rates(sample: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Per stratum: customers served, mandatory calls, drawn calls, the achieved and the target rate."""
+    """Per stratum: customers served, mandatory calls, drawn calls, the achieved and the target rate (headers ``columns_strata``)."""
     rows = []
     for stratum, group in sample.groupby("service_type", sort=True):
         mandatory = int(group["reason"].isin(["投诉", "重点客户"]).sum())
         drawn = int(group["reason"].eq("分层抽样").sum())
         rows.append(
             {
-                "服务类型": stratum,
-                "服务客户数": len(group),
-                "必访（投诉/重点）": mandatory,
-                "随机抽取": drawn,
-                "入选": mandatory + drawn,
-                "实际比例": round((mandatory + drawn) / len(group), 4),
-                "目标比例": rules.stratum_rates.get(stratum, rules.rate),
+                "service_type": stratum,
+                "customers": len(group),
+                "mandatory": mandatory,
+                "drawn": drawn,
+                "selected": mandatory + drawn,
+                "rate": round((mandatory + drawn) / len(group), 4),
+                "target": rules.stratum_rates.get(stratum, rules.rate),
             }
         )
-    return pd.DataFrame(rows, columns=["服务类型", "服务客户数", "必访（投诉/重点）", "随机抽取", "入选", "实际比例", "目标比例"])
+    return pd.DataFrame(rows, columns=["service_type", "customers", "mandatory", "drawn", "selected", "rate", "target"])
 
 
 def allowed(moment: datetime, rules: Rules) -> bool:
@@ -234,11 +234,11 @@ def _first_slot(moment: datetime, rules: Rules) -> datetime | None:
 
 
 def agent_load(schedule: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Calls per agent and day, with each agent's capacity and total."""
+    """Calls per agent and day (one column per day), with each agent's capacity and total (headers ``columns_agent_load``)."""
     scheduled = schedule.dropna(subset=["call_at"])
     days = scheduled["call_at"].map(lambda t: f"{t:%m-%d} 周{'一二三四五六日'[t.weekday()]}")
     table = pd.crosstab(scheduled["agent"], days) if len(scheduled) else pd.DataFrame()
     table = table.reindex(list(rules.agents), fill_value=0)
-    table.insert(0, "日容量", [rules.agents[a] for a in table.index])
-    table["合计"] = table.drop(columns="日容量").sum(axis=1)
-    return table.reset_index(names="回访人")
+    table.insert(0, "capacity", [rules.agents[a] for a in table.index])
+    table["calls"] = table.drop(columns="capacity").sum(axis=1)
+    return table.reset_index(names="agent")

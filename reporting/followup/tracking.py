@@ -18,23 +18,6 @@ from reporting.followup.plan import PLAN_COLUMNS, FollowupKpis, followup_kpis, l
 from reporting.intake.hygiene import plain_value
 from reporting.intake.store import StoreError, failure_reason, followups_table, masked_url, open_store
 
-# plan column → store column
-STORE_NAMES = {
-    "跟进编号": "item_id",
-    "客户编号": "customer_id",
-    "记录编号": "record_id",
-    "回访时间": "visit_at",
-    "跟进类别": "kind",
-    "跟进事项": "item",
-    "相关问题": "subject",
-    "当前状态": "status",
-    "计划跟进时间": "due_at",
-    "实际跟进时间": "done_at",
-    "跟进结果简述": "result",
-    "下一步计划": "next_step",
-    "负责人": "owner",
-}
-
 
 def save_plan(url: str, plan: pd.DataFrame, now: datetime) -> int:
     """Store plan items not stored yet; items already stored keep their status and results.
@@ -53,7 +36,7 @@ def save_plan(url: str, plan: pd.DataFrame, now: datetime) -> int:
     if plan.empty:
         return 0
     rows = []
-    for record in plan.rename(columns=STORE_NAMES)[list(STORE_NAMES.values())].astype("object").to_dict("records"):
+    for record in plan[PLAN_COLUMNS].astype("object").to_dict("records"):
         rows.append({k: plain_value(v) for k, v in record.items()} | {"created_at": now})
     engine = open_store(url)
     dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(engine.dialect.name)
@@ -85,7 +68,7 @@ def load_items(url: str, since: datetime | None = None, ids: list[str] | None = 
         The items ordered by due time and id.
     """
     table = followups_table
-    query = select(*(table.c[name] for name in STORE_NAMES.values()))
+    query = select(*(table.c[name] for name in PLAN_COLUMNS))  # plan columns are the store's
     if since is not None:
         done = load_followup_rules()["done_status"]
         query = query.where(or_(table.c.status != done, table.c.due_at >= since, table.c.visit_at >= since))
@@ -96,8 +79,7 @@ def load_items(url: str, since: datetime | None = None, ids: list[str] | None = 
             items = pd.read_sql(query.order_by(table.c.due_at, table.c.item_id), connection)
     except SQLAlchemyError as error:
         raise StoreError(f"从数据库 {masked_url(url)} 读取跟进计划失败（{failure_reason(error)}）：请检查数据库") from None
-    items = items.rename(columns={v: k for k, v in STORE_NAMES.items()})
-    for column in ("回访时间", "计划跟进时间", "实际跟进时间"):
+    for column in ("visit_at", "due_at", "done_at"):
         items[column] = pd.to_datetime(items[column]).astype("datetime64[ns]")
     return items[PLAN_COLUMNS]
 
@@ -107,7 +89,7 @@ def apply_results(url: str, updates: list[dict[str, object]], now: datetime) -> 
 
     Args:
         url: the store.
-        updates: ``{"跟进编号", "当前状态", "实际跟进时间", "跟进结果简述"}`` per changed item.
+        updates: ``{"item_id", "status", "done_at", "result"}`` per changed item.
         now: recorded as the items' update time.
 
     Raises:
@@ -118,12 +100,12 @@ def apply_results(url: str, updates: list[dict[str, object]], now: datetime) -> 
         with open_store(url).begin() as connection:
             for change in updates:
                 values = {
-                    "status": change["当前状态"],
-                    "done_at": plain_value(change["实际跟进时间"]),
-                    "result": plain_value(change["跟进结果简述"]),
+                    "status": change["status"],
+                    "done_at": plain_value(change["done_at"]),
+                    "result": plain_value(change["result"]),
                     "updated_at": now,
                 }
-                connection.execute(update(table).where(table.c.item_id == change["跟进编号"]).values(**values))
+                connection.execute(update(table).where(table.c.item_id == change["item_id"]).values(**values))
     except SQLAlchemyError as error:
         raise StoreError(
             f"写入数据库 {masked_url(url)} 失败（{failure_reason(error)}），跟进结果一条也未写入：请检查数据库后重试"
@@ -163,9 +145,9 @@ def plan_with_history(url: str, plan: pd.DataFrame, start: datetime, end: dateti
     save_plan(url, plan, now)
     items = load_items(url, since=start)
     done = load_followup_rules()["done_status"]
-    carried = items["回访时间"].lt(pd.Timestamp(start)) & items["当前状态"].ne(done)
-    current = items.loc[items["跟进编号"].isin(plan["跟进编号"]) | carried]
-    ordered = current.sort_values(["计划跟进时间", "跟进编号"], kind="stable").reset_index(drop=True)
+    carried = items["visit_at"].lt(pd.Timestamp(start)) & items["status"].ne(done)
+    current = items.loc[items["item_id"].isin(plan["item_id"]) | carried]
+    ordered = current.sort_values(["due_at", "item_id"], kind="stable").reset_index(drop=True)
     return ordered, followup_kpis(items, start, end, end)
 
 

@@ -119,6 +119,11 @@ def default_store_url() -> str:
     return os.environ.get("REPORTING_STORE_URL") or f"sqlite:///{DEFAULT_STORE_PATH}"
 
 
+def store_url(parameter: str) -> str:
+    """The store a ``followup_store`` parameter names: its URL, or the default store when empty."""
+    return parameter.strip() or default_store_url()
+
+
 def failure_reason(error: SQLAlchemyError) -> str:
     """The database's own first line about a failure, short enough for a one-line message."""
     return str(getattr(error, "orig", error)).strip().splitlines()[0][:160]

@@ -261,12 +261,12 @@ def _keywords_entry(model: ReportModel) -> dict[str, Any] | None:
 
 def _coverage_row(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "subject": row["对象"],
-        "served": int(row["服务完成数"]),
-        "followed_up": int(row["已完成回访"]),
-        "rate": round_value(row["覆盖率"]),
-        "target": row["目标"],
-        "met": row["是否达标"],
+        "subject": row["subject"],
+        "served": int(row["served"]),
+        "followed_up": int(row["followed_up"]),
+        "rate": round_value(row["rate"]),
+        "target": row["target"],
+        "met": row["met"],
     }
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -91,14 +90,14 @@ def collect_optional_output(notebook: nbformat.NotebookNode, mimetype: str) -> A
 
 
 def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
-    """The data the notebook published under ``mimetype`` (``publishing.publish_metrics``).
+    """The data the notebook published under ``mimetype`` (a report's ``publish``).
 
     Raises:
         ReportingError: the notebook published none.
     """
     found = collect_optional_output(notebook, mimetype)
     if found is None:
-        raise ReportingError("笔记本没有输出指标（缺少 publishing.publish_metrics 单元格）：请检查报告笔记本")
+        raise ReportingError("笔记本没有输出指标（缺少调用 publish 的单元格）：请检查报告笔记本")
     return found
 
 
@@ -148,36 +147,24 @@ def _payload_sheets(payload: dict[str, Any]) -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None, as_of: datetime, folder: Path) -> Path:
-    """Write a published workbook (workbook.xlsx, call_list.xlsx …) into ``folder``.
-
-    A 客户跟进计划表 gets its overdue rows highlighted and, unless the notebook published
-    one, an 升级清单 of the items overdue at ``as_of``; the rejects ledger is appended as
-    剔除记录.
+def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None, folder: Path) -> Path:
+    """Write a published workbook (workbook.xlsx, call_list.xlsx …) into ``folder``, the rejects ledger appended as 剔除记录.
 
     Args:
-        payload: ``{"file", "sheets": [{"name", "columns", "rows"}], "as_of"}`` as the notebook
-            published it (already masked); a published ``as_of`` overrides the argument.
+        payload: ``{"file", "sheets" or "sheets_file", "highlight", "choices"}`` as the
+            notebook published it (already masked, with the headers people see).
         rejects: the masked rejects ledger, or None for none.
-        as_of: the moment overdue is judged at (normally the run's start).
         folder: where the file goes.
 
     Returns:
         The workbook's path.
     """
-    from reporting.followup.plan import escalation_list, load_followup_rules, overdue
     from reporting.report.workbook import write_workbook_file
 
-    as_of = datetime.fromisoformat(payload["as_of"]) if payload.get("as_of") else as_of
     sheets = _payload_sheets(payload)
-    highlight = {}
-    plan = sheets.get("客户跟进计划表")
-    if plan is not None:
-        highlight["客户跟进计划表"] = overdue(plan, as_of).tolist()
-        sheets.setdefault("升级清单", escalation_list(plan, as_of))
     if rejects is not None:
         ledger_columns = ["source", "row", "record_id", "field", "value", "reason"]
         sheets["剔除记录"] = pd.DataFrame(rejects, columns=ledger_columns).rename(
             columns={c: label(f"rejects_{c}") for c in ledger_columns}
         )
-    return write_workbook_file(sheets, load_followup_rules()["statuses"], folder / payload["file"], highlight)
+    return write_workbook_file(sheets, folder / payload["file"], payload.get("highlight"), payload.get("choices"))

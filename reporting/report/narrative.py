@@ -19,15 +19,15 @@ def coverage_gaps(model: ReportModel) -> list[str]:
     """One weakness line per service type (or key customers) whose coverage is below its target."""
     if model.coverage is None:
         return []
-    below = model.coverage.loc[model.coverage["是否达标"].eq(False)]
+    below = model.coverage.loc[model.coverage["met"].eq(False)]
     return [
         label(
             "coverage_gap",
-            subject=r["对象"],
-            rate=format_percent(r["覆盖率"]),
-            done=r["已完成回访"],
-            served=r["服务完成数"],
-            target=format_percent(r["目标"]),
+            subject=r["subject"],
+            rate=format_percent(r["rate"]),
+            done=r["followed_up"],
+            served=r["served"],
+            target=format_percent(r["target"]),
         )
         for r in below.to_dict("records")
     ]

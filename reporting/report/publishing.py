@@ -1,4 +1,4 @@
-"""Publishing: what a report notebook hands to the exporter (metrics, rejects, workbook tables, suggestions).
+"""Publishing, shared by the reports' ``publish``: what a notebook hands to the exporter (metrics, rejects, workbook, suggestions).
 
 The outputs live in the executed notebook (the audit record); the HTML/PDF never show them
 (their cell is tagged ``metrics`` and removed on export). Large workbook tables travel as a
@@ -15,28 +15,14 @@ from typing import Any
 import pandas as pd
 from IPython.display import display
 
+from reporting.followup.plan import load_followup_rules, overdue
+from reporting.followup.results import PLAN_SHEET
 from reporting.intake.privacy import mask_text
-from reporting.report.document import metrics_document
 from reporting.report.fragments import json_value
-from reporting.report.model import ReportModel
 from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
-from reporting.report.trend import TrendModel, trend_document
-from reporting.text.reading import theme_label
-from reporting.text.suggestions import suggestions_yaml
-from reporting.vocab import chinese_header
+from reporting.vocab import chinese_header, headers
 
-
-def publish_metrics(model: ReportModel | TrendModel) -> None:
-    """Display the metrics, the (masked) rejects ledger and the workbook as notebook outputs, for the exporter.
-
-    The outputs live in the executed notebook (the audit record); the HTML/PDF never
-    show them (their cell is tagged ``metrics`` and removed on export).
-    """
-    document = trend_document(model) if isinstance(model, TrendModel) else metrics_document(model)
-    weekly = isinstance(model, ReportModel)
-    workbook = workbook_payload(workbook_tables(model)) if weekly else None
-    suggestions = suggestions_yaml(model.taxonomy_suggestions) if weekly else None
-    publish_outputs(document, model.rejects, workbook, suggestions)
+ESCALATION_SHEET = "升级清单"
 
 
 def publish_outputs(
@@ -51,8 +37,13 @@ def publish_outputs(
     display(outputs, raw=True)
 
 
-def workbook_payload(sheets: dict[str, pd.DataFrame], file: str = "workbook.xlsx", as_of: datetime | None = None) -> dict[str, Any]:
-    """Sheets (already masked) for the exporter to write into an XLSX file.
+def workbook_payload(
+    sheets: dict[str, pd.DataFrame],
+    file: str = "workbook.xlsx",
+    highlight: dict[str, list[bool]] | None = None,
+    choices: dict[str, list[str]] | None = None,
+) -> dict[str, Any]:
+    """Sheets (already masked, with the headers people see) for the exporter to write into an XLSX file.
 
     Under ``reporting run`` (``TRANSFER_DIR_ENV`` set to the run's staging folder) the
     tables travel as one pickle file there, which the exporter reads and removes: a large
@@ -62,9 +53,10 @@ def workbook_payload(sheets: dict[str, pd.DataFrame], file: str = "workbook.xlsx
     Args:
         sheets: sheet name → table, in order.
         file: the file name in the run's output folder.
-        as_of: the moment overdue plan items are judged at (None: when the run started).
+        highlight: sheet name → one flag per row to fill (overdue plan items).
+        choices: column header → the values offered in a drop-down (the plan's statuses).
     """
-    payload: dict[str, Any] = {"file": file, "as_of": as_of.isoformat() if as_of else None}
+    payload: dict[str, Any] = {"file": file, "highlight": highlight or {}, "choices": choices or {}}
     transfer = os.environ.get(TRANSFER_DIR_ENV)
     if transfer and Path(transfer).is_dir():
         path = Path(transfer) / f".{file}.sheets.pkl"
@@ -76,48 +68,22 @@ def workbook_payload(sheets: dict[str, pd.DataFrame], file: str = "workbook.xlsx
     }  # a list: JSON keys get sorted
 
 
-def workbook_tables(model: ReportModel) -> dict[str, pd.DataFrame]:
-    """The workbook's tables that come from the report (all masked)."""
-    advice = {r.subject: r.action for r in model.recommendations if r.kind == "problem"}
-    rows = [(p.type, p.count, p.share, p.quotes) for p in model.problems] + [
-        (theme_label(t.name), t.count, t.share, t.quotes) for t in model.themes
-    ]
-    feedback_table = pd.DataFrame(
-        [
-            {
-                "反馈类型": name,
-                "数量": count,
-                "占比": round(share, 4),
-                "典型案例描述": quotes[0].text if quotes else "",
-                "改进建议": advice.get(name, ""),
-            }
-            for name, count, share, quotes in rows
-        ],
-        columns=["反馈类型", "数量", "占比", "典型案例描述", "改进建议"],
-    )
-    verification = model.verification.rename(
-        columns={
-            "record_id": "记录编号",
-            "customer_id": "客户编号",
-            "customer_name": "客户姓名",
-            "service_type": "服务类型",
-            "visitor": "回访人",
-            "overall_satisfaction": "整体满意度",
-            "text_negative": "文字负面概率",
-            "reason": "核实原因",
-        }
-    )
+def plan_sheet(items: pd.DataFrame) -> pd.DataFrame:
+    """Plan items as staff see them: free-text results masked, Chinese headers (``columns_plan``)."""
+    return masked_plan(items).rename(columns=headers("plan"))
+
+
+def plan_marks(plan: pd.DataFrame, as_of: datetime) -> dict[str, Any]:
+    """``workbook_payload``'s highlight and choices for a 客户跟进计划表: overdue rows at ``as_of``, 当前状态 as a drop-down."""
     return {
-        "客户回访记录表": model.record_sheet,
-        "客户跟进计划表": masked_plan(model.plan),
-        "客户反馈分类统计表": feedback_table,
-        "二次核实清单": verification,
+        "highlight": {PLAN_SHEET: overdue(plan, as_of).tolist()},
+        "choices": {headers("plan")["status"]: list(load_followup_rules()["statuses"])},
     }
 
 
 def masked_plan(plan: pd.DataFrame) -> pd.DataFrame:
-    """The plan with staff's free-text results masked (they may quote a phone number)."""
-    return plan.assign(跟进结果简述=plan["跟进结果简述"].map(lambda v: mask_text(v) if isinstance(v, str) else v)) if len(plan) else plan
+    """Plan items with staff's free-text results masked (they may quote a phone number)."""
+    return plan.assign(result=plan["result"].map(lambda v: mask_text(v) if isinstance(v, str) else v)) if len(plan) else plan
 
 
 def _table_payload(table: pd.DataFrame) -> dict[str, Any]:

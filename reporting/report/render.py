@@ -22,14 +22,12 @@ from reporting.report.narrative import (
     describe_target,
     subject_name,
 )
-from reporting.report.trend import TrendModel
 from reporting.text.reading import LOW_COVERAGE
 from reporting.vocab import label
 
 
-def render_header(model: ReportModel | TrendModel, generated_at: str = "") -> HTML:
-    """The title block: report name, period, slice and generation time."""
-    title = label("title_trend") if isinstance(model, TrendModel) else label("report_title")
+def render_header(model: Any, title: str, generated_at: str = "") -> HTML:
+    """The title block: report name, period (``model.period_start``/``period_end``), slice and generation time."""
     return render_fragment("header.html.j2", m=model, generated_at=generated_at, title=title)
 
 
@@ -135,24 +133,3 @@ def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:
         return [], 0
     shown = frame.loc[frame["shown"]]
     return shown.to_dict("records"), int((~frame["shown"]).sum())
-
-
-def render_trend_table(trend: TrendModel) -> HTML:
-    """趋势概览: KPIs per week with their 95 % intervals; weeks under ``INDICATIVE_BELOW`` valid responses marked."""
-    return render_fragment("trend_table.html.j2", weeks=trend.weeks.to_dict("records"))
-
-
-def render_trend_chart(trend: TrendModel, name: str) -> HTML:
-    """A trend-review chart: ``satisfaction``, ``nps`` or ``problems`` (nothing without data)."""
-    from reporting.report import charts
-
-    if name == "problems":
-        has_data = len(trend.problem_shares.columns) > 1
-        return render_figure(charts.plot_problem_shares(trend), label("chart_problem_shares")) if has_data else HTML("")
-    has_data = trend.weeks[name].notna().any() if not trend.weeks.empty else False
-    return render_figure(charts.plot_weekly_kpi(trend, name), label(f"chart_trend_{name}")) if has_data else HTML("")
-
-
-def render_trend_methods(trend: TrendModel) -> HTML:
-    """口径说明 of the trend review."""
-    return HTML(f'<ul class="methods"><li>{label("methods_trend")}</li><li>{label("methods_intervals")}</li></ul>')

@@ -1,20 +1,32 @@
-"""The trend review: KPIs with intervals and problem shares per week over a range, with events."""
+"""The trend review (trend_review.ipynb): KPIs with intervals and problem shares per week over a range, with events.
+
+Same shape as every report: ``build`` (records in, frozen model out), ``render`` (one part
+as HTML), ``publish`` (metrics.json and the rejects ledger for the exporter).
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
+from IPython.display import HTML
 
 from reporting.analysis.metrics import compute_csat, compute_mean, compute_nps, count_sample
+from reporting.config import resolve_path
 from reporting.errors import ParameterError
 from reporting.intake.clean import CleanResult, select_period
+from reporting.intake.periods import parse_date
 from reporting.report.document import round_value
+from reporting.report.fragments import render_figure, render_fragment
+from reporting.report.loading import load_source, select_slice, slice_label
+from reporting.report.publishing import publish_outputs
+from reporting.report.render import render_header
 from reporting.text.classify import feedback_text, tag_problems
-from reporting.vocab import Taxonomy
+from reporting.vocab import Taxonomy, label, load_taxonomy
 
 TOP_TREND_PROBLEMS = 5
 _EVENT = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*[:：]\s*(.+?)\s*$")
@@ -58,6 +70,36 @@ def parse_events(text: str) -> tuple[tuple[date, str], ...]:
         except ValueError:
             raise ParameterError(f"事件 {entry!r} 的日期无效：请写成 YYYY-MM-DD") from None
     return tuple(sorted(events))
+
+
+def build(
+    *,
+    source: str,
+    period_start: str | date,
+    period_end: str | date,
+    events: str = "",
+    taxonomy: str = "",
+    slice_field: str = "",
+    slice_value: str = "",
+) -> TrendModel:
+    """Load the records of a range and compute the weekly trend review; nothing is written.
+
+    Args:
+        source: a store URL, or CSV / XLSX / Parquet files (paths or globs, comma-separated).
+        period_start: first day of the range (``YYYY-MM-DD``).
+        period_end: last day of the range.
+        events: ``YYYY-MM-DD:description`` entries separated by semicolons, marked on the charts.
+        taxonomy: an analyst's own taxonomy YAML, or "" for the bundled one.
+        slice_field: report on one slice only: the field, or "".
+        slice_value: the slice's value.
+
+    Returns:
+        The trend model.
+    """
+    start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
+    cleaned = select_slice(load_source(source, start, end, trend_periods=1), slice_field, slice_value)
+    vocabulary = load_taxonomy(resolve_path(taxonomy) if taxonomy else None)
+    return build_trend_model(cleaned, start, end, vocabulary, events, slice_label(slice_field, slice_value))
 
 
 def build_trend_model(
@@ -152,3 +194,40 @@ def trend_document(model: TrendModel) -> dict[str, Any]:
         "events": [{"date": day.isoformat(), "event": what} for day, what in model.events],
         "taxonomy_version": model.taxonomy_version,
     }
+
+
+def render_chart(trend: TrendModel, name: str) -> HTML:
+    """A trend-review chart: ``satisfaction``, ``nps`` or ``problems`` (nothing without data)."""
+    from reporting.report import charts
+
+    if name == "problems":
+        has_data = len(trend.problem_shares.columns) > 1
+        return render_figure(charts.plot_problem_shares(trend), label("chart_problem_shares")) if has_data else HTML("")
+    has_data = trend.weeks[name].notna().any() if not trend.weeks.empty else False
+    return render_figure(charts.plot_weekly_kpi(trend, name), label(f"chart_trend_{name}")) if has_data else HTML("")
+
+
+PARTS: dict[str, Callable[[TrendModel], HTML]] = {
+    "table": lambda t: render_fragment("trend_table.html.j2", weeks=t.weeks.to_dict("records")),
+    "kpi_charts": lambda t: HTML(render_chart(t, "satisfaction").data + render_chart(t, "nps").data),
+    "problem_chart": lambda t: render_chart(t, "problems"),
+    "methods": lambda t: HTML(f'<ul class="methods"><li>{label("methods_trend")}</li><li>{label("methods_intervals")}</li></ul>'),
+}
+HEADINGS = {"table": "trend_section_overview", "kpi_charts": "trend_section_kpis", "problem_chart": "trend_section_problems",
+            "methods": "section_methods"}  # fmt: skip
+
+
+def render(model: TrendModel, part: str = "all", generated_at: str = "") -> HTML:
+    """One part of the trend review as HTML: ``header``, a key of ``PARTS``, or ``all`` (every part with its heading)."""
+    if part == "header":
+        return render_header(model, label("title_trend"), generated_at)
+    if part != "all":
+        return PARTS[part](model)
+    body = [render_header(model, label("title_trend"), generated_at).data]
+    body += [f"<h2>{label(HEADINGS[name])}</h2>" + renderer(model).data for name, renderer in PARTS.items()]
+    return HTML("".join(body))
+
+
+def publish(model: TrendModel) -> None:
+    """Hand metrics.json and the rejects ledger to the exporter."""
+    publish_outputs(trend_document(model), model.rejects)

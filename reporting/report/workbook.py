@@ -24,7 +24,6 @@ from reporting.intake.hygiene import clean_text, plain_value
 HEADER_COLOR = "#1D3F6E"
 OVERDUE_COLOR = "#F8D7DA"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
-STATUS_COLUMN = "当前状态"
 WIDTH_SAMPLE = 200  # rows whose text sets a column's width
 MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
 # what a spreadsheet would read as a formula (or, in some programs, a DDE command)
@@ -32,20 +31,23 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 def write_workbook_file(
-    sheets: dict[str, pd.DataFrame], statuses: list[str], path: Path, overdue_rows: dict[str, list[bool]] | None = None
+    sheets: dict[str, pd.DataFrame],
+    path: Path,
+    overdue_rows: dict[str, list[bool]] | None = None,
+    choices: dict[str, list[str]] | None = None,
 ) -> Path:
     """Write a workbook with one formatted sheet per table, row by row.
 
     Every sheet gets a styled, frozen header row, an autofilter and column widths that
     fit the content (judged on the first rows); datetime columns become real date cells;
-    a 当前状态 column gets a drop-down of ``statuses``; rows flagged in ``overdue_rows``
-    are highlighted.
+    a column named in ``choices`` gets a drop-down of its values; rows flagged in
+    ``overdue_rows`` are highlighted.
 
     Args:
-        sheets: sheet name → table (already masked).
-        statuses: the allowed follow-up statuses.
+        sheets: sheet name → table (already masked, with the headers people see).
         path: the .xlsx file to write.
         overdue_rows: sheet name → one flag per row.
+        choices: column header → the values staff may pick (e.g. 当前状态 → the statuses).
 
     Returns:
         The path written.
@@ -53,7 +55,7 @@ def write_workbook_file(
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     styles = _Styles(book)
     for name, table in sheets.items():
-        _write_sheet(book.add_worksheet(name), table, statuses, (overdue_rows or {}).get(name, []), styles)
+        _write_sheet(book.add_worksheet(name), table, choices or {}, (overdue_rows or {}).get(name, []), styles)
     book.close()
     return path
 
@@ -81,17 +83,19 @@ class _Styles:
         return self._cache[key]
 
 
-def _write_sheet(sheet: Worksheet, table: pd.DataFrame, statuses: list[str], overdue: Sequence[bool], styles: _Styles) -> None:
-    """Lay out one sheet (widths, frozen header, filter, drop-down), then write its rows in order."""
+def _write_sheet(sheet: Worksheet, table: pd.DataFrame, choices: dict[str, list[str]], overdue: Sequence[bool], styles: _Styles) -> None:
+    """Lay out one sheet (widths, frozen header, filter, drop-downs), then write its rows in order."""
     columns = [str(c) for c in table.columns]
     for position, column in enumerate(table.columns):
         sheet.set_column(position, position, _column_width(column, table[column]))
     sheet.freeze_panes(1, 0)
     if columns:
         sheet.autofilter(0, 0, max(0, len(table)), len(columns) - 1)
-    if STATUS_COLUMN in columns and len(table):
-        position = columns.index(STATUS_COLUMN)
-        sheet.data_validation(1, position, len(table), position, {"validate": "list", "source": list(statuses), "ignore_blank": False})
+    for position, column in enumerate(columns):
+        if column in choices and len(table):
+            sheet.data_validation(
+                1, position, len(table), position, {"validate": "list", "source": list(choices[column]), "ignore_blank": False}
+            )
     for position, name in enumerate(columns):
         sheet.write_string(0, position, sheet_text(name), styles.header)
     dated = [pd.api.types.is_datetime64_any_dtype(table[c]) or str(c).endswith("时间") for c in table.columns]

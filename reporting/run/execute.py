@@ -191,7 +191,7 @@ def _export(spec: RunSpec, staging: Path, parameters: dict[str, Any], started: d
     workbook = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
     if workbook is not None:
         with _stage(timings, "workbook"):
-            write_workbook(workbook, rejects, started.replace(tzinfo=None), staging)
+            write_workbook(workbook, rejects, staging)
     suggestions = collect_optional_output(notebook, SUGGESTIONS_MIMETYPE)
     if suggestions is not None:
         write_text(suggestions["yaml"], staging / "taxonomy_suggestions.yaml")

@@ -75,7 +75,7 @@ def test_batch_fans_out_and_one_failure_does_not_stop_the_others(batch):
 
 def test_each_slice_holds_exactly_its_records(batch, small_csv):
     from reporting.intake.clean import select_period
-    from reporting.report.pipeline import read_files
+    from reporting.intake.sources import read_files
 
     _, out = batch
     period = out / "weekly" / f"{WEEK[0]}_{WEEK[1]}"

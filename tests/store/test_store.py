@@ -10,9 +10,8 @@ from sqlalchemy import func, select
 
 from reporting.intake import store
 from reporting.intake.clean import select_period
-from reporting.intake.sources import import_files
+from reporting.intake.sources import import_files, read_files
 from reporting.intake.store import StoreError, open_store, pull_period, records_table
-from reporting.report.pipeline import read_files
 
 
 def stored_count(url: str) -> int:

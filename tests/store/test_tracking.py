@@ -32,18 +32,18 @@ def test_saving_twice_keeps_results_and_stores_nothing_twice(store_url: str):
         store_url,
         [
             {
-                "跟进编号": plan.at[0, "跟进编号"],
-                "当前状态": "已完成",
-                "实际跟进时间": pd.Timestamp("2026-11-18 09:00"),
-                "跟进结果简述": "已解决",
+                "item_id": plan.at[0, "item_id"],
+                "status": "已完成",
+                "done_at": pd.Timestamp("2026-11-18 09:00"),
+                "result": "已解决",
             }
         ],
         NOW,
     )
     assert save_plan(store_url, plan, NOW) == 0
     items = load_items(store_url)
-    assert items["当前状态"].tolist() == ["已完成", "待跟进"]
-    assert items.at[0, "实际跟进时间"] == pd.Timestamp("2026-11-18 09:00")
+    assert items["status"].tolist() == ["已完成", "待跟进"]
+    assert items.at[0, "done_at"] == pd.Timestamp("2026-11-18 09:00")
 
 
 def test_open_items_carry_forward_into_the_next_period(store_url: str):
@@ -53,17 +53,17 @@ def test_open_items_carry_forward_into_the_next_period(store_url: str):
         store_url,
         [
             {
-                "跟进编号": earlier.at[0, "跟进编号"],
-                "当前状态": "已完成",
-                "实际跟进时间": pd.Timestamp("2026-11-11 09:00"),
-                "跟进结果简述": "好",
+                "item_id": earlier.at[0, "item_id"],
+                "status": "已完成",
+                "done_at": pd.Timestamp("2026-11-11 09:00"),
+                "result": "好",
             }
         ],
         NOW,
     )
     current = _plan(["C"], "2026-11-17 10:00", [3.0])
     plan, kpis = plan_with_history(store_url, current, datetime(2026, 11, 16), datetime(2026, 11, 23), NOW)
-    assert plan["记录编号"].tolist() == ["B", "C"]  # B still open from last week; A is done
+    assert plan["record_id"].tolist() == ["B", "C"]  # B still open from last week; A is done
     assert (kpis.overdue, kpis.open, kpis.due) == (1, 2, 0)
 
 
@@ -81,9 +81,9 @@ def test_a_failed_results_write_changes_nothing(store_url: str):
 
     event.listen(engine, "before_cursor_execute", fail_second_update)
     try:
-        updates = [{"跟进编号": plan.at[i, "跟进编号"], "当前状态": "跟进中", "实际跟进时间": None, "跟进结果简述": None} for i in range(2)]
+        updates = [{"item_id": plan.at[i, "item_id"], "status": "跟进中", "done_at": None, "result": None} for i in range(2)]
         with pytest.raises((StoreError, RuntimeError)):
             apply_results(store_url, updates, NOW)
     finally:
         event.remove(engine, "before_cursor_execute", fail_second_update)
-    assert load_items(store_url)["当前状态"].tolist() == ["待跟进", "待跟进"]
+    assert load_items(store_url)["status"].tolist() == ["待跟进", "待跟进"]

@@ -47,7 +47,7 @@ def test_coverage_below_target_becomes_a_weakness_line():
 
     table = pd.DataFrame(
         [["投诉处理", 116, 24, 24 / 116, 1.0, False], ["售后维修", 10, 2, 0.2, 0.1, True], ["其他", 0, 0, None, 0.1, None]],
-        columns=["对象", "服务完成数", "已完成回访", "覆盖率", "目标", "是否达标"],
+        columns=["subject", "served", "followed_up", "rate", "target", "met"],
     )
     assert coverage_gaps(SimpleNamespace(coverage=table)) == ["投诉处理回访覆盖率 20.7%（24/116），低于目标 100.0%"]
     assert coverage_gaps(SimpleNamespace(coverage=None)) == []

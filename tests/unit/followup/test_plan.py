@@ -26,7 +26,7 @@ def test_plan_items_by_band_complaint_and_need():
         {"record_id": ["A", "B", "C"], "customer_id": ["C1", "C2", "C3"], "visit_at": [visit] * 3, "overall_satisfaction": [1.0, 3.0, 5.0]}
     )
     plan = build_plan(valid, pd.Series(["投诉", None, "表扬"]), pd.Series([False, True, False]))
-    summary = [(r["记录编号"], r["负责人"], (r["计划跟进时间"] - visit) / pd.Timedelta(hours=1)) for r in plan.to_dict("records")]
+    summary = [(r["record_id"], r["owner"], (r["due_at"] - visit) / pd.Timedelta(hours=1)) for r in plan.to_dict("records")]
     assert summary == [
         ("A", "投诉专员", 2.0),
         ("A", "客服主管", 24.0),
@@ -34,18 +34,18 @@ def test_plan_items_by_band_complaint_and_need():
         ("B", "产品运营", 168.0),
         ("C", "回访人", 2160.0),
     ]
-    assert set(plan["当前状态"]) == {"待跟进"}
+    assert set(plan["status"]) == {"待跟进"}
     late = overdue(plan, datetime(2026, 11, 18, 12, 0))
     assert late.tolist() == [True, True, False, False, False]
 
 
 def _items(rows: list[tuple]) -> pd.DataFrame:
     """Plan items from (id, kind, status, due, done) tuples."""
-    frame = pd.DataFrame(rows, columns=["跟进编号", "跟进类别", "当前状态", "计划跟进时间", "实际跟进时间"])
-    frame["计划跟进时间"] = pd.to_datetime(frame["计划跟进时间"])
-    frame["实际跟进时间"] = pd.to_datetime(frame["实际跟进时间"])
+    frame = pd.DataFrame(rows, columns=["item_id", "kind", "status", "due_at", "done_at"])
+    frame["due_at"] = pd.to_datetime(frame["due_at"])
+    frame["done_at"] = pd.to_datetime(frame["done_at"])
     return frame.assign(
-        负责人="客服主管", 客户编号="C", 记录编号=frame["跟进编号"], 相关问题=None, 跟进事项="x", 回访时间=pd.Timestamp("2026-11-10")
+        owner="客服主管", customer_id="C", record_id=frame["item_id"], subject=None, item="x", visit_at=pd.Timestamp("2026-11-10")
     )
 
 
@@ -61,8 +61,8 @@ def test_plan_gives_agent_items_to_the_caller_and_keeps_subjects():
         {"record_id": ["A"], "customer_id": ["C1"], "visit_at": [visit], "overall_satisfaction": [3.0], "visitor": ["KF003"]}
     )
     plan = build_plan(valid, pd.Series([None]), pd.Series([False]), pd.Series(["响应速度"]))
-    assert plan[["负责人", "相关问题", "跟进类别"]].values.tolist() == [["KF003", "响应速度", "问题"]]
-    assert plan.at[0, "跟进编号"] == item_id("A", "C1", "一般")
+    assert plan[["owner", "subject", "kind"]].values.tolist() == [["KF003", "响应速度", "问题"]]
+    assert plan.at[0, "item_id"] == item_id("A", "C1", "一般")
 
 
 def test_kpis_count_items_due_in_the_window_judged_at_as_of():
@@ -88,7 +88,7 @@ def test_kpis_count_items_due_in_the_window_judged_at_as_of():
 def test_escalation_list_says_how_late_and_to_whom():
     items = _items([("a", "问题", "待跟进", "2026-11-17 10:00", None), ("b", "问题", "已完成", "2026-11-17 10:00", "2026-11-17 09:00")])
     late = escalation_list(items, datetime(2026, 11, 18, 12, 30))
-    assert late[["跟进编号", "逾期小时", "升级对象"]].values.tolist() == [["a", 26.5, "服务经理"]]
+    assert late[["item_id", "hours_overdue", "escalate_to"]].values.tolist() == [["a", 26.5, "服务经理"]]
 
 
 def test_second_round_names_the_change_that_answers_the_customer():
@@ -99,12 +99,12 @@ def test_second_round_names_the_change_that_answers_the_customer():
             ("c", "关怀", "待跟进", "2026-11-18", None),
         ]
     )
-    items["相关问题"] = ["响应速度、服务态度", "延长服务时间", None]
+    items["subject"] = ["响应速度、服务态度", "延长服务时间", None]
     table = second_round(items, {"响应速度": "晚间增加 2 名客服"})
-    assert table["记录编号"].tolist() == ["a", "b"]
-    assert table["已做改进"].tolist() == ["响应速度：晚间增加 2 名客服", ""]
-    assert table.at[0, "回访话术"].startswith("告知客户针对其反馈已做的改进")
-    assert table.at[1, "回访话术"].startswith("告知客户其反馈已记录")
+    assert table["record_id"].tolist() == ["a", "b"]
+    assert table["changes_made"].tolist() == ["响应速度：晚间增加 2 名客服", ""]
+    assert table.at[0, "script"].startswith("告知客户针对其反馈已做的改进")
+    assert table.at[1, "script"].startswith("告知客户其反馈已记录")
 
 
 def test_pairs_parameters_parse_and_name_bad_entries():
@@ -126,7 +126,7 @@ def test_owners_assigned_round_robin_and_workload_counted():
         ]
     )
     assigned = assign_owners(items, {"客服主管": ["ZG01", "ZG02"], "投诉专员": ["TS01"]})
-    assert assigned["负责人"].tolist() == ["ZG01", "ZG02", "ZG01"]
+    assert assigned["owner"].tolist() == ["ZG01", "ZG02", "ZG01"]
     table = workload(assigned, datetime(2026, 11, 20))
     assert table.values.tolist() == [["ZG01", 1, 1, 0], ["ZG02", 1, 0, 1]]
-    assert list(table.columns) == ["负责人", "未完成", "已逾期", "未来7天到期"]
+    assert list(table.columns) == ["owner", "open", "overdue", "due_soon"]

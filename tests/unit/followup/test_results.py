@@ -12,19 +12,17 @@ NOW = datetime(2026, 11, 24, 12, 0)
 def _stored() -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "跟进编号": ["GJ1", "GJ2", "GJ3"],
-            "回访时间": pd.to_datetime(["2026-11-17 10:00"] * 3),
-            "当前状态": ["待跟进", "待跟进", "已完成"],
-            "实际跟进时间": pd.to_datetime([None, None, "2026-11-18 09:00"]),
-            "跟进结果简述": [None, None, "已解决"],
+            "item_id": ["GJ1", "GJ2", "GJ3"],
+            "visit_at": pd.to_datetime(["2026-11-17 10:00"] * 3),
+            "status": ["待跟进", "待跟进", "已完成"],
+            "done_at": pd.to_datetime([None, None, "2026-11-18 09:00"]),
+            "result": [None, None, "已解决"],
         }
     )
 
 
 def _sheet(rows: list[list[object]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        rows, columns=["跟进编号", "当前状态", "实际跟进时间", "跟进结果简述"], index=range(2, len(rows) + 2), dtype="object"
-    )
+    return pd.DataFrame(rows, columns=["item_id", "status", "done_at", "result"], index=range(2, len(rows) + 2), dtype="object")
 
 
 def test_changes_and_unchanged_rows_are_told_apart():
@@ -38,7 +36,7 @@ def test_changes_and_unchanged_rows_are_told_apart():
     check = check_results(sheet, _stored(), NOW)
     assert check.errors == ()
     assert check.unchanged == 1
-    assert [(u["跟进编号"], u["当前状态"], u["实际跟进时间"]) for u in check.updates] == [
+    assert [(u["item_id"], u["status"], u["done_at"]) for u in check.updates] == [
         ("GJ1", "已完成", pd.Timestamp("2026-11-18 09:30")),
         ("GJ2", "跟进中", None),
     ]
@@ -78,7 +76,7 @@ def test_done_needs_time_and_result_and_time_after_the_call():
 
 def test_copies_of_the_workbook_never_erase_recorded_results():
     stored = _stored()
-    stored.loc[1, ["当前状态", "实际跟进时间", "跟进结果简述"]] = ["跟进中", pd.Timestamp("2026-11-18 11:00"), "已约上门"]
+    stored.loc[1, ["status", "done_at", "result"]] = ["跟进中", pd.Timestamp("2026-11-18 11:00"), "已约上门"]
     sheet = _sheet(
         [
             ["GJ1", "待跟进", None, None],  # untouched
@@ -88,9 +86,7 @@ def test_copies_of_the_workbook_never_erase_recorded_results():
     )
     check = check_results(sheet, stored, NOW)
     assert check.errors == () and check.unchanged == 2
-    assert check.updates == (
-        {"跟进编号": "GJ2", "当前状态": "已完成", "实际跟进时间": pd.Timestamp("2026-11-18 11:00"), "跟进结果简述": "已约上门"},
-    )
+    assert check.updates == ({"item_id": "GJ2", "status": "已完成", "done_at": pd.Timestamp("2026-11-18 11:00"), "result": "已约上门"},)
 
 
 def test_a_result_needs_a_status_past_waiting():

@@ -58,9 +58,9 @@ def test_draw_tops_up_each_stratum_to_its_rate_and_keeps_mandatory_calls():
     sample = draw_sample(_customers(rows), RULES)
     assert sample.loc[sample["customer_id"].eq("A00"), "reason"].item() == "投诉"
     assert sample.loc[sample["customer_id"].eq("A01"), "reason"].item() == "重点客户"
-    rates = achieved_rates(sample, RULES).set_index("服务类型")
-    assert rates.loc["售后维修", ["必访（投诉/重点）", "随机抽取", "入选"]].tolist() == [2, 0, 2]
-    assert rates.loc["业务办理", ["必访（投诉/重点）", "随机抽取", "入选"]].tolist() == [0, 3, 3]  # ceil(0.1 × 25)
+    rates = achieved_rates(sample, RULES).set_index("service_type")
+    assert rates.loc["售后维修", ["mandatory", "drawn", "selected"]].tolist() == [2, 0, 2]
+    assert rates.loc["业务办理", ["mandatory", "drawn", "selected"]].tolist() == [0, 3, 3]  # ceil(0.1 × 25)
     shuffled = draw_sample(_customers(rows[::-1]), RULES)
     assert shuffled.loc[shuffled["selected"], "customer_id"].tolist() == sample.loc[sample["selected"], "customer_id"].tolist()
     other_seed = draw_sample(_customers(rows), parse_rules(0.1, "", "VIP客户", "KF001:1", "09:00-18:00", 15, 8))
@@ -107,7 +107,7 @@ def test_every_rule_holds_on_generated_data():
     assert sample.loc[sample["complaint"] | sample["customer_type"].eq("VIP客户") | sample["key_customer"], "selected"].all()
     assert not chosen["customer_id"].isin(refusing).any()
     rates = achieved_rates(sample, rules)
-    assert (rates["实际比例"] >= rates["目标比例"]).all() and rates.loc[rates["服务类型"].eq("售后维修"), "目标比例"].item() == 0.3
+    assert (rates["rate"] >= rates["target"]).all() and rates.loc[rates["service_type"].eq("售后维修"), "target"].item() == 0.3
     schedule = schedule_calls(chosen, rules, as_of)
     calls = schedule.dropna(subset=["call_at"])
     assert len(calls) > 0.8 * len(schedule)

@@ -14,7 +14,7 @@ STATUSES = ["待跟进", "跟进中", "已完成", "已升级"]
 
 
 def written(tmp_path, sheets, overdue=None):
-    return write_workbook_file(sheets, STATUSES, tmp_path / "w.xlsx", overdue)
+    return write_workbook_file(sheets, tmp_path / "w.xlsx", overdue, {"当前状态": STATUSES})
 
 
 def test_text_from_data_is_never_a_formula(tmp_path):

@@ -1,8 +1,10 @@
 """The follow-up plan report (followup_plan.ipynb): KPIs, escalations, workload, second follow-ups.
 
-It reads the plan items kept in the store, adds items for responses that have none yet,
-gives role-owned items to people (kept in the store, so assignments stay put), and
-publishes the summary and the workbook the supervisors work from.
+Same shape as every report. ``build`` reads the plan items kept in the store and the
+window's responses, adds in memory the items responses still lack and gives role-owned
+items to people — writing nothing; ``sync_plan`` is the one step that writes (the new
+items and the assignments, so they stay put); ``render`` and ``publish`` show the summary
+and hand over the workbook the supervisors work from.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from IPython.display import HTML
 from reporting.analysis.metrics import Rate
 from reporting.config import resolve_path
 from reporting.followup.plan import (
+    PLAN_COLUMNS,
     FollowupKpis,
     assign_owners,
     build_plan,
@@ -31,17 +34,18 @@ from reporting.followup.plan import (
 from reporting.followup.tracking import load_items, save_plan, set_owners
 from reporting.intake.clean import CleanResult
 from reporting.intake.pairs import parse_pairs
-from reporting.intake.store import default_store_url
+from reporting.intake.store import store_url
 from reporting.report.document import rate_entry
 from reporting.report.fragments import render_fragment, table_context
-from reporting.report.pipeline import load_source
-from reporting.report.publishing import masked_plan, publish_outputs, workbook_payload
+from reporting.report.loading import load_source, moment_of
+from reporting.report.publishing import ESCALATION_SHEET, PLAN_SHEET, plan_marks, plan_sheet, publish_outputs, workbook_payload
 from reporting.text.classify import feedback_text, tag_problems
 from reporting.text.demand import tag_customers
 from reporting.text.sentiment import classify_feedback
-from reporting.vocab import label, load_taxonomy
+from reporting.vocab import headers, label, load_taxonomy
 
 SHOWN_ROWS = 30
+WORKLOAD_DAYS = 7  # the workload table's horizon: items due in the next this many days
 
 
 @dataclass(frozen=True)
@@ -55,14 +59,16 @@ class FollowupModel:
         plan: open items of any period plus the window's items, with their owners.
         kpis: the KPIs of items due in the window.
         coverage: responses needing follow-up that had a plan item before this run.
-        added: items this run added for responses that had none.
-        assigned: role-owned items this run gave to people.
+        added: items this run adds for responses that had none (``new_items``).
+        assigned: role-owned items this run gives to people (``owner_changes``).
         escalations: overdue items (升级清单).
         second_round: 二次回访清单.
         workload: open items per owner.
         changes: problem type or demand topic → the change made.
         rejects: the source's rejects ledger.
         ledger_line: the source's row accounting, for the data-quality note.
+        new_items: the items ``sync_plan`` stores.
+        owner_changes: 跟进编号 → the person ``sync_plan`` records as owner.
     """
 
     as_of: datetime
@@ -79,6 +85,8 @@ class FollowupModel:
     changes: dict[str, str] = field(default_factory=dict)
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
     ledger_line: str = ""
+    new_items: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    owner_changes: dict[str, str] = field(default_factory=dict)
 
 
 def plan_for_responses(valid: pd.DataFrame, taxonomy_path: str = "") -> pd.DataFrame:
@@ -96,7 +104,7 @@ def plan_for_responses(valid: pd.DataFrame, taxonomy_path: str = "") -> pd.DataF
     return build_plan(valid, feedback["feedback_type"], has_need, response_subjects(problems, texts))
 
 
-def build_followup_model(
+def build(
     *,
     as_of: str,
     source: str = "",
@@ -106,10 +114,10 @@ def build_followup_model(
     changes: str = "",
     taxonomy: str = "",
 ) -> FollowupModel:
-    """Bring the plan up to date in the store and compute the follow-up report.
+    """Compute the follow-up report from the stored plan and the window's responses; nothing is written.
 
     Args:
-        as_of: ``YYYY-MM-DD HH:MM``, the moment the plan is judged at.
+        as_of: ``YYYY-MM-DD HH:MM``, the moment the plan is judged at ("" means now).
         source: records whose responses need plan items (store URL or files), or "" to
             work from the stored plan only.
         followup_store: the store the plan lives in ("" for the default store).
@@ -118,20 +126,19 @@ def build_followup_model(
         changes: ``问题类型或需求主题:改进说明；…`` — changes made, for the second follow-up.
         taxonomy: an analyst's own taxonomy YAML, or "" for the bundled one.
     """
-    moment = datetime.fromisoformat(as_of)
+    moment = moment_of(as_of)
     window_start = moment - timedelta(days=lookback_days)
-    url = followup_store.strip() or default_store_url()
+    url = store_url(followup_store)
     groups = parse_owner_groups(owner_groups)
     made = parse_pairs(changes, "changes", "响应速度:晚间增加 2 名客服")
-    cleaned, coverage, added = _add_missing_items(source, url, window_start, moment, taxonomy)
-    items = load_items(url, since=window_start)
-    items = items.loc[items["回访时间"].lt(pd.Timestamp(moment)) | items["回访时间"].isna()]
+    cleaned, coverage, new_items = _missing_items(source, url, window_start, moment, taxonomy)
+    items = _with_new(load_items(url, since=window_start), new_items)
+    items = items.loc[items["visit_at"].lt(pd.Timestamp(moment)) | items["visit_at"].isna()]
     done = load_followup_rules()["done_status"]
-    current = items.loc[items["当前状态"].ne(done) | items["回访时间"].ge(pd.Timestamp(window_start))].reset_index(drop=True)
+    current = items.loc[items["status"].ne(done) | items["visit_at"].ge(pd.Timestamp(window_start))].reset_index(drop=True)
     assigned = assign_owners(current, groups)
-    moved = assigned["负责人"].ne(current["负责人"])
-    set_owners(url, dict(zip(assigned.loc[moved, "跟进编号"], assigned.loc[moved, "负责人"], strict=True)))
-    window_items = assigned.loc[assigned["回访时间"].ge(pd.Timestamp(window_start))]
+    moved = assigned["owner"].ne(current["owner"])
+    window_items = assigned.loc[assigned["visit_at"].ge(pd.Timestamp(window_start))]
     return FollowupModel(
         as_of=moment,
         window_start=window_start,
@@ -139,32 +146,55 @@ def build_followup_model(
         plan=assigned,
         kpis=followup_kpis(items, window_start, moment, moment),
         coverage=coverage,
-        added=added,
+        added=len(new_items),
         assigned=int(moved.sum()),
         escalations=escalation_list(assigned, moment),
         second_round=second_round(window_items, made),
-        workload=workload(assigned, moment),
+        workload=workload(assigned, moment, WORKLOAD_DAYS),
         changes=made,
         rejects=cleaned.rejects if cleaned is not None else pd.DataFrame(),
         ledger_line=_ledger_line(cleaned),
+        new_items=new_items,
+        owner_changes=dict(zip(assigned.loc[moved, "item_id"], assigned.loc[moved, "owner"], strict=True)),
     )
 
 
-def _add_missing_items(
+def sync_plan(model: FollowupModel, followup_store: str) -> FollowupModel:
+    """Store the items ``build`` added and the owners it assigned: the one step of the follow-up run that writes.
+
+    The items' creation time is the model's ``as_of`` (the clock is a parameter).
+
+    Raises:
+        StoreError: the store cannot be written.
+    """
+    url = store_url(followup_store)
+    save_plan(url, model.new_items, model.as_of)
+    set_owners(url, model.owner_changes)
+    return model
+
+
+def _with_new(stored: pd.DataFrame, new_items: pd.DataFrame) -> pd.DataFrame:
+    """The stored items plus those ``sync_plan`` will add, ordered as the store returns them."""
+    if new_items.empty:
+        return stored
+    both = pd.concat([stored, new_items[stored.columns]], ignore_index=True) if len(stored) else new_items[stored.columns].copy()
+    return both.sort_values(["due_at", "item_id"], kind="stable").reset_index(drop=True)
+
+
+def _missing_items(
     source: str, url: str, window_start: datetime, as_of: datetime, taxonomy: str
-) -> tuple[CleanResult | None, Rate, int]:
-    """Plan items for the window's responses that have none yet: (the source, coverage before, items added)."""
+) -> tuple[CleanResult | None, Rate, pd.DataFrame]:
+    """Plan items for the window's responses that have none yet: (the source, coverage before, the missing items)."""
     if not source:
-        return None, Rate(0, 0), 0
+        return None, Rate(0, 0), pd.DataFrame(columns=PLAN_COLUMNS)
     cleaned = load_source(source, window_start.date(), as_of.date(), trend_periods=1)
     records = cleaned.records
     in_window = records["visit_at"].ge(pd.Timestamp(window_start)) & records["visit_at"].lt(pd.Timestamp(as_of))
     valid = records.loc[in_window & records["valid"]].reset_index(drop=True)
     required = plan_for_responses(valid, taxonomy)
-    stored = set(load_items(url, ids=required["跟进编号"].tolist())["跟进编号"]) if len(required) else set()
-    covered = required["跟进编号"].isin(stored)
-    added = save_plan(url, required.loc[~covered], as_of)  # the clock is the as_of parameter
-    return cleaned, Rate(int(covered.sum()), len(required)), added
+    stored = set(load_items(url, ids=required["item_id"].tolist())["item_id"]) if len(required) else set()
+    covered = required["item_id"].isin(stored)
+    return cleaned, Rate(int(covered.sum()), len(required)), required.loc[~covered].reset_index(drop=True)
 
 
 def _ledger_line(cleaned: CleanResult | None) -> str:
@@ -173,17 +203,19 @@ def _ledger_line(cleaned: CleanResult | None) -> str:
     return label("followup_ledger", read=cleaned.read, rejected=len(cleaned.rejects), duplicates=cleaned.duplicates)
 
 
-def render_followup(model: FollowupModel, generated_at: str = "") -> HTML:
-    """The whole follow-up summary: KPIs, escalations, workload, second follow-ups, methods."""
-    escalations = model.escalations[["跟进编号", "客户编号", "跟进事项", "计划跟进时间", "逾期小时", "负责人", "当前状态"]]
-    second = model.second_round[["客户编号", "记录编号", "相关问题", "已做改进"]]
+def render(model: FollowupModel, part: str = "all", generated_at: str = "") -> HTML:
+    """The follow-up summary as HTML (one part: ``all`` — KPIs, escalations, workload, second follow-ups, methods)."""
+    if part != "all":
+        raise ValueError(f"the follow-up report has one part, 'all', not {part!r}")
+    escalations = model.escalations[["item_id", "customer_id", "item", "due_at", "hours_overdue", "owner", "status"]]
+    second = model.second_round[["customer_id", "record_id", "subject", "changes_made"]]
     return render_fragment(
         "followup.html.j2",
         m=model,
         generated_at=generated_at,
-        escalations=table_context(escalations),
-        workload=table_context(model.workload),
-        second_round=table_context(second),
+        escalations=table_context(escalations.rename(columns=headers("plan"))),
+        workload=table_context(model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS))),
+        second_round=table_context(second.rename(columns=headers("second_round"))),
         shown=SHOWN_ROWS,
     )
 
@@ -212,12 +244,12 @@ def followup_document(model: FollowupModel) -> dict[str, Any]:
     }
 
 
-def publish_followup(model: FollowupModel) -> None:
-    """Publish metrics.json, the rejects ledger and workbook.xlsx for the exporter."""
+def publish(model: FollowupModel) -> None:
+    """Hand metrics.json, the rejects ledger and workbook.xlsx to the exporter."""
     sheets = {
-        "客户跟进计划表": masked_plan(model.plan),
-        "升级清单": masked_plan(model.escalations),
-        "二次回访清单": model.second_round,
-        "负责人工作量": model.workload,
+        PLAN_SHEET: plan_sheet(model.plan),
+        ESCALATION_SHEET: plan_sheet(model.escalations),
+        "二次回访清单": model.second_round.rename(columns=headers("second_round")),
+        "负责人工作量": model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
     }
-    publish_outputs(followup_document(model), model.rejects, workbook_payload(sheets, as_of=model.as_of))
+    publish_outputs(followup_document(model), model.rejects, workbook_payload(sheets, **plan_marks(model.plan, model.as_of)))

@@ -1,55 +1,42 @@
-"""The weekly report's steps chained for the notebook: load → clean → model."""
+"""The weekly report (weekly_report.ipynb): ``build`` → ``sync_plan`` → ``render`` → ``publish``.
+
+``build`` reads the period's records and computes the frozen model, writing nothing;
+``sync_plan`` is the one step that writes (the follow-up plan into the store, at the
+moment it is given); ``render`` returns one part of the report as HTML; ``publish`` hands
+metrics.json, the rejects ledger, the workbook and the taxonomy suggestions to the exporter.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
+from IPython.display import HTML
 
 from reporting.analysis.coverage import coverage_table
 from reporting.config import resolve_path
+from reporting.followup.plan import escalation_list
 from reporting.followup.tracking import plan_with_history, save_plan
 from reporting.intake.clean import CleanResult, select_period
-from reporting.intake.load import expand_sources
 from reporting.intake.pairs import parse_rates
 from reporting.intake.periods import parse_date
 from reporting.intake.services import read_services
-from reporting.intake.sources import read_files
-from reporting.intake.store import default_store_url, is_store_url, pull_period
+from reporting.intake.store import store_url
+from reporting.report import render as sections
+from reporting.report.document import metrics_document
+from reporting.report.loading import TREND_PERIODS, load_source, moment_of, select_slice, slice_label
 from reporting.report.model import ReportModel, build_report_model
-from reporting.report.trend import TrendModel, build_trend_model
+from reporting.report.publishing import ESCALATION_SHEET, PLAN_SHEET, plan_marks, plan_sheet, publish_outputs, workbook_payload
+from reporting.text.reading import theme_label
+from reporting.text.suggestions import suggestions_yaml
 from reporting.vocab import label, load_rules, load_taxonomy
 
-TREND_PERIODS = 8
 DEFAULT_COVERAGE = 0.1  # DOMAIN.md: at least 10 % of the customers served
 
 
-def load_source(source: str, period_start: date, period_end: date, trend_periods: int = TREND_PERIODS) -> CleanResult:
-    """Load the records a report needs: from a store URL, or from files / globs.
-
-    Only the report period and the ``trend_periods - 1`` periods of equal length before it
-    are read: pulled from a store by a query on the indexed visit time, filtered in Arrow
-    for Parquet, after reading for CSV and XLSX (the ledger counts the rest as
-    ``outside_window``).
-
-    Args:
-        source: a SQLAlchemy URL, or file paths / globs separated by commas.
-        period_start: first day of the report period.
-        period_end: last day of the report period.
-        trend_periods: how many periods the trend covers.
-
-    Returns:
-        The cleaned records with their ledgers.
-    """
-    length = (period_end - period_start).days + 1
-    window = (period_start - timedelta(days=length * (trend_periods - 1)), period_end)
-    if is_store_url(source):
-        return pull_period(source, *window)
-    return read_files(expand_sources(source), window)
-
-
-def build_weekly_model(
+def build(
     *,
     source: str,
     period_start: str | date,
@@ -99,7 +86,7 @@ def build_weekly_model(
         min_segment_n=min_segment_n,
         agent_gap=agent_gap,
         trend_periods=TREND_PERIODS,
-        slice_label=f"{label(slice_field)} = {slice_value}" if slice_field else "",
+        slice_label=slice_label(slice_field, slice_value),
     )
     if services:
         model = replace(
@@ -136,8 +123,8 @@ def sync_plan(model: ReportModel, followup_store: str, now: str | datetime) -> R
     """
     if followup_store.strip().lower() == "none":
         return model
-    url = followup_store.strip() or default_store_url()
-    moment = now if isinstance(now, datetime) else (datetime.fromisoformat(now) if now else datetime.now())
+    url = store_url(followup_store)
+    moment = moment_of(now)
     window = (datetime.combine(model.period_start, time.min), datetime.combine(model.period_end + timedelta(days=1), time.min))
     if model.slice_label:
         save_plan(url, model.plan, moment)
@@ -146,50 +133,90 @@ def sync_plan(model: ReportModel, followup_store: str, now: str | datetime) -> R
     return replace(model, plan=plan, followup=kpis)
 
 
-def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> CleanResult:
-    """Keep only one slice's records (the ledgers still describe the whole source).
+def _charts(model: ReportModel, *names: str) -> HTML:
+    return HTML("".join(sections.render_chart(model, name).data for name in names))
+
+
+PARTS: dict[str, Callable[[ReportModel], HTML]] = {
+    "overview": sections.render_overview,
+    "conclusions": sections.render_conclusions,
+    "charts": lambda m: _charts(m, "drivers", "scores", "nps", "trend"),
+    "problems": lambda m: HTML(
+        sections.render_text_coverage(m).data + _charts(m, "problems", "keywords").data + sections.render_problems(m).data
+    ),
+    "recommendations": sections.render_recommendations,
+    "methods": sections.render_methods,
+}
+HEADINGS = {"overview": "section_overview", "conclusions": "section_conclusions", "problems": "section_problems",
+            "recommendations": "section_recommendations", "methods": "section_methods"}  # fmt: skip
+
+
+def render(model: ReportModel, part: str = "all", generated_at: str = "") -> HTML:
+    """One part of the weekly report as HTML: ``header``, a key of ``PARTS``, or ``all`` (every part with its heading).
 
     Args:
-        cleaned: the loaded records.
-        slice_field: the field, or "" for no slicing.
-        slice_value: the value to keep.
-
-    Returns:
-        The slice, with ``other_slices`` counting the records left out.
+        model: the built (and synced) report.
+        part: which part; the notebook shows them one per cell under its own headings.
+        generated_at: shown in the header.
     """
-    if not slice_field:
-        return cleaned
-    column = cleaned.records.get(slice_field)
-    keep = column.astype("string").eq(slice_value).fillna(False) if column is not None else False
-    kept = cleaned.records.loc[keep].reset_index(drop=True)
-    return replace(cleaned, records=kept, other_slices=len(cleaned.records) - len(kept))
+    if part == "header":
+        return sections.render_header(model, label("report_title"), generated_at)
+    if part != "all":
+        return PARTS[part](model)
+    body = [sections.render_header(model, label("report_title"), generated_at).data]
+    for name, renderer in PARTS.items():
+        heading = f"<h2>{label(HEADINGS[name])}</h2>" if name in HEADINGS else ""
+        body.append(heading + renderer(model).data)
+    return HTML("".join(body))
 
 
-def build_trend(
-    *,
-    source: str,
-    period_start: str | date,
-    period_end: str | date,
-    events: str = "",
-    taxonomy: str = "",
-    slice_field: str = "",
-    slice_value: str = "",
-) -> TrendModel:
-    """Load the records of a range and compute the weekly trend review.
+def publish(model: ReportModel, as_of: str | datetime = "") -> None:
+    """Hand metrics.json, the rejects ledger, workbook.xlsx and the taxonomy suggestions to the exporter.
 
     Args:
-        source: a store URL, or CSV / XLSX / Parquet files (paths or globs, comma-separated).
-        period_start: first day of the range (``YYYY-MM-DD``).
-        period_end: last day of the range.
-        events: ``YYYY-MM-DD:description`` entries separated by semicolons, marked on the charts.
-        taxonomy: an analyst's own taxonomy YAML, or "" for the bundled one.
-        slice_field: report on one slice only: the field, or "".
-        slice_value: the slice's value.
-
-    Returns:
-        The trend model.
+        model: the built (and synced) report.
+        as_of: the moment overdue plan items are judged at (``generated_at``; "" means now).
     """
-    start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
-    cleaned = select_slice(load_source(source, start, end, trend_periods=1), slice_field, slice_value)
-    slice_label = f"{label(slice_field)} = {slice_value}" if slice_field else ""
-    return build_trend_model(cleaned, start, end, load_taxonomy(resolve_path(taxonomy) if taxonomy else None), events, slice_label)
+    moment = moment_of(as_of)
+    workbook = workbook_payload(workbook_tables(model, moment), **plan_marks(model.plan, moment))
+    publish_outputs(metrics_document(model), model.rejects, workbook, suggestions_yaml(model.taxonomy_suggestions))
+
+
+def workbook_tables(model: ReportModel, as_of: datetime) -> dict[str, pd.DataFrame]:
+    """The weekly workbook's sheets (all masked, Chinese headers), the plan's 升级清单 judged at ``as_of``."""
+    advice = {r.subject: r.action for r in model.recommendations if r.kind == "problem"}
+    rows = [(p.type, p.count, p.share, p.quotes) for p in model.problems] + [
+        (theme_label(t.name), t.count, t.share, t.quotes) for t in model.themes
+    ]
+    feedback_table = pd.DataFrame(
+        [
+            {
+                "反馈类型": name,
+                "数量": count,
+                "占比": round(share, 4),
+                "典型案例描述": quotes[0].text if quotes else "",
+                "改进建议": advice.get(name, ""),
+            }
+            for name, count, share, quotes in rows
+        ],
+        columns=["反馈类型", "数量", "占比", "典型案例描述", "改进建议"],
+    )
+    verification = model.verification.rename(
+        columns={
+            "record_id": "记录编号",
+            "customer_id": "客户编号",
+            "customer_name": "客户姓名",
+            "service_type": "服务类型",
+            "visitor": "回访人",
+            "overall_satisfaction": "整体满意度",
+            "text_negative": "文字负面概率",
+            "reason": "核实原因",
+        }
+    )
+    return {
+        "客户回访记录表": model.record_sheet,
+        PLAN_SHEET: plan_sheet(model.plan),
+        "客户反馈分类统计表": feedback_table,
+        "二次核实清单": verification,
+        ESCALATION_SHEET: plan_sheet(escalation_list(model.plan, as_of)),
+    }

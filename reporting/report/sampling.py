@@ -1,5 +1,9 @@
 """The next-round sampling plan (sampling_plan.ipynb): who to call, when, by whom.
 
+Same shape as every report: ``build`` (the services export in, frozen model out, nothing
+written), ``render`` (the summary as HTML), ``publish`` (metrics.json, the rejects ledger
+and call_list.xlsx for the exporter).
+
 Every row of the services export is accounted for: rejected, outside the window, a
 customer who asked not to be called, another service of a customer already counted, or
 a customer in the population (then drawn or not; if drawn, scheduled or not, with why).
@@ -29,23 +33,11 @@ from reporting.intake.privacy import mask_name, mask_phone
 from reporting.intake.services import ServicesFile, read_services
 from reporting.report.document import round_value
 from reporting.report.fragments import render_fragment, table_context
+from reporting.report.loading import moment_of
 from reporting.report.publishing import publish_outputs, workbook_payload
+from reporting.vocab import headers
 
 SHOWN_ROWS = 40
-CALL_COLUMNS = {
-    "call_at": "排期时间",
-    "agent": "回访人",
-    "customer_id": "客户编号",
-    "customer_name": "客户姓名",
-    "phone": "联系电话",
-    "customer_type": "客户类型",
-    "service_type": "服务类型",
-    "service_id": "服务单号",
-    "completed_at": "服务完成时间",
-    "deadline": "最晚回访时间",
-    "reason": "入选原因",
-    "unscheduled_reason": "未能排期原因",
-}
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ def _accounting(
     }
 
 
-def build_sampling_model(
+def build(
     *,
     as_of: str,
     source: str,
@@ -116,7 +108,7 @@ def build_sampling_model(
     """Read the services export, draw the sample and schedule the calls.
 
     Args:
-        as_of: ``YYYY-MM-DD HH:MM``; calls start from here and the window ends here.
+        as_of: ``YYYY-MM-DD HH:MM``; calls start from here and the window ends here ("" means now).
         source: the services-completed export (CSV / XLSX / Parquet).
         lookback_days: services completed in the last this many days are the population.
         sample_rate: the share of each service type's customers to call at least.
@@ -128,7 +120,7 @@ def build_sampling_model(
         seed: the random seed of the draw.
     """
     rules = parse_rules(sample_rate, stratum_rates, key_customer_types, agents, work_hours, slot_minutes, seed)
-    moment = datetime.fromisoformat(as_of)
+    moment = moment_of(as_of)
     window_start = moment - timedelta(days=lookback_days)
     export = read_services(resolve_path(source))
     services = export.services
@@ -158,21 +150,22 @@ def call_sheet(schedule: pd.DataFrame, scheduled: bool) -> pd.DataFrame:
     """The call list (or the unscheduled list) with Chinese headers, names and phones masked."""
     rows = schedule.loc[schedule["call_at"].notna() == scheduled]
     rows = rows.sort_values(["call_at", "agent", "customer_id"] if scheduled else ["deadline", "customer_id"], kind="stable")
+    names = headers("calls")
     columns = [
-        c
-        for c in CALL_COLUMNS
-        if c in rows and (scheduled or c not in ("call_at", "agent")) and (not scheduled or c != "unscheduled_reason")
+        c for c in names if c in rows and (scheduled or c not in ("call_at", "agent")) and (not scheduled or c != "unscheduled_reason")
     ]
     sheet = rows[columns].copy()
     if "customer_name" in sheet:
         sheet["customer_name"] = sheet["customer_name"].map(mask_name)
     if "phone" in sheet:
         sheet["phone"] = sheet["phone"].map(mask_phone)
-    return sheet.rename(columns=CALL_COLUMNS).reset_index(drop=True)
+    return sheet.rename(columns=names).reset_index(drop=True)
 
 
-def render_sampling(model: SamplingModel, generated_at: str = "") -> HTML:
-    """The sampling summary: counts, strata, agent load, the unscheduled list, the first calls, the rules."""
+def render(model: SamplingModel, part: str = "all", generated_at: str = "") -> HTML:
+    """The sampling summary as HTML (one part, ``all``: counts, strata, agent load, the unscheduled list, the first calls, the rules)."""
+    if part != "all":
+        raise ValueError(f"the sampling plan has one part, 'all', not {part!r}")
     hidden = ["客户姓名", "联系电话", "服务单号"]  # the summary names customers by id; the call list has the rest
     calls = call_sheet(model.schedule, scheduled=True).drop(columns=hidden, errors="ignore")
     return render_fragment(
@@ -181,9 +174,11 @@ def render_sampling(model: SamplingModel, generated_at: str = "") -> HTML:
         a=model.accounting,
         generated_at=generated_at,
         strata=table_context(
-            model.strata.assign(实际比例=model.strata["实际比例"].map(_percent), 目标比例=model.strata["目标比例"].map(_percent))
+            model.strata.assign(rate=model.strata["rate"].map(_percent), target=model.strata["target"].map(_percent)).rename(
+                columns=headers("strata")
+            )
         ),
-        load=table_context(model.load),
+        load=table_context(model.load.rename(columns=headers("agent_load"))),
         unscheduled=table_context(call_sheet(model.schedule, scheduled=False).drop(columns=hidden, errors="ignore")),
         calls=table_context(calls),
         shown=SHOWN_ROWS,
@@ -204,17 +199,17 @@ def sampling_document(model: SamplingModel) -> dict[str, Any]:
         "missing_columns": model.missing_columns,
         "strata": [
             {
-                "service_type": r["服务类型"],
-                "customers": int(r["服务客户数"]),
-                "mandatory": int(r["必访（投诉/重点）"]),
-                "drawn": int(r["随机抽取"]),
-                "selected": int(r["入选"]),
-                "rate": round_value(r["实际比例"]),
-                "target": r["目标比例"],
+                "service_type": r["service_type"],
+                "customers": int(r["customers"]),
+                "mandatory": int(r["mandatory"]),
+                "drawn": int(r["drawn"]),
+                "selected": int(r["selected"]),
+                "rate": round_value(r["rate"]),
+                "target": r["target"],
             }
             for r in model.strata.to_dict("records")
         ],
-        "agents": {r["回访人"]: {"capacity": int(r["日容量"]), "calls": int(r["合计"])} for r in model.load.to_dict("records")},
+        "agents": {r["agent"]: {"capacity": int(r["capacity"]), "calls": int(r["calls"])} for r in model.load.to_dict("records")},
         "rules": {
             "rate": rules.rate,
             "stratum_rates": rules.stratum_rates,
@@ -226,12 +221,12 @@ def sampling_document(model: SamplingModel) -> dict[str, Any]:
     }
 
 
-def publish_sampling(model: SamplingModel) -> None:
+def publish(model: SamplingModel) -> None:
     """Publish metrics.json, the rejects ledger and call_list.xlsx for the exporter."""
     sheets = {
         "回访名单": call_sheet(model.schedule, scheduled=True),
         "未能排期": call_sheet(model.schedule, scheduled=False),
-        "分层抽样": model.strata,
-        "人员排班": model.load,
+        "分层抽样": model.strata.rename(columns=headers("strata")),
+        "人员排班": model.load.rename(columns=headers("agent_load")),
     }
     publish_outputs(sampling_document(model), model.rejects, workbook_payload(sheets, file="call_list.xlsx"))
