@@ -16,8 +16,15 @@ DEMO_DATA_PATH = PROJ_ROOT / "data" / "demo_records.csv"
 
 
 def resolve_path(value: str | Path) -> Path:
-    """A path as given, or relative to the project root when it does not exist as given."""
+    """The one path resolver: a path as given (relative to the working folder), else relative to the project root.
+
+    Absolute when the file exists; a path that exists in neither place is returned as
+    the project-root candidate (absolute paths as given), for the caller's message.
+    """
     path = Path(value).expanduser()
-    if path.is_absolute() or path.exists():
+    if path.is_absolute():
         return path
+    for candidate in (path, PROJ_ROOT / path):
+        if candidate.exists():
+            return candidate.resolve()
     return PROJ_ROOT / path

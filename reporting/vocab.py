@@ -118,17 +118,93 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     return Taxonomy(str(doc.get("version", "")), tuple(doc.get("negations") or []), types, subtypes)
 
 
-def load_rules(path: Path | None = None) -> dict[str, dict[str, dict[str, Any]]]:
-    """Load the recommendation rules YAML (default: the bundled one).
+@dataclass(frozen=True)
+class MeasureRule:
+    """One recommendation rule: when it fires, the measure, who owns it, by when, and how the target is set.
+
+    Attributes:
+        action: the measure (``{theme}`` / ``{agent}`` are filled in for theme and agent rules).
+        owner: who carries it out.
+        due_in_days: the deadline, counted from the period's last day.
+        below: a score rule fires when the dimension's mean is below this.
+        step, floor, cap: a score rule's target = min(cap, max(current + step, floor)).
+        share_at_least: a problem or theme rule fires when the share reaches this.
+        reduce_by: a problem or theme rule's target share = current × (1 − reduce_by).
+    """
+
+    action: str
+    owner: str
+    due_in_days: int
+    below: float = 0.0
+    step: float = 0.0
+    floor: float = 0.0
+    cap: float = 5.0
+    share_at_least: float = 1.0
+    reduce_by: float = 0.0
+
+
+@dataclass(frozen=True)
+class RecommendationRules:
+    """The recommendation rules: per score dimension, per problem type, for a discovered theme and a lagging agent."""
+
+    dimensions: dict[str, MeasureRule]
+    problems: dict[str, MeasureRule]
+    emerging_theme: MeasureRule | None = None
+    lagging_agent: MeasureRule | None = None
+
+
+_RULE_FIELDS = {
+    "dimensions": ("below", "step", "floor", "cap"),
+    "problems": ("share_at_least", "reduce_by"),
+    "themes": ("share_at_least", "reduce_by"),
+    "agents": (),
+}
+
+
+def load_rules(path: Path | None = None) -> RecommendationRules:
+    """Load the recommendation rules YAML (default: the bundled one), every rule checked.
+
+    Read again whenever the file changed, so an analyst's edit shows on the next run of
+    the notebook; otherwise served from memory.
 
     Args:
         path: an analyst's own rules file, or None for the bundled one.
 
-    Returns:
-        ``{"dimensions": {...}, "problems": {...}, "themes": {...}, "agents": {...}}`` as written.
+    Raises:
+        UserInputError: a section is not a mapping, or a rule lacks a field or has a non-numeric one.
     """
-    doc = read_yaml(path or VOCAB_DIR / "recommendations.yaml")
-    return {key: doc.get(key) or {} for key in ("dimensions", "problems", "themes", "agents")}
+    source = path or VOCAB_DIR / "recommendations.yaml"
+    return _rules_of(source, source.stat().st_mtime_ns if source.exists() else 0)
+
+
+@cache
+def _rules_of(source: Path, _version: int) -> RecommendationRules:
+    doc = read_yaml(source)
+    sections: dict[str, dict[str, MeasureRule]] = {}
+    for section, numeric in _RULE_FIELDS.items():
+        entries = doc.get(section) or {}
+        if not isinstance(entries, dict):
+            raise UserInputError(f"建议规则文件 {source} 的 {section} 段格式不对：请参照自带的 recommendations.yaml")
+        sections[section] = {str(name): _measure_rule(source, f"{section}.{name}", spec, numeric) for name, spec in entries.items()}
+    return RecommendationRules(
+        sections["dimensions"], sections["problems"], sections["themes"].get("emerging"), sections["agents"].get("lagging")
+    )
+
+
+def _measure_rule(source: Path, where: str, spec: object, numeric: tuple[str, ...]) -> MeasureRule:
+    """One rule from its YAML mapping, naming the file, the rule and the field when something is missing or not a number."""
+    if not isinstance(spec, dict):
+        raise UserInputError(f"建议规则文件 {source} 中 {where} 格式不对：应为包含 action、owner、due_in_days 等字段的映射")
+    for name in ("action", "owner", "due_in_days", *numeric):
+        if spec.get(name) in (None, ""):
+            raise UserInputError(f"建议规则文件 {source} 中 {where} 缺少 {name}：请补上（参照自带的 recommendations.yaml）")
+    try:
+        numbers = {name: float(spec[name]) for name in numeric}
+        days = int(spec["due_in_days"])
+    except (TypeError, ValueError):
+        fields = "、".join(("due_in_days", *numeric))
+        raise UserInputError(f"建议规则文件 {source} 中 {where} 的数值字段不是数字：请检查 {fields}") from None
+    return MeasureRule(action=str(spec["action"]), owner=str(spec["owner"]), due_in_days=days, **numbers)
 
 
 @cache

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
 
 import pandas as pd
+
+from reporting.vocab import MeasureRule, RecommendationRules
 
 SUB_DIMENSIONS = ("score_speed", "score_professional", "score_clarity", "score_attitude")
 
@@ -149,7 +150,7 @@ def _shown_segments(breakdown: pd.DataFrame) -> pd.DataFrame:
 
 
 def recommend(
-    weaknesses: tuple[Finding, ...], problems: pd.DataFrame, rules: dict[str, dict[str, dict[str, Any]]], period_end: date
+    weaknesses: tuple[Finding, ...], problems: pd.DataFrame, rules: RecommendationRules, period_end: date
 ) -> tuple[Recommendation, ...]:
     """Turn weaknesses into measures with owners, deadlines and targets, by the rules.
 
@@ -169,38 +170,33 @@ def recommend(
     """
     found: list[Recommendation] = []
     for weakness in weaknesses:
-        rule = rules["dimensions"].get(weakness.subject) if weakness.kind == "dimension" else None
-        if rule and weakness.value < float(rule["below"]):
-            target = min(float(rule["cap"]), max(weakness.value + float(rule["step"]), float(rule["floor"])))
+        rule = rules.dimensions.get(weakness.subject) if weakness.kind == "dimension" else None
+        if rule and weakness.value < rule.below:
+            target = min(rule.cap, max(weakness.value + rule.step, rule.floor))
             found.append(_recommendation("dimension", weakness.subject, rule, period_end, weakness.value, round(target, 2)))
-    theme_rule = rules.get("themes", {}).get("emerging")
     for problem in problems.itertuples(index=False):
         is_theme = getattr(problem, "kind", "type") == "theme"
-        rule = theme_rule if is_theme else rules["problems"].get(problem.type)
-        if rule and problem.share >= float(rule["share_at_least"]):
-            rule = {**rule, "action": str(rule["action"]).format(theme=problem.type)} if is_theme else rule
-            target = problem.share * (1 - float(rule["reduce_by"]))
+        rule = rules.emerging_theme if is_theme else rules.problems.get(problem.type)
+        if rule and problem.share >= rule.share_at_least:
+            rule = replace(rule, action=rule.action.format(theme=problem.type)) if is_theme else rule
+            target = problem.share * (1 - rule.reduce_by)
             found.append(_recommendation("problem", problem.type, rule, period_end, problem.share, round(target, 3)))
-    agent_rule = rules.get("agents", {}).get("lagging")
+    agent_rule = rules.lagging_agent
     for weakness in weaknesses:
         if weakness.kind == "agent" and agent_rule:
             team_mean = dict(weakness.extra)["team_mean"]
-            action = str(agent_rule["action"]).format(agent=weakness.subject)
-            found.append(
-                _recommendation(
-                    "agent", weakness.subject, {**agent_rule, "action": action}, period_end, weakness.value, round(team_mean, 2)
-                )
-            )
+            rule = replace(agent_rule, action=agent_rule.action.format(agent=weakness.subject))
+            found.append(_recommendation("agent", weakness.subject, rule, period_end, weakness.value, round(team_mean, 2)))
     return tuple(found)
 
 
-def _recommendation(kind: str, subject: str, rule: dict[str, Any], period_end: date, current: float, target: float) -> Recommendation:
+def _recommendation(kind: str, subject: str, rule: MeasureRule, period_end: date, current: float, target: float) -> Recommendation:
     return Recommendation(
         kind=kind,
         subject=subject,
-        action=str(rule["action"]),
-        owner=str(rule["owner"]),
-        due=period_end + timedelta(days=int(rule["due_in_days"])),
+        action=rule.action,
+        owner=rule.owner,
+        due=period_end + timedelta(days=rule.due_in_days),
         current=current,
         target=target,
     )

@@ -30,10 +30,59 @@ PROBLEM_KINDS = ("问题", "投诉")
 AGENT_ROLE = "回访人"
 
 
+@dataclass(frozen=True)
+class FollowupRule:
+    """What to do next for one kind of response: the item, its kind, how soon, whose, and the step after."""
+
+    item: str
+    kind: str
+    within_hours: float
+    owner: str
+    next: str
+
+
+@dataclass(frozen=True)
+class FollowupRules:
+    """The follow-up rules (``vocab/followup.yaml``).
+
+    Attributes:
+        by_band: satisfaction band (不满意 / 一般 / 非常满意) → its rule.
+        complaint: the rule for a complaint.
+        need: the rule for a stated need or suggestion.
+        statuses: the statuses staff pick from; the first is a new item's.
+        done_status: the status of a finished item.
+        escalate_to: who overdue items go to.
+    """
+
+    by_band: dict[str, FollowupRule]
+    complaint: FollowupRule
+    need: FollowupRule
+    statuses: tuple[str, ...]
+    done_status: str
+    escalate_to: str
+
+    @property
+    def new_status(self) -> str:
+        """A new item's status (待跟进)."""
+        return self.statuses[0]
+
+
 @cache
-def load_followup_rules() -> dict[str, Any]:
-    """The bundled follow-up rules (``vocab/followup.yaml``), read once per process; callers never modify them."""
-    return read_yaml(VOCAB_DIR / "followup.yaml")
+def load_followup_rules() -> FollowupRules:
+    """The bundled follow-up rules (``vocab/followup.yaml``), read once per process."""
+    doc = read_yaml(VOCAB_DIR / "followup.yaml")
+
+    def rule(spec: dict[str, Any]) -> FollowupRule:
+        return FollowupRule(str(spec["item"]), str(spec["kind"]), float(spec["within_hours"]), str(spec["owner"]), str(spec["next"]))
+
+    return FollowupRules(
+        by_band={str(band): rule(spec) for band, spec in doc["by_band"].items()},
+        complaint=rule(doc["complaint"]),
+        need=rule(doc["need"]),
+        statuses=tuple(str(s) for s in doc["statuses"]),
+        done_status=str(doc["done_status"]),
+        escalate_to=str(doc["escalate_to"]),
+    )
 
 
 def item_id(record_id: object, customer_id: object, rule_key: str) -> str:
@@ -42,34 +91,34 @@ def item_id(record_id: object, customer_id: object, rule_key: str) -> str:
     return f"GJ{digest}"
 
 
-def _rules_for(band: object, complaint: bool, need: bool, rules: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def _rules_for(band: object, complaint: bool, need: bool, rules: FollowupRules) -> list[tuple[str, FollowupRule]]:
     """The rules that apply to one response: its band's, and the complaint and need rules when they fit."""
-    chosen = [(str(band), rules["by_band"].get(band))]
+    chosen = [(str(band), rules.by_band.get(str(band)))]
     if complaint:
-        chosen.append(("complaint", rules["complaint"]))
+        chosen.append(("complaint", rules.complaint))
     if need:
-        chosen.append(("need", rules["need"]))
+        chosen.append(("need", rules.need))
     return [(key, rule) for key, rule in chosen if rule]
 
 
 def _plan_item(
-    rule: dict[str, Any], key: str, record: object, customer: object, visitor: object, visit_at: pd.Timestamp, subject: object, status: str
+    rule: FollowupRule, key: str, record: object, customer: object, visitor: object, visit_at: pd.Timestamp, subject: object, status: str
 ) -> dict[str, object]:
     """One plan row; an item owned by the 回访人 role goes to the agent who made the call, when known."""
-    owner = visitor if rule["owner"] == AGENT_ROLE and isinstance(visitor, str) and visitor else rule["owner"]
+    owner = visitor if rule.owner == AGENT_ROLE and isinstance(visitor, str) and visitor else rule.owner
     return {
         "item_id": item_id(record, customer, key),
         "customer_id": customer,
         "record_id": record,
         "visit_at": visit_at,
-        "kind": rule["kind"],
+        "kind": rule.kind,
         "subject": subject or None,
-        "item": rule["item"],
+        "item": rule.item,
         "status": status,
-        "due_at": visit_at + pd.Timedelta(hours=float(rule["within_hours"])),
+        "due_at": visit_at + pd.Timedelta(hours=rule.within_hours),
         "done_at": pd.NaT,
         "result": None,
-        "next_step": rule["next"],
+        "next_step": rule.next,
         "owner": owner,
     }
 
@@ -79,7 +128,7 @@ def build_plan(
     feedback_types: pd.Series,
     has_need: pd.Series,
     subjects: pd.Series | None = None,
-    rules: dict[str, Any] | None = None,
+    rules: FollowupRules | None = None,
 ) -> pd.DataFrame:
     """One plan item per response by its satisfaction band, plus one per complaint and per need.
 
@@ -118,7 +167,7 @@ def build_plan(
         strict=True,
     )
     items = [
-        _plan_item(rule, key, record, customer, visitor, visit_at, subject, rules["statuses"][0])
+        _plan_item(rule, key, record, customer, visitor, visit_at, subject, rules.new_status)
         for record, customer, visitor, visit_at, band, complaint, need, subject in columns
         for key, rule in _rules_for(band, complaint, need, rules)
     ]
@@ -130,7 +179,7 @@ def build_plan(
 
 def overdue(plan: pd.DataFrame, as_of: datetime) -> pd.Series:
     """Items past their due time and not done (they go to the escalation list)."""
-    done = load_followup_rules()["done_status"]
+    done = load_followup_rules().done_status
     return plan["due_at"].lt(pd.Timestamp(as_of)) & ~plan["status"].isin([done])
 
 
@@ -147,7 +196,7 @@ def escalation_list(plan: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
     late = plan.loc[overdue(plan, as_of)].copy()
     late["hours_overdue"] = ((pd.Timestamp(as_of) - late["due_at"]) / pd.Timedelta(hours=1)).round(1)
     late["escalation_reason"] = "已超过计划跟进时间仍未完成"
-    late["escalate_to"] = load_followup_rules()["escalate_to"]
+    late["escalate_to"] = load_followup_rules().escalate_to
     return late.sort_values(["due_at", "item_id"], kind="stable").reset_index(drop=True)
 
 
@@ -291,7 +340,7 @@ def followup_kpis(items: pd.DataFrame, window_start: datetime, window_end: datet
     Returns:
         The KPIs with numerators and denominators.
     """
-    done_status = load_followup_rules()["done_status"]
+    done_status = load_followup_rules().done_status
     as_of_ts = pd.Timestamp(as_of)
     due_at = items["due_at"]
     done = items["status"].eq(done_status) & items["done_at"].le(as_of_ts)
@@ -307,7 +356,7 @@ def followup_kpis(items: pd.DataFrame, window_start: datetime, window_end: datet
         demand_conversion=Rate(int((due & done & need).sum()), int((due & need).sum())),
         overdue=int((still_open & due_at.lt(as_of_ts)).sum()),
         open=int(still_open.sum()),
-        results_recorded=int(items["status"].ne(load_followup_rules()["statuses"][0]).sum()),
+        results_recorded=int(items["status"].ne(load_followup_rules().new_status).sum()),
     )
 
 
@@ -353,7 +402,7 @@ def workload(items: pd.DataFrame, as_of: datetime, horizon_days: int = 7) -> pd.
     Returns:
         Columns owner, open, overdue, due_soon (headers ``columns_workload``), most overdue first.
     """
-    done_status = load_followup_rules()["done_status"]
+    done_status = load_followup_rules().done_status
     open_items = items.loc[~items["status"].eq(done_status)]
     as_of_ts = pd.Timestamp(as_of)
     table = pd.DataFrame(

@@ -7,17 +7,15 @@ and what to do, and then nothing is applied.
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from reporting.errors import SourceError
-from reporting.followup.plan import EDITABLE_COLUMNS, load_followup_rules
-from reporting.intake.hygiene import clean_text, clean_text_frame
+from reporting.followup.plan import EDITABLE_COLUMNS, FollowupRules, load_followup_rules
+from reporting.intake.tables import read_sheets, with_header
 from reporting.vocab import header_keys, headers
 
 PLAN_SHEET = "客户跟进计划表"
@@ -40,38 +38,25 @@ class ResultsCheck:
 
 
 def read_plan_sheet(path: Path) -> pd.DataFrame:
-    """The 客户跟进计划表 sheet of a workbook, with its Excel row numbers as the index.
+    """The 客户跟进计划表 sheet of a workbook, with its Excel row numbers as the index and English column keys.
 
     Raises:
         SourceError: the file is missing or not an XLSX workbook, the sheet is missing,
             or a needed column is missing.
     """
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    if not path.is_file():
-        raise SourceError(f"找不到工作簿 {path}：请检查路径")
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile):
-        raise SourceError(
-            f"{path} 不是有效的 XLSX 工作簿：请用本系统导出的 workbook.xlsx，在 Excel/WPS/LibreOffice 中保存为 .xlsx"
-        ) from None
-    if PLAN_SHEET not in book.sheetnames:
-        raise SourceError(f"工作簿 {path} 没有工作表 {PLAN_SHEET}：请用本系统导出的 workbook.xlsx")
-    rows = list(book[PLAN_SHEET].iter_rows(values_only=True))
-    book.close()
+    if path.suffix.lower() != ".xlsx":
+        raise SourceError(f"{path} 不是 XLSX 工作簿：请用本系统导出的 workbook.xlsx，在 Excel/WPS/LibreOffice 中保存为 .xlsx")
+    grid = read_sheets(path, "工作簿", sheet=PLAN_SHEET).grids[PLAN_SHEET]
     keys = header_keys("plan")
-    header = [clean_text(str(h))[0].strip() if h is not None else "" for h in (rows[0] if rows else ())]
-    header = [keys.get(h, h) for h in header]
-    missing = [headers("plan")[c] for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in header]
+    sheet = with_header(grid) if len(grid) else pd.DataFrame(columns=[])
+    sheet.columns = [keys.get(h, h) for h in sheet.columns]
+    missing = [headers("plan")[c] for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in sheet.columns]
     if missing:
         raise SourceError(f"工作簿 {path} 的 {PLAN_SHEET} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
-    body = [r for r in rows[1:]]
-    frame, _ = clean_text_frame(pd.DataFrame(body, columns=header, dtype="object", index=range(2, len(body) + 2)))
-    # a cell that held only control characters or spaces is empty (object dtype kept: no NaT for None)
-    blank = frame.apply(lambda column: column.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))).all(axis=1)
-    return frame.loc[~blank, [ID_COLUMN, *EDITABLE_COLUMNS]]
+    sheet.index = sheet.index + 1  # grid row i is Excel row i + 1
+    # a cell that held only spaces is empty
+    blank = sheet.apply(lambda column: column.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))).all(axis=1)
+    return sheet.loc[~blank, [ID_COLUMN, *EDITABLE_COLUMNS]]
 
 
 def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> ResultsCheck:
@@ -107,10 +92,10 @@ def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> R
 
 
 def _check_row(
-    row_number: int, row: pd.Series, known: pd.DataFrame, seen: dict[str, int], rules: dict[str, Any], now: datetime
+    row_number: int, row: pd.Series, known: pd.DataFrame, seen: dict[str, int], rules: FollowupRules, now: datetime
 ) -> dict[str, object] | str | None:
     """One row of the sheet: the change it makes, an error line, or None when it changes nothing."""
-    statuses, done_status = rules["statuses"], rules["done_status"]
+    statuses, done_status = list(rules.statuses), rules.done_status
     where = f"{PLAN_SHEET} 第 {row_number} 行"
     item = _text(row[ID_COLUMN])
     if not item:

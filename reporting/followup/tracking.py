@@ -70,7 +70,7 @@ def load_items(url: str, since: datetime | None = None, ids: list[str] | None = 
     table = followups_table
     query = select(*(table.c[name] for name in PLAN_COLUMNS))  # plan columns are the store's
     if since is not None:
-        done = load_followup_rules()["done_status"]
+        done = load_followup_rules().done_status
         query = query.where(or_(table.c.status != done, table.c.due_at >= since, table.c.visit_at >= since))
     if ids is not None:
         query = query.where(table.c.item_id.in_(ids))
@@ -144,7 +144,7 @@ def plan_with_history(url: str, plan: pd.DataFrame, start: datetime, end: dateti
     """
     save_plan(url, plan, now)
     items = load_items(url, since=start)
-    done = load_followup_rules()["done_status"]
+    done = load_followup_rules().done_status
     carried = items["visit_at"].lt(pd.Timestamp(start)) & items["status"].ne(done)
     current = items.loc[items["item_id"].isin(plan["item_id"]) | carried]
     ordered = current.sort_values(["due_at", "item_id"], kind="stable").reset_index(drop=True)

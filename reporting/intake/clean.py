@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from reporting.intake.ledger import Refusals, empty_ledger
 from reporting.vocab import label, normalise_token, value_synonyms
 
 SCORE_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction")
-LEDGER_COLUMNS = ["source", "row", "record_id", "field", "value", "reason"]
 EARLIEST_PLAUSIBLE = pd.Timestamp("2000-01-01")
 # Fields that identify a follow-up when the export has no record id.
 FINGERPRINT_FIELDS = ("customer_id", "phone", "customer_name", "visit_at", "service_type", "visitor", "status")
@@ -223,9 +223,9 @@ def clean_records(
         The typed records, the rejects and the file's ledger.
     """
     frame = _typed(raw, source)
-    rejected, problems = _refusals(frame, raw, source, today)
+    refusals = _refusals(frame, raw, source, today)
+    rejected, rejects = refusals.rejected, refusals.ledger()
     frame["record_key"] = record_keys(frame, raw["record_id"].notna() if "record_id" in raw else pd.Series(False, index=raw.index))
-    rejects = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=LEDGER_COLUMNS)
     kept = frame.loc[~rejected]
     repeated = kept["record_key"].duplicated(keep="first")
     records = kept.loc[~repeated].reset_index(drop=True)
@@ -240,7 +240,7 @@ def clean_records(
         controls_removed=controls_removed,
         outside_window=outside_window,
     )
-    return CleanResult(records, rejects.sort_values("row", kind="stable").reset_index(drop=True), (ledger,))
+    return CleanResult(records, rejects, (ledger,))
 
 
 def _typed(raw: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -269,18 +269,12 @@ def _typed(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     return frame
 
 
-def _refusals(frame: pd.DataFrame, raw: pd.DataFrame, source: str, today: date | None) -> tuple[pd.Series, list[pd.DataFrame]]:
+def _refusals(frame: pd.DataFrame, raw: pd.DataFrame, source: str, today: date | None) -> Refusals:
     """Which rows are refused (each for its first reason), with their ledger rows; scores are parsed into ``frame``."""
     completed = frame["status"].eq("完成")
     latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
-    problems: list[pd.DataFrame] = []
-    rejected = pd.Series(False, index=frame.index)
-
-    def refuse(mask: pd.Series, column: str, values: pd.Series, reason: str) -> None:
-        nonlocal rejected
-        mask = mask & ~rejected
-        problems.append(_ledger_rows(frame.loc[mask], source, column, values[mask], reason))
-        rejected = rejected | mask
+    refusals = Refusals(source, frame["source_row"], frame["record_id"])
+    refuse = refusals.refuse
 
     refuse(raw["visit_at"].isna(), "visit_at", raw["visit_at"], "回访时间缺失")
     refuse(frame["visit_at"].isna(), "visit_at", raw["visit_at"], "回访时间无法解析")
@@ -294,7 +288,7 @@ def _refusals(frame: pd.DataFrame, raw: pd.DataFrame, source: str, today: date |
         reason = f"{_field_label(column)}超出 {low}-{high} 范围或不是数字"
         refuse(completed & raw[column].notna() & ~numbers.between(low, high), column, raw[column], reason)
         frame[column] = numbers.where(completed)
-    return rejected, problems
+    return refusals
 
 
 def drop_known(result: CleanResult, known: set[str]) -> CleanResult:
@@ -337,27 +331,13 @@ def combine_cleaned(results: list[CleanResult]) -> CleanResult:
     rejects = [p.rejects for p in parts if not p.rejects.empty]
     return CleanResult(
         records=pd.concat(records, ignore_index=True) if records else (parts[0].records if parts else pd.DataFrame()),
-        rejects=pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=LEDGER_COLUMNS),
+        rejects=pd.concat(rejects, ignore_index=True) if rejects else empty_ledger(),
         ledgers=tuple(ledger for p in parts for ledger in p.ledgers),
     )
 
 
 def _field_label(column: str) -> str:
     return label(column) if column != "nps" else label("nps_answer")
-
-
-def _ledger_rows(rows: pd.DataFrame, source: str, column: str, values: pd.Series, reason: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "source": source,
-            "row": rows["source_row"].to_numpy(),
-            "record_id": rows["record_id"].to_numpy(),
-            "field": column,
-            "value": values.astype("object").where(values.notna(), "").astype(str).to_numpy(),
-            "reason": reason,
-        },
-        columns=LEDGER_COLUMNS,
-    )
 
 
 def select_period(records: pd.DataFrame, start: date, end: date) -> pd.DataFrame:

@@ -8,12 +8,8 @@ GB18030/GBK, and an XLSX workbook is searched for the sheet that holds the recor
 
 from __future__ import annotations
 
-import codecs
-import csv
 import glob
 import hashlib
-import io
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,18 +19,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from reporting.config import PROJ_ROOT
+from reporting.config import PROJ_ROOT, resolve_path
 from reporting.errors import SourceError
-from reporting.intake.hygiene import clean_text, clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
+from reporting.intake.tables import Sheets, read_sheets, readable_names
 from reporting.vocab import column_aliases
 
 REQUIRED_FIELDS = ("visit_at", "status", "service_type", "overall_satisfaction", "nps")
-SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
-CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 HEADER_SEARCH_ROWS = 30
 MIN_HEADER_FIELDS = 3
-HEADER_BYTES = 1 << 18  # what a pre-flight check decodes of a CSV: the header and the rows around it
-BINARY_CONTROL_SHARE = 0.3  # a text file's start with more control characters than this is binary
 BLANK_TEXTS = ("", "nan", "None", "NaT")  # what empty cells read as text look like
 _BRACKET_SUFFIX = re.compile(r"[(\[（【].*?[)\]）】]\s*$")
 _GLOB_CHARS = re.compile(r"[*?\[]")
@@ -124,12 +116,9 @@ def expand_sources(spec: str) -> list[Path]:
                 raise SourceError(f"没有文件匹配 {part}：请检查 source 参数中的路径或通配符")
             files.extend(Path(m).resolve() for m in matches if Path(m).is_file())
             continue
-        for candidate in (path, PROJ_ROOT / path):
-            if candidate.is_file():
-                files.append(candidate.resolve())
-                break
-        else:
+        if not resolve_path(path).is_file():
             raise SourceError(f"找不到数据文件 {part}：请检查 source 参数的路径")
+        files.append(resolve_path(path))
     return files
 
 
@@ -169,26 +158,15 @@ def read_records(path: Path, header_only: bool = False, window: tuple[date, date
         SourceError: the file is missing, of an unsupported type, unreadable, has no
             recognisable header, or lacks a required column.
     """
-    if not path.exists():
-        raise SourceError(f"找不到数据文件 {path}：请检查 source 参数的路径")
     suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise SourceError(f"不支持的数据文件类型 {path}：请提供 CSV、XLSX 或 Parquet 文件")
-    encoding = sheet = None
-    outside = 0
-    try:
-        if suffix == ".csv":
-            grid, encoding = _read_csv_grid(path, header_only)
-            header_row = _find_header_row(path, grid)
-        elif suffix == ".xlsx":
-            grid, sheet, header_row = _read_xlsx_grid(path, header_only)
-        else:
-            grid, header_row, outside = _read_parquet_grid(path, header_only, window)
-    except SourceError:
-        raise
-    except Exception as error:  # every reader has its own exception types
-        raise SourceError(f"无法读取数据文件 {path}（{type(error).__name__}）：请确认文件完整且格式与扩展名一致") from None
-    grid, removed = clean_text_frame(grid)
+    sheets = read_sheets(
+        path,
+        "数据文件",
+        header_only,
+        parquet_columns=_record_columns,
+        parquet_rows=(lambda table: _rows_in_window(table, window)) if window is not None else None,
+    )
+    sheet, grid, header_row = _records_sheet(path, sheets)
     headers = ["" if pd.isna(h) else str(h) for h in grid.iloc[header_row]]
     mapping = _require_columns(path, headers)
     body = grid.iloc[header_row + 1 :]
@@ -197,10 +175,43 @@ def read_records(path: Path, header_only: bool = False, window: tuple[date, date
     # grid row i is spreadsheet row / text line i + 1; a Parquet file's records count from 1
     records["source_row"] = body.index.to_numpy() + (0 if suffix == ".parquet" else 1)
     records = records.loc[filled]
+    outside = sheets.rows_left_out
     if window is not None and suffix != ".parquet":
         inside = window_mask(records["visit_at"], window)
         outside, records = int((~inside).sum()), records.loc[inside]
-    return RecordsFile(path, records.reset_index(drop=True), encoding, sheet, removed, outside)
+    removed = (sheets.controls_removed or {}).get(sheet or "", 0)
+    return RecordsFile(path, records.reset_index(drop=True), sheets.encoding, sheet, removed, outside)
+
+
+def _records_sheet(path: Path, sheets: Sheets) -> tuple[str | None, pd.DataFrame, int]:
+    """The sheet whose header maps the most record fields, and its header row (a CSV's or Parquet file's one table)."""
+    best: tuple[int, str, int] | None = None
+    for name, grid in sheets.grids.items():
+        row, score = _best_header_row(grid)
+        if best is None or score > best[0]:
+            best = (score, name, row)
+    if best is None or best[0] < MIN_HEADER_FIELDS:
+        where = "的工作表中" if path.suffix.lower() == ".xlsx" else "中"
+        raise SourceError(f"在 {path} {where}找不到可识别的表头：请确认表头包含 回访时间、回访状态、服务类型、整体满意度、推荐意愿 等列")
+    return best[1] or None, sheets.grids[best[1]], best[2]
+
+
+def _record_columns(names: list[str]) -> list[str]:
+    """The Parquet columns that map to a record field (only those are read)."""
+    readable = readable_names(names)
+    mapping = map_headers(list(readable.values()))
+    return [name for name in names if readable[name] in mapping]
+
+
+def _rows_in_window(table: object, window: tuple[date, date]) -> np.ndarray:
+    """Positions of a Parquet table's rows visited within the window (all rows when it has no visit column)."""
+    names = list(table.column_names)  # type: ignore[attr-defined]
+    readable = readable_names(names)
+    mapping = map_headers(list(readable.values()))
+    visit = next((name for name in names if mapping.get(readable[name]) == "visit_at"), None)
+    if visit is None:
+        return np.arange(table.num_rows)  # type: ignore[attr-defined]
+    return np.flatnonzero(window_mask(table.column(visit), window))  # type: ignore[attr-defined]
 
 
 def window_mask(values: object, window: tuple[date, date]) -> np.ndarray:
@@ -250,105 +261,6 @@ def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     return cleaned.astype("object"), filled
 
 
-def decode_csv(path: Path, kind: str = "数据文件", head_bytes: int | None = None) -> tuple[str, str]:
-    """A CSV's text and the encoding it was in (UTF-8, UTF-8 with BOM or GB18030).
-
-    Args:
-        path: the file.
-        kind: how messages name the file.
-        head_bytes: decode only the file's first this many bytes (a pre-flight look at
-            the header); a character cut at the end is left out.
-
-    Raises:
-        SourceError: none of them decodes it; ``kind`` names the file in the message.
-    """
-    with path.open("rb") as handle:
-        data = handle.read(head_bytes) if head_bytes else handle.read()
-    complete = head_bytes is None or len(data) < head_bytes
-    for encoding in CSV_ENCODINGS:
-        try:
-            return codecs.getincrementaldecoder(encoding)().decode(data, final=complete), encoding
-        except UnicodeDecodeError:
-            continue
-    raise SourceError(f"{kind} {path} 的编码无法识别（不是 UTF-8 或 GBK/GB18030）：请另存为 UTF-8 后重试")
-
-
-def _read_csv_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str]:
-    """Decode a CSV (UTF-8, UTF-8 with BOM or GB18030) into a grid of strings, header row included."""
-    text, encoding = decode_csv(path, head_bytes=HEADER_BYTES if header_only else None)
-    if _looks_binary(text[:4096]):
-        raise SourceError(f"数据文件 {path} 不是文本 CSV：请确认文件格式与扩展名一致")
-    rows = csv.reader(io.StringIO(text))
-    lines = list(itertools.islice(rows, HEADER_SEARCH_ROWS + 1) if header_only else rows)
-    width = max((len(line) for line in lines), default=0)
-    grid = pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object")
-    return (unescape_formula_frame(grid) if may_hold_escaped_formulas(text) else grid), encoding
-
-
-def _looks_binary(sample: str) -> bool:
-    """Whether text is mostly control characters (a binary file), not a CSV with stray ones.
-
-    Real exports carry control bytes in comments (removed at intake), so only a file
-    whose start is largely made of them is taken for a binary one.
-    """
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
-    return bool(sample) and controls / len(sample) > BINARY_CONTROL_SHARE
-
-
-def _read_xlsx_grid(path: Path, header_only: bool) -> tuple[pd.DataFrame, str, int]:
-    """Read the workbook's sheets and pick the one whose header maps best."""
-    rows = HEADER_SEARCH_ROWS + 1 if header_only else None
-    sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine", nrows=rows)
-    best: tuple[int, str, int] | None = None
-    for name, grid in sheets.items():
-        row, score = _best_header_row(grid)
-        if best is None or score > best[0]:
-            best = (score, str(name), row)
-    if best is None or best[0] < MIN_HEADER_FIELDS:
-        raise SourceError(f"在 {path} 的工作表中找不到可识别的表头：请确认表头包含 回访时间、回访状态、服务类型、整体满意度、推荐意愿 等列")
-    return sheets[best[1]], best[1], best[2]
-
-
-def _read_parquet_grid(path: Path, header_only: bool, window: tuple[date, date] | None = None) -> tuple[pd.DataFrame, int, int]:
-    """A Parquet file as a grid whose first row is the header (its column names), and the rows outside the window.
-
-    Only the columns that map to a record field are read; with a window the rows are
-    filtered in Arrow first, keeping their row numbers (counted from 1).
-    """
-    import pyarrow.parquet as pq
-
-    names = pq.read_schema(path).names
-    if header_only:
-        return pd.DataFrame([names], dtype="object"), 0, 0
-    readable = {name: clean_text(name)[0] for name in names}  # headers too may carry control characters
-    mapping = map_headers(list(readable.values()))
-    wanted = [name for name in names if readable[name] in mapping] or names
-    table = pq.read_table(path, columns=wanted)
-    positions = np.arange(table.num_rows)
-    visit = next((name for name in wanted if mapping.get(readable[name]) == "visit_at"), None)
-    if window is not None and visit is not None:
-        positions = np.flatnonzero(window_mask(table.column(visit), window))
-        table = table.take(positions)
-    frame = table.to_pandas()
-    values = pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, columns=frame.columns)
-    values.index = positions + 1
-    header = pd.DataFrame([list(frame.columns)], columns=frame.columns, index=[0])
-    outside = pq.read_metadata(path).num_rows - len(positions)
-    return pd.concat([header, values]), 0, outside
-
-
-def _as_text(column: pd.Series) -> pd.Series:
-    """A column's values as ``str(value)``, missing ones as None (object dtype).
-
-    Text and integer columns are converted column-wise; anything else value by value.
-    """
-    present = column.notna()
-    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
-        text = column.astype("string") if pd.api.types.is_integer_dtype(column.dtype) else column
-        return text.astype("object").where(present, None)
-    return column.astype("object").where(present, None).map(lambda v: v if v is None else str(v))
-
-
 def _best_header_row(grid: pd.DataFrame) -> tuple[int, int]:
     """The row (among the first ones) that maps the most canonical fields, and how many."""
     best_row, best_score = 0, -1
@@ -358,13 +270,6 @@ def _best_header_row(grid: pd.DataFrame) -> tuple[int, int]:
         if score > best_score:
             best_row, best_score = row, score
     return best_row, best_score
-
-
-def _find_header_row(path: Path, grid: pd.DataFrame) -> int:
-    row, score = _best_header_row(grid)
-    if score < MIN_HEADER_FIELDS:
-        raise SourceError(f"在 {path} 中找不到可识别的表头：请确认表头包含 回访时间、回访状态、服务类型、整体满意度、推荐意愿 等列")
-    return row
 
 
 def _require_columns(path: Path, headers: list[str]) -> dict[str, str]:

@@ -7,7 +7,6 @@ repeated service number).
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,9 +14,10 @@ import pandas as pd
 
 from reporting.config import VOCAB_DIR
 from reporting.errors import SourceError
-from reporting.intake.clean import LEDGER_COLUMNS, parse_datetimes
-from reporting.intake.hygiene import clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
-from reporting.intake.load import decode_csv, map_headers
+from reporting.intake.clean import parse_datetimes
+from reporting.intake.ledger import Refusals
+from reporting.intake.load import map_headers
+from reporting.intake.tables import read_sheets, with_header
 from reporting.vocab import read_yaml
 
 REQUIRED = ("customer_id", "service_type", "completed_at")
@@ -88,63 +88,22 @@ def clean_services(frame: pd.DataFrame, source: str) -> ServicesFile:
         (frame["service_type"].isna(), "service_type", "缺少服务类型"),
         (completed.isna(), "completed_at", "服务完成时间缺失或无法识别"),
     ]
-    rejected = pd.Series(False, index=frame.index)
-    ledger = []
+    refusals = Refusals(source, frame["row"], frame["service_id"])
     for mask, field, reason in problems:
-        hit = mask & ~rejected
-        ledger.append(_ledger(frame.loc[hit], source, field, reason))
-        rejected |= hit
-    repeated = frame["service_id"].duplicated() & ~rejected
-    ledger.append(_ledger(frame.loc[repeated], source, "service_id", "服务单号重复（只保留第一条）"))
-    rejected |= repeated
-    kept = frame.loc[~rejected].assign(completed_at=completed[~rejected])
+        refusals.refuse(mask, service_aliases()[field][0], frame[field], reason)
+    repeated = frame["service_id"].duplicated()
+    refusals.refuse(repeated, service_aliases()["service_id"][0], frame["service_id"], "服务单号重复（只保留第一条）")
+    kept = frame.loc[~refusals.rejected].assign(completed_at=completed[~refusals.rejected])
     for flag in ("complaint", "do_not_call", "key_customer"):
         values = kept[flag] if flag in kept else pd.Series(None, index=kept.index, dtype="object")
         kept[flag] = values.map(lambda v: isinstance(v, str) and v.strip().lower() in YES).astype(bool)
     if "customer_type" not in kept:
         kept["customer_type"] = None
-    rejects = (
-        pd.concat([x for x in ledger if len(x)], ignore_index=True) if any(len(x) for x in ledger) else pd.DataFrame(columns=LEDGER_COLUMNS)
-    )
-    return ServicesFile(kept.reset_index(drop=True), rejects, len(frame))
-
-
-def _ledger(rows: pd.DataFrame, source: str, field: str, reason: str) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "source": source,
-            "row": rows["row"].to_numpy(),
-            "record_id": rows["service_id"].to_numpy(),
-            "field": service_aliases()[field][0],
-            "value": rows[field].to_numpy() if field in rows else None,
-            "reason": reason,
-        },
-        columns=LEDGER_COLUMNS,
-    )
+    return ServicesFile(kept.reset_index(drop=True), refusals.ledger(), len(frame))
 
 
 def _read_table(path: Path) -> pd.DataFrame:
     """The file's first sheet / table as text, header in the first row, control characters removed."""
-    table = _read_raw_table(path)
-    return clean_text_frame(table)[0]
-
-
-def _read_raw_table(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise SourceError(f"找不到服务记录文件 {path}：请检查 source 参数的路径")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".csv":
-            text, _ = decode_csv(path, "服务记录文件")
-            table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-            return unescape_formula_frame(table) if may_hold_escaped_formulas(text) else table
-        if suffix == ".xlsx":
-            return pd.read_excel(path, dtype=str, engine="calamine").fillna("")
-        if suffix == ".parquet":
-            table = pd.read_parquet(path)
-            return table.astype("object").where(table.notna(), None).map(lambda v: v if v is None else str(v)).fillna("")
-    except SourceError:
-        raise
-    except Exception as error:  # every reader has its own exception types
-        raise SourceError(f"无法读取服务记录文件 {path}（{type(error).__name__}）：请确认文件完整且格式与扩展名一致") from None
-    raise SourceError(f"不支持的服务记录文件类型 {path}：请提供 CSV、XLSX 或 Parquet 文件")
+    grids = read_sheets(path, "服务记录文件").grids
+    table = with_header(next(iter(grids.values())))
+    return table.where(table.notna(), "")

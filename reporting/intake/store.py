@@ -38,8 +38,9 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from reporting.config import PROJ_ROOT
 from reporting.errors import UserInputError
-from reporting.intake.clean import LEDGER_COLUMNS, CleanResult, FileLedger, drop_known
+from reporting.intake.clean import CleanResult, FileLedger, drop_known
 from reporting.intake.hygiene import clean_text_frame
+from reporting.intake.ledger import LEDGER_COLUMNS
 
 DEFAULT_STORE_PATH = PROJ_ROOT / "data" / "records.db"
 TEXT_FIELDS = ("comment", "suggestion", "purpose", "follow_up_action")

@@ -17,6 +17,7 @@ from nbconvert import HTMLExporter
 from reporting.config import TEMPLATES_DIR
 from reporting.errors import ReportingError
 from reporting.intake.hygiene import escape_formula_frame
+from reporting.intake.ledger import LEDGER_COLUMNS
 from reporting.report.fonts import embedded_font_css, pdf_font_css
 from reporting.vocab import chinese_header, label
 
@@ -103,9 +104,7 @@ def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
 
 def write_rejects_csv(rows: list[dict[str, Any]], path: Path) -> None:
     """Write the (already masked) rejects ledger as a UTF-8 CSV with Chinese headers, BOM for Excel."""
-    columns = ["source", "row", "record_id", "field", "value", "reason"]
-    frame = pd.DataFrame(rows, columns=columns).rename(columns={c: label(f"rejects_{c}") for c in columns})
-    write_csv(frame, path, encoding="utf-8-sig")
+    write_csv(_ledger_table(rows), path, encoding="utf-8-sig")
 
 
 def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
@@ -163,8 +162,10 @@ def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None
 
     sheets = _payload_sheets(payload)
     if rejects is not None:
-        ledger_columns = ["source", "row", "record_id", "field", "value", "reason"]
-        sheets["剔除记录"] = pd.DataFrame(rejects, columns=ledger_columns).rename(
-            columns={c: label(f"rejects_{c}") for c in ledger_columns}
-        )
+        sheets["剔除记录"] = _ledger_table(rejects)
     return write_workbook_file(sheets, folder / payload["file"], payload.get("highlight"), payload.get("choices"))
+
+
+def _ledger_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The (masked) rejects ledger with its Chinese headers (labels ``rejects_*``)."""
+    return pd.DataFrame(rows, columns=LEDGER_COLUMNS).rename(columns={c: label(f"rejects_{c}") for c in LEDGER_COLUMNS})

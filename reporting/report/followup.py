@@ -134,7 +134,7 @@ def build(
     cleaned, coverage, new_items = _missing_items(source, url, window_start, moment, taxonomy)
     items = _with_new(load_items(url, since=window_start), new_items)
     items = items.loc[items["visit_at"].lt(pd.Timestamp(moment)) | items["visit_at"].isna()]
-    done = load_followup_rules()["done_status"]
+    done = load_followup_rules().done_status
     current = items.loc[items["status"].ne(done) | items["visit_at"].ge(pd.Timestamp(window_start))].reset_index(drop=True)
     assigned = assign_owners(current, groups)
     moved = assigned["owner"].ne(current["owner"])

@@ -37,7 +37,7 @@ from reporting.text.sentiment import FEEDBACK_TYPES, SENTIMENTS
 from reporting.text.suggestions import suggest_types
 from reporting.text.themes import Theme
 from reporting.text.verify import second_verification
-from reporting.vocab import Taxonomy
+from reporting.vocab import RecommendationRules, Taxonomy
 
 TOP_PROBLEMS = 3
 
@@ -212,7 +212,7 @@ def build_report_model(
     period_start: date,
     period_end: date,
     taxonomy: Taxonomy,
-    rules: dict[str, dict[str, dict[str, Any]]],
+    rules: RecommendationRules,
     min_segment_n: int = 10,
     agent_gap: float = 0.5,
     trend_periods: int = 8,

@@ -77,7 +77,7 @@ def plan_marks(plan: pd.DataFrame, as_of: datetime) -> dict[str, Any]:
     """``workbook_payload``'s highlight and choices for a 客户跟进计划表: overdue rows at ``as_of``, 当前状态 as a drop-down."""
     return {
         "highlight": {PLAN_SHEET: overdue(plan, as_of).tolist()},
-        "choices": {headers("plan")["status"]: list(load_followup_rules()["statuses"])},
+        "choices": {headers("plan")["status"]: list(load_followup_rules().statuses)},
     }
 
 

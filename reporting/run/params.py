@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from reporting.config import DEFAULT_OUTPUT_DIR, PROJ_ROOT, resolve_path
+from reporting.config import DEFAULT_OUTPUT_DIR, resolve_path
 from reporting.errors import ParameterError
 from reporting.intake.load import check_source, expand_sources
 from reporting.intake.periods import DEFAULT_TIMEZONE, parse_date, resolve_period, today_in, week_start_index
@@ -316,8 +316,7 @@ def _default(declared: dict[str, dict[str, Any]], name: str) -> str:
 
 def _existing_file(name: str, value: str) -> Path:
     """An absolute path to an existing file: as given (relative to the working folder), else in the project."""
-    path = Path(value).expanduser()
-    for candidate in (path, PROJ_ROOT / path):
-        if candidate.is_file():
-            return candidate.resolve()
-    raise ParameterError(f"参数 {name} 指向的文件 {value} 不存在：请检查路径")
+    path = resolve_path(value)
+    if not path.is_file():
+        raise ParameterError(f"参数 {name} 指向的文件 {value} 不存在：请检查路径")
+    return path

@@ -112,7 +112,7 @@ def test_followup_plan_report_assigns_owners_once_and_exports(small_csv: Path, t
     assert metrics["as_of"] == "2026-11-23 09:00"
     assert metrics["added"] == metrics["coverage"]["denominator"] > 0 and metrics["coverage"]["numerator"] == 0  # nothing planned before
     assert metrics["assigned"] > 0 and metrics["escalations"] == metrics["overdue"]
-    owners = {row["负责人"] for row in metrics["workload"]}
+    owners = {row["owner"] for row in metrics["workload"]}
     assert not owners & {"客服主管", "投诉专员", "产品运营"} and {"ZG01", "ZG02", "TS01"} <= owners
     book = load_workbook(folder / "workbook.xlsx", read_only=True)
     assert book.sheetnames == ["客户跟进计划表", "升级清单", "二次回访清单", "负责人工作量", "剔除记录"]
