@@ -84,10 +84,17 @@ def render_problems(model: ReportModel) -> HTML:
     return render_fragment(
         "problems.html.j2",
         m=model,
+        feedback_counts=_counted(model.feedback_counts, model.sample["valid"]),
+        sentiment_counts=_counted(model.sentiment_counts, model.sample["valid"]),
         verification=model.verification.head(VERIFY_SHOWN).to_dict("records"),
         verify_shown=VERIFY_SHOWN,
         demands=model.demands.to_dict("records"),
     )
+
+
+def _counted(counts: dict[str, int], valid: int) -> list[dict[str, Any]]:
+    """Counts with their share of the valid responses, for a template (None when there are none)."""
+    return [{"name": name, "count": count, "share": count / valid if valid else None} for name, count in counts.items()]
 
 
 def render_recommendations(model: ReportModel) -> HTML:

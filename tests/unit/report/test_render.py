@@ -34,7 +34,8 @@ def test_quotes_are_escaped_never_run():
         sentiment_counts={"负面": 2},
         verification=[],
     )
-    html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20, demands=[]).data
+    counts = {"feedback_counts": [{"name": "投诉", "count": 2, "share": 1.0}], "sentiment_counts": []}
+    html = render_fragment("problems.html.j2", m=model, verification=[], verify_shown=20, demands=[], **counts).data
     assert "<script>" not in html and "<b>" not in html and "<img" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;太慢了" in html and "&lt;b&gt;快递&lt;/b&gt;·三天" in html
     opening = render_fragment("text_coverage.html.j2", m=model, coverage=TextCoverage(1, 1, 2), low_coverage=True).data
