@@ -94,7 +94,44 @@ def weekly_args(source: object, *extra: str) -> list[str]:
     return ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", str(source), *extra]
 
 
-def run_cli(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m reporting`` as a user would, capturing its output."""
+def run_process(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m reporting`` in its own process, as a scheduler would (kept for the handful of ``e2e`` tests)."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     return subprocess.run([sys.executable, "-m", "reporting", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=600)
+
+
+def run_cli(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the command line in this process (``cli.main``), capturing its exit code, stdout and stderr.
+
+    What a user sees is the same as from ``python -m reporting``: the notebooks still run in
+    their own kernels, and nbconvert and WeasyPrint export them; only the interpreter's
+    start-up is saved. Runs that must be a process of their own use ``run_process``.
+    """
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    from reporting.cli import main
+
+    out, err = StringIO(), StringIO()
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exit_:  # argparse's own usage errors
+                code = exit_.code if isinstance(exit_.code, int) else 0
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["reporting", *args], code, out.getvalue(), err.getvalue())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under ``-n 2 --dist loadgroup``, keep the tests sharing a module-scoped fixture on one worker, so it is built once."""
+    for item in items:
+        definitions = getattr(item, "_fixtureinfo", None)
+        if definitions is None:
+            continue
+        shared = sorted(name for name, defs in definitions.name2fixturedefs.items() if any(d.scope == "module" for d in defs))
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{'+'.join(shared)}"))

@@ -22,7 +22,7 @@ import pytest
 
 from reporting.cli import build_parser
 from reporting.config import NOTEBOOKS_DIR, PROJ_ROOT
-from tests.conftest import WEEK, run_cli, weekly_args
+from tests.conftest import WEEK, run_cli, run_process, weekly_args
 from tests.postgres import free_port
 
 SLICES = ["售后维修", "业务办理", "投诉处理", "长期客户维护"]
@@ -53,10 +53,11 @@ def batch(small_csv, tmp_path_factory):
     good = write_params(folder / "good.yaml", small_csv)
     broken = write_params(folder / "broken.yaml", small_csv, broken_notebook(folder), report="fragile")
     out = folder / "out"
-    result = run_cli("batch", str(good), str(broken), "--jobs", "2", "--output-dir", str(out))
+    result = run_process("batch", str(good), str(broken), "--jobs", "2", "--output-dir", str(out))
     return result, out
 
 
+@pytest.mark.e2e
 def test_batch_fans_out_and_one_failure_does_not_stop_the_others(batch):
     result, out = batch
     assert result.returncode == 1
@@ -115,6 +116,7 @@ def test_rerun_gives_identical_metrics_and_content(small_csv, tmp_path):
     assert "Executing notebook with kernel" in (first / folder / "run.log").read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_killing_a_run_midway_leaves_the_previous_report_intact(small_csv, tmp_path):
     args = [
         sys.executable,
@@ -127,7 +129,7 @@ def test_killing_a_run_midway_leaves_the_previous_report_intact(small_csv, tmp_p
         "--output-dir",
         str(tmp_path),
     ]
-    assert subprocess.run(args, cwd=PROJ_ROOT, capture_output=True).returncode == 0
+    assert run_cli(*args[3:]).returncode == 0
     folder = tmp_path / "weekly" / f"{WEEK[0]}_{WEEK[1]}"
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     process = subprocess.Popen(args, cwd=PROJ_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -139,7 +141,7 @@ def test_killing_a_run_midway_leaves_the_previous_report_intact(small_csv, tmp_p
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     abandoned = list((tmp_path / "weekly" / ".staging").iterdir())
     assert abandoned  # the killed run's half-written folder
-    assert subprocess.run(args, cwd=PROJ_ROOT, capture_output=True).returncode == 0
+    assert run_cli(*args[3:]).returncode == 0
     assert not any(p.exists() for p in abandoned)  # the next run of the same report cleared it
 
 
@@ -160,7 +162,7 @@ def test_a_second_run_of_the_same_report_exits_with_a_clear_line(small_csv, tmp_
     assert "正由另一个进程生成" in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_notifications_by_command_and_by_real_smtp(small_csv, tmp_path):
+def test_notifications_by_command_and_by_real_smtp(small_csv, tmp_path, monkeypatch):
     from aiosmtpd.controller import Controller
 
     received = []
@@ -182,11 +184,9 @@ def test_notifications_by_command_and_by_real_smtp(small_csv, tmp_path):
         )
         params = write_params(tmp_path / "notify.yaml", small_csv, extra=extra)
         params.write_text(params.read_text(encoding="utf-8").split("slices:")[0] + extra, encoding="utf-8")
-        env = {"REPORTING_SMTP_HOST": "127.0.0.1", "REPORTING_SMTP_PORT": str(controller.port)}
-        result = subprocess.run(
-            [sys.executable, "-m", "reporting", "batch", str(params), "--output-dir", str(tmp_path / "out")],
-            cwd=PROJ_ROOT, capture_output=True, text=True, env={**os.environ, **env}, timeout=600,
-        )  # fmt: skip
+        monkeypatch.setenv("REPORTING_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("REPORTING_SMTP_PORT", str(controller.port))
+        result = run_cli("batch", str(params), "--output-dir", str(tmp_path / "out"))
     finally:
         controller.stop()
     assert result.returncode == 0, result.stderr

@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from reporting.config import NOTEBOOKS_DIR
-from tests.conftest import WEEK, libreoffice_resave, run_cli, weekly_args, without_encoded_data
+from tests.conftest import WEEK, libreoffice_resave, run_cli, run_process, weekly_args, without_encoded_data
 
 HEADINGS = ("回访概况", "核心结论", "问题分析", "改进建议")
 FILES = (
@@ -28,7 +28,7 @@ FILES = (
 def good_run(small_csv, tmp_path_factory):
     """One report run on the small records, shared by the checks below."""
     out = tmp_path_factory.mktemp("out")
-    result = run_cli(
+    result = run_process(
         *weekly_args(small_csv),
         "-p",
         "period_start",
@@ -46,6 +46,7 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
+@pytest.mark.e2e
 def test_good_run_writes_every_report_file(good_run):
     result, folder = good_run
     assert result.returncode == 0, result.stderr
@@ -139,10 +140,11 @@ def test_no_personal_data_in_any_output(good_run, small_records):
         assert not leaked, (name, leaked[:5])
 
 
+@pytest.mark.e2e
 def test_python_m_and_demo_data_are_deterministic(tmp_path):
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     for path in (first, second):
-        result = run_cli("demo-data", "--out", str(path), "--weeks", "8", "--rows-per-week", "40", "--seed", "5")
+        result = run_process("demo-data", "--out", str(path), "--weeks", "8", "--rows-per-week", "40", "--seed", "5")
         assert result.returncode == 0, result.stderr
     assert first.read_bytes() == second.read_bytes()
     header = first.read_text(encoding="utf-8").splitlines()[0].split(",")
@@ -182,6 +184,7 @@ def test_missing_params_file_exits_2(tmp_path):
     assert result.returncode == 2 and "找不到参数文件" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.e2e
 def test_failing_cell_exits_1_and_keeps_the_previous_report(good_run, small_csv, tmp_path):
     _, folder = good_run
     out = tmp_path / "out"
@@ -196,7 +199,7 @@ def test_failing_cell_exits_1_and_keeps_the_previous_report(good_run, small_csv,
         f"report: weekly\nnotebook: {broken}\nparameters:\n  source: {small_csv}\n  period_start: '{WEEK[0]}'\n  period_end: '{WEEK[1]}'\n",
         encoding="utf-8",
     )
-    result = run_cli("run", str(params), "--output-dir", str(out))
+    result = run_process("run", str(params), "--output-dir", str(out))
     assert result.returncode == 1
     error_lines = result.stderr.strip().splitlines()
     assert len(error_lines) == 1 and "Traceback" not in result.stderr

@@ -142,7 +142,7 @@ def test_staff_results_that_look_like_formulas_round_trip_exactly(hostile_run, t
     from reporting.followup.tracking import load_items
 
     stored = load_items(store, ids=[item])
-    assert stored["跟进结果简述"].tolist() == ["=已电话回访，客户确认解决"]
+    assert stored["result"].tolist() == ["=已电话回访，客户确认解决"]
 
 
 hostile_text = st.text(
