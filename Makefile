@@ -24,7 +24,7 @@ report: setup $(DEMO) $(SERVICES)
 test: setup
 	@bash scripts/test-deps.sh
 	@$(BIN)/lint-imports --no-cache --no-logo
-	@$(BIN)/python -m pytest -n 2 --dist loadgroup
+	@$(BIN)/python -m pytest -n 2 --dist loadscope
 
 lab: setup $(DEMO)
 	@$(BIN)/jupyter lab notebooks/reports/weekly_report.ipynb

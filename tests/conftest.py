@@ -124,14 +124,3 @@ def run_cli(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[st
     finally:
         os.chdir(previous)
     return subprocess.CompletedProcess(["reporting", *args], code, out.getvalue(), err.getvalue())
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``-n 2 --dist loadgroup``, keep the tests sharing a module-scoped fixture on one worker, so it is built once."""
-    for item in items:
-        definitions = getattr(item, "_fixtureinfo", None)
-        if definitions is None:
-            continue
-        shared = sorted(name for name, defs in definitions.name2fixturedefs.items() if any(d.scope == "module" for d in defs))
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{'+'.join(shared)}"))
