@@ -33,7 +33,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from reporting.config import PROJ_ROOT
@@ -205,12 +205,10 @@ def import_cleaned(result: CleanResult, url: str, fingerprints: dict[str, str] |
             for ledger in fresh.ledgers:
                 row = {**ledger.as_dict(), "sha256": (fingerprints or {}).get(ledger.path), "imported_at": datetime.now()}
                 import_ids[ledger.path] = connection.execute(imports_table.insert().values(**row)).inserted_primary_key[0]
-            rows = _rows(fresh.records.assign(import_id=fresh.records["source"].map(import_ids)), [*STORED_FIELDS, "import_id"])
-            for chunk in _chunks(rows):
-                connection.execute(records_table.insert(), chunk)
-            rejects = _rows(fresh.rejects.assign(import_id=fresh.rejects["source"].map(import_ids)), [*LEDGER_COLUMNS, "import_id"])
-            for chunk in _chunks(rejects):
-                connection.execute(rejects_table.insert(), chunk)
+            records = fresh.records.assign(import_id=fresh.records["source"].map(import_ids))
+            bulk_insert(connection, records_table, records, [*STORED_FIELDS, "import_id"])
+            rejects = fresh.rejects.assign(import_id=fresh.rejects["source"].map(import_ids))
+            bulk_insert(connection, rejects_table, rejects, [*LEDGER_COLUMNS, "import_id"])
     except SQLAlchemyError as error:
         reason = failure_reason(error)
         raise StoreError(f"写入数据库 {masked_url(url)} 失败（{reason}），本次导入已全部撤销：请检查数据库后重试") from None
@@ -306,24 +304,61 @@ def _stored_keys(connection, keys: list[str]) -> set[str]:  # noqa: ANN001 - a S
     return found
 
 
-def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, object]]:
-    """Frame rows as dicts of plain Python values (None for missing), for inserts; built column by column."""
+def bulk_insert(connection: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> None:
+    """Insert a frame's rows through the database's bulk path, inside the caller's transaction.
+
+    PostgreSQL (psycopg): ``COPY … FROM STDIN``. SQLite: the driver's ``executemany`` with
+    one prepared statement, values already in the form SQLAlchemy stores (timestamps as
+    ``YYYY-MM-DD HH:MM:SS.ffffff`` text). Other databases: SQLAlchemy's executemany.
+    """
     present = [c for c in columns if c in frame]
+    if frame.empty or not present:
+        return
+    dialect = connection.dialect
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        raw = connection.connection.driver_connection
+        statement = f"COPY {table.name} ({', '.join(present)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:  # type: ignore[union-attr]
+            for chunk in _chunks(_tuples(frame, present, text_times=False)):
+                for row in chunk:
+                    copy.write_row(row)
+        return
+    if dialect.name == "sqlite":
+        statement = f"INSERT INTO {table.name} ({', '.join(present)}) VALUES ({', '.join('?' * len(present))})"
+        for chunk in _chunks(_tuples(frame, present, text_times=True)):
+            connection.exec_driver_sql(statement, chunk)
+        return
+    for chunk in _chunks(_tuples(frame, present, text_times=False)):
+        connection.execute(table.insert(), [dict(zip(present, row, strict=True)) for row in chunk])
+
+
+def _tuples(frame: pd.DataFrame, columns: list[str], text_times: bool) -> list[tuple[object, ...]]:
+    """Frame rows as tuples of plain Python values (None for missing), built column by column.
+
+    Args:
+        frame: the rows.
+        columns: which columns, in order.
+        text_times: timestamps as SQLAlchemy's SQLite text (``%Y-%m-%d %H:%M:%S.%f``) instead of datetimes.
+    """
     values = []
-    for name in present:
+    for name in columns:
         column = frame[name]
         missing = column.isna().to_numpy()
-        if name in TIME_FIELDS and pd.api.types.is_datetime64_any_dtype(column):
-            plain = pd.Series(column.dt.to_pydatetime(), dtype=object).to_numpy(copy=True)
+        if pd.api.types.is_datetime64_any_dtype(column):
+            times = column.dt.strftime("%Y-%m-%d %H:%M:%S.%f") if text_times else pd.Series(column.dt.to_pydatetime(), dtype=object)
+            plain = times.astype(object).to_numpy(copy=True)
         elif name in ("row", "source_row", "import_id"):
             plain = column.astype("Int64").astype(object).to_numpy(copy=True)
+        elif pd.api.types.is_bool_dtype(column):
+            plain = column.astype(int if text_times else bool).astype(object).to_numpy(copy=True)
         else:
             plain = column.astype(object).to_numpy(copy=True)
         plain[missing] = None
         values.append(plain.tolist())
-    return [dict(zip(present, row, strict=True)) for row in zip(*values, strict=True)]
+    return list(zip(*values, strict=True))
 
 
-def _chunks(rows: list[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
+def _chunks(rows: list[tuple[object, ...]]) -> Iterator[list[tuple[object, ...]]]:
+    """The rows in batches of ``CHUNK``."""
     for start in range(0, len(rows), CHUNK):
         yield rows[start : start + CHUNK]
