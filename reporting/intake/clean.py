@@ -107,9 +107,9 @@ def per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> 
     """
     if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
         return parse(values)
-    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    codes, distinct = pd.factorize(values)  # Arrow text is dictionary-encoded without becoming Python objects
     # the last entry parses a missing value: factorize marks missing values with code -1
-    parsed = parse(pd.Series([*distinct, None], dtype="object", name=values.name))
+    parsed = parse(pd.Series(np.append(np.asarray(distinct, dtype=object), None), dtype="object", name=values.name))
     return pd.Series(parsed.to_numpy()[codes], index=values.index, name=parsed.name)
 
 
@@ -175,7 +175,7 @@ def normalise_choice(values: pd.Series, kind: str, keep_unknown: bool = False) -
         return synonyms.get(normalise_token(value), value.strip() if keep_unknown else None)
 
     # once per distinct answer; a text never equals a non-text, and every non-text gives None
-    codes, distinct = pd.factorize(values.to_numpy(dtype=object))
+    codes, distinct = pd.factorize(values if values.dtype != object else values.to_numpy(dtype=object))
     answers = np.array([one(value) for value in distinct] + [None], dtype=object)
     return pd.Series(answers[codes], index=values.index, dtype="object")
 
@@ -226,9 +226,9 @@ def clean_records(
     refusals = _refusals(frame, raw, source, today)
     rejected, rejects = refusals.rejected, refusals.ledger()
     frame["record_key"] = record_keys(frame, raw["record_id"].notna() if "record_id" in raw else pd.Series(False, index=raw.index))
-    kept = frame.loc[~rejected]
-    repeated = kept["record_key"].duplicated(keep="first")
-    records = kept.loc[~repeated].reset_index(drop=True)
+    # a duplicate repeats an earlier row that was kept (a refused row owns no key); one filter for both
+    repeated = frame["record_key"].where(~rejected).duplicated(keep="first") & ~rejected
+    records = _python_text(frame.loc[~rejected & ~repeated].reset_index(drop=True))
     records["valid"] = records["status"].eq("完成") & records["overall_satisfaction"].notna() & records["nps"].notna()
     ledger = FileLedger(
         path=source,
@@ -241,6 +241,18 @@ def clean_records(
         outside_window=outside_window,
     )
     return CleanResult(records, rejects, (ledger,))
+
+
+def _python_text(records: pd.DataFrame) -> pd.DataFrame:
+    """Text kept in Arrow while cleaning (from Parquet) as the object columns the analysis works on, None for missing.
+
+    Done once, on the rows kept: validation ran on the Arrow strings.
+    """
+    for name in records.columns:
+        column = records[name]
+        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+            records[name] = column.astype("object").where(column.notna(), None)
+    return records
 
 
 def _typed(raw: pd.DataFrame, source: str) -> pd.DataFrame:

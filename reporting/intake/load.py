@@ -167,11 +167,12 @@ def read_records(path: Path, header_only: bool = False, window: tuple[date, date
         parquet_rows=(lambda table: _rows_in_window(table, window)) if window is not None else None,
     )
     sheet, grid, header_row = _records_sheet(path, sheets)
-    headers = ["" if pd.isna(h) else str(h) for h in grid.iloc[header_row]]
+    given = (sheets.headers or {}).get(sheet or "")
+    headers = given if given is not None else ["" if pd.isna(h) else str(h) for h in grid.iloc[header_row]]
     mapping = _require_columns(path, headers)
-    body = grid.iloc[header_row + 1 :]
+    body = grid if given is not None else grid.iloc[header_row + 1 :]
     columns = {field: body.iloc[:, headers.index(header)] for header, field in mapping.items()}
-    records, filled = _blank_to_none(pd.DataFrame(columns).astype("object"))
+    records, filled = _blank_to_none(pd.DataFrame(columns, index=body.index))
     # grid row i is spreadsheet row / text line i + 1; a Parquet file's records count from 1
     records["source_row"] = body.index.to_numpy() + (0 if suffix == ".parquet" else 1)
     records = records.loc[filled]
@@ -187,7 +188,8 @@ def _records_sheet(path: Path, sheets: Sheets) -> tuple[str | None, pd.DataFrame
     """The sheet whose header maps the most record fields, and its header row (a CSV's or Parquet file's one table)."""
     best: tuple[int, str, int] | None = None
     for name, grid in sheets.grids.items():
-        row, score = _best_header_row(grid)
+        given = (sheets.headers or {}).get(name)
+        row, score = (-1, len(map_headers([h for h in given if h]))) if given is not None else _best_header_row(grid)
         if best is None or score > best[0]:
             best = (score, name, row)
     if best is None or best[0] < MIN_HEADER_FIELDS:
@@ -247,10 +249,10 @@ def window_mask(values: object, window: tuple[date, date]) -> np.ndarray:
 
 
 def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-    """Missing values and the texts that stand for them (``BLANK_TEXTS``) become None.
+    """Missing values and the texts that stand for them (``BLANK_TEXTS``) become missing (None, or NA in Arrow text).
 
     Args:
-        records: object columns as read.
+        records: text columns as read (object, or Arrow-backed strings from Parquet).
 
     Returns:
         The records, and whether each row holds any value at all.
@@ -258,7 +260,7 @@ def _blank_to_none(records: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     blanks = {name: records[name].isna() | records[name].isin(BLANK_TEXTS) for name in records.columns}
     cleaned = pd.DataFrame({name: records[name].where(~blank, None) for name, blank in blanks.items()}, index=records.index)
     filled = ~pd.DataFrame(blanks, index=records.index).all(axis=1)
-    return cleaned.astype("object"), filled
+    return cleaned, filled
 
 
 def _best_header_row(grid: pd.DataFrame) -> tuple[int, int]:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reporting.errors import SourceError
-from reporting.intake.hygiene import clean_text, clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
+from reporting.intake.hygiene import clean_text, clean_text_column, clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -35,16 +35,22 @@ class Sheets:
 
     Attributes:
         grids: sheet name → grid ("" for a CSV's or Parquet file's one table); a grid's
-            index is the row's position in the file counted from 0, the header included.
+            index is the row's position in the file counted from 0, the header included —
+            except a Parquet file's, whose header is its column names (``headers``) and
+            whose rows are numbered from 1, its text kept in Arrow-backed strings.
         encoding: the text encoding detected (CSV only).
         controls_removed: sheet name → cells that lost a control character.
         rows_left_out: rows a Parquet row filter left unread.
+        cleaned: control characters already removed (the Parquet reader does it on Arrow strings).
+        headers: sheet name → its header, for a grid that does not hold it in its first row.
     """
 
     grids: dict[str, pd.DataFrame]
     encoding: str | None = None
     controls_removed: dict[str, int] | None = None
     rows_left_out: int = 0
+    cleaned: bool = False
+    headers: dict[str, list[str]] | None = None
 
 
 def read_sheets(
@@ -86,6 +92,8 @@ def read_sheets(
         raise
     except Exception as error:  # every reader has its own exception types
         raise SourceError(f"无法读取{kind} {path}（{type(error).__name__}）：请确认文件完整且格式与扩展名一致") from None
+    if sheets.cleaned:
+        return sheets
     cleaned, removed = {}, {}
     for name, grid in sheets.grids.items():
         cleaned[name], removed[name] = clean_text_frame(grid)
@@ -169,7 +177,8 @@ def _parquet_grid(
 
     names = pq.read_schema(path).names
     if header_only:
-        return Sheets({"": pd.DataFrame([names], dtype="object")})
+        header = [clean_text(str(n))[0] for n in names]
+        return Sheets({"": pd.DataFrame(columns=range(len(names)))}, cleaned=True, headers={"": header})
     wanted = (choose_columns(names) if choose_columns else names) or names
     table = pq.read_table(path, columns=wanted)
     positions = np.arange(table.num_rows)
@@ -177,23 +186,29 @@ def _parquet_grid(
         positions = choose_rows(table)
         table = table.take(positions)
     frame = table.to_pandas()
-    values = pd.DataFrame({name: _as_text(frame[name]) for name in frame.columns}, columns=frame.columns)
-    values.index = positions + 1
-    header = pd.DataFrame([list(frame.columns)], columns=frame.columns, index=[0])
-    grid = pd.concat([header, values])
-    grid.columns = range(grid.shape[1])
-    return Sheets({"": grid}, rows_left_out=pq.read_metadata(path).num_rows - len(positions))
+    values, removed = {}, 0
+    for position, name in enumerate(frame.columns):
+        # control characters are found on the Arrow strings (a vectorised scan); the text stays in Arrow
+        text, count = clean_text_column(_as_text(frame[name]))
+        removed += count
+        values[position] = text.reset_index(drop=True)
+    body = pd.DataFrame(values)
+    body.index = positions + 1
+    names = [clean_text(str(n)) for n in frame.columns]  # headers too may carry control characters
+    removed += sum(dirty for _, dirty in names)
+    left_out = pq.read_metadata(path).num_rows - len(positions)
+    return Sheets({"": body}, controls_removed={"": removed}, rows_left_out=left_out, cleaned=True, headers={"": [n for n, _ in names]})
 
 
 def _as_text(column: pd.Series) -> pd.Series:
-    """A column's values as ``str(value)``, missing ones as None (object dtype).
-
-    Text and integer columns are converted column-wise; anything else value by value.
-    """
+    """A column's values as text: Arrow-backed strings kept as they are, integers cast column-wise, anything else ``str(value)``."""
+    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        return column
     present = column.notna()
-    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
-        text = column.astype("string") if pd.api.types.is_integer_dtype(column.dtype) else column
-        return text.astype("object").where(present, None)
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return column.astype("str").where(present)
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return column.astype("object").where(present, None)
     return column.astype("object").where(present, None).map(lambda v: v if v is None else str(v))
 
 
