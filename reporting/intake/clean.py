@@ -122,6 +122,8 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
     Returns:
         ``datetime64`` values at minute precision; NaT where a value does not parse.
     """
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return _parse_datetimes(values)  # Arrow text (Parquet): vectorised over the column, timestamps rarely repeat
     return per_distinct(values, _parse_datetimes)
 
 
