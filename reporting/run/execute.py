@@ -56,6 +56,7 @@ from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGE
 from reporting.run.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.vocab import label, labels
 
+PARALLEL_WORKBOOK_BYTES = 4 << 20  # a workbook handed over in a larger file is written on the second core
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
 REPORT_FILES = (
@@ -178,26 +179,58 @@ def _export(spec: RunSpec, staging: Path, parameters: dict[str, Any], started: d
     """Write the report's files next to the executed notebook: PDF, HTML, metrics, rejects, workbook, manifest."""
     notebook = nbformat.read(staging / "report.ipynb", as_version=4)
     title = f"{labels().get(f'title_{spec.report}', label('report_title'))} {spec.period_title}"
-    with _stage(timings, "html"):
-        html = notebook_to_html(notebook, title)
-    with _stage(timings, "pdf"):
-        html_to_pdf(html, staging / "report.pdf")
-    with _stage(timings, "html_fonts"):
-        write_page(html, staging / "report.html")
     metrics = collect_output(notebook, METRICS_MIMETYPE)
-    write_json(metrics, staging / "metrics.json")
     rejects = collect_output(notebook, REJECTS_MIMETYPE)
-    write_rejects_csv(rejects, staging / "rejects.csv")
     workbook = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
-    if workbook is not None:
-        with _stage(timings, "workbook"):
-            write_workbook(workbook, rejects, staging)
+    with _workbook_beside(workbook, rejects, staging, timings):
+        with _stage(timings, "html"):
+            html = notebook_to_html(notebook, title)
+        with _stage(timings, "pdf"):
+            html_to_pdf(html, staging / "report.pdf")
+        with _stage(timings, "html_fonts"):
+            write_page(html, staging / "report.html")
+    write_json(metrics, staging / "metrics.json")
+    write_rejects_csv(rejects, staging / "rejects.csv")
     suggestions = collect_optional_output(notebook, SUGGESTIONS_MIMETYPE)
     if suggestions is not None:
         write_text(suggestions["yaml"], staging / "taxonomy_suggestions.yaml")
     finished = datetime.now(TIMEZONE)
     write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
     return metrics
+
+
+@contextlib.contextmanager
+def _workbook_beside(
+    workbook: dict[str, Any] | None, rejects: list[dict[str, Any]], staging: Path, timings: dict[str, float]
+) -> Iterator[None]:
+    """Write the workbook while the body renders the HTML and PDF; done (or its error raised) on leaving.
+
+    Both are CPU-bound, so a large workbook (its tables handed over as a file of more than
+    ``PARALLEL_WORKBOOK_BYTES``) is written by a forked process on the second core; a small
+    one is written here, after the body.
+    """
+    size = Path(workbook["sheets_file"]).stat().st_size if workbook and workbook.get("sheets_file") else 0
+    if workbook is None or size < PARALLEL_WORKBOOK_BYTES:
+        yield
+        if workbook is not None:
+            with _stage(timings, "workbook"):
+                write_workbook(workbook, rejects, staging)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        writing = pool.submit(_timed_workbook, workbook, rejects, staging)
+        yield
+        with _stage(timings, "workbook_wait"):
+            timings["workbook"] = writing.result()
+
+
+def _timed_workbook(workbook: dict[str, Any], rejects: list[dict[str, Any]], staging: Path) -> float:
+    """Write the workbook and return how long it took (run in the forked process)."""
+    start = time.perf_counter()
+    write_workbook(workbook, rejects, staging)
+    return round(time.perf_counter() - start, 3)
 
 
 def _unexpected(what: str, error: Exception, kept: Path) -> UnexpectedError:
