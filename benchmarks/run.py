@@ -390,7 +390,7 @@ def run_store_scale(base_parquet: Path, size: int, log: Any) -> dict[str, Any]:
     from reporting.report.loading import load_source
 
     base = pd.read_parquet(base_parquet)
-    copies = max(1, size // len(base))
+    copies = max(1, -(-size // len(base)))  # whole copies of the year, at least size records
     stages: dict[str, dict[str, float]] = {}
     with postgres_cluster() as server, tempfile.TemporaryDirectory(prefix="bench-store-scale-") as folder:
         url = new_database(server)
