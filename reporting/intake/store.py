@@ -50,6 +50,7 @@ SHORT_FIELDS = (
 )  # fmt: skip
 TIME_FIELDS = ("visit_at", "service_completed_at", "due_at")
 NUMBER_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction", "nps")
+ANALYZE_AFTER_ROWS = 100_000  # a bulk import this large refreshes PostgreSQL's planner statistics
 CHUNK = 5000  # rows per executemany batch and keys per IN query (SQLite allows 32766 variables)
 
 metadata = MetaData()
@@ -209,6 +210,9 @@ def import_cleaned(result: CleanResult, url: str, fingerprints: dict[str, str] |
             bulk_insert(connection, records_table, records, [*STORED_FIELDS, "import_id"])
             rejects = fresh.rejects.assign(import_id=fresh.rejects["source"].map(import_ids))
             bulk_insert(connection, rejects_table, rejects, [*LEDGER_COLUMNS, "import_id"])
+            if connection.dialect.name == "postgresql" and len(records) >= ANALYZE_AFTER_ROWS:
+                # fresh statistics, so the next import's duplicate check uses the key's index, not a scan per batch
+                connection.exec_driver_sql(f"ANALYZE {records_table.name}")
     except SQLAlchemyError as error:
         reason = failure_reason(error)
         raise StoreError(f"写入数据库 {masked_url(url)} 失败（{reason}），本次导入已全部撤销：请检查数据库后重试") from None
