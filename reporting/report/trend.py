@@ -222,6 +222,8 @@ def render(model: TrendModel, part: str = "all", generated_at: str = "") -> HTML
     if part == "header":
         return render_header(model, label("title_trend"), generated_at)
     if part != "all":
+        if part not in PARTS:
+            raise ValueError(f"the trend review has no part {part!r}: header, all, {', '.join(PARTS)}")
         return PARTS[part](model)
     body = [render_header(model, label("title_trend"), generated_at).data]
     body += [f"<h2>{label(HEADINGS[name])}</h2>" + renderer(model).data for name, renderer in PARTS.items()]

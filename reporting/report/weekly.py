@@ -162,6 +162,8 @@ def render(model: ReportModel, part: str = "all", generated_at: str = "") -> HTM
     if part == "header":
         return sections.render_header(model, label("report_title"), generated_at)
     if part != "all":
+        if part not in PARTS:
+            raise ValueError(f"the weekly report has no part {part!r}: header, all, {', '.join(PARTS)}")
         return PARTS[part](model)
     body = [sections.render_header(model, label("report_title"), generated_at).data]
     for name, renderer in PARTS.items():

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from reporting.intake.sources import read_files
-from reporting.report import render
+from reporting.report import render, weekly
 from reporting.report.document import metrics_document
 from reporting.report.model import build_report_model
 from reporting.vocab import load_rules, load_taxonomy
@@ -60,5 +60,17 @@ def test_section_fragment_is_pinned(model, section):
 
 
 def test_the_header_carries_the_given_time_not_the_clock(model):
-    html = render.render_header(model, "2026-11-23 09:00").data
-    assert "2026-11-23 09:00" in html and "2026-11-16" in html
+    html = weekly.render(model, "header", "2026-11-23 09:00").data
+    assert "客户回访周报" in html and "生成时间：2026-11-23 09:00" in html and "2026-11-16" in html
+
+
+def test_the_whole_report_is_every_part_in_order_under_its_heading(model):
+    html = weekly.render(model, "all", "2026-11-23 09:00").data
+    headings = ["回访概况", "核心结论", "问题分析", "改进建议", "口径说明"]
+    positions = [html.index(f"<h2>{h}</h2>") for h in headings]
+    assert positions == sorted(positions)
+    for section in ("overview", "conclusions", "problems", "recommendations", "methods"):
+        assert SECTIONS[section](model).data.strip() in html, section
+    assert html.count("data:image/png;base64,") >= 4  # the charts part and the problem charts
+    with pytest.raises(ValueError, match="no part 'appendix'"):
+        weekly.render(model, "appendix")

@@ -40,3 +40,16 @@ def test_weekly_kpis_and_problem_shares():
         "start": [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)],
         "响应速度": [0.5, 0.0, 1.0],
     }
+
+
+def test_build_reads_the_range_and_render_shows_every_part(small_csv):
+    from reporting.report import trend
+
+    model = trend.build(source=str(small_csv), period_start="2026-10-26", period_end="2026-11-22", events="2026-11-09:新政策")
+    assert [w.isoformat() for w in model.weeks["start"]] == ["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"]
+    assert model.events == ((date(2026, 11, 9), "新政策"),)
+    html = trend.render(model, "all", "2026-11-23 09:00").data
+    headings = ["趋势概览", "满意度与 NPS", "问题占比", "口径说明"]
+    positions = [html.index(f"<h2>{h}</h2>") for h in headings]
+    assert positions == sorted(positions) and "生成时间：2026-11-23 09:00" in html
+    assert html.count("data:image/png;base64,") == 3
