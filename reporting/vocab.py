@@ -180,11 +180,18 @@ def load_rules(path: Path | None = None) -> RecommendationRules:
 @cache
 def _rules_of(source: Path, _version: int) -> RecommendationRules:
     doc = read_yaml(source)
+    if not isinstance(doc, dict):
+        raise UserInputError(f"建议规则文件 {source} 是空的或不是映射：请参照自带的 recommendations.yaml")
     sections: dict[str, dict[str, MeasureRule]] = {}
     for section, numeric in _RULE_FIELDS.items():
         entries = doc.get(section) or {}
         if not isinstance(entries, dict):
             raise UserInputError(f"建议规则文件 {source} 的 {section} 段格式不对：请参照自带的 recommendations.yaml")
+        known = _rule_names(section)
+        unknown = [str(name) for name in entries if known is not None and str(name) not in known]
+        if unknown:
+            names, allowed = "、".join(unknown), "、".join(sorted(known or ()))
+            raise UserInputError(f"建议规则文件 {source} 的 {section} 下有未知的名称 {names}：可用的有 {allowed}（拼写需一致）")
         sections[section] = {str(name): _measure_rule(source, f"{section}.{name}", spec, numeric) for name, spec in entries.items()}
     return RecommendationRules(
         sections["dimensions"], sections["problems"], sections["themes"].get("emerging"), sections["agents"].get("lagging")
@@ -198,13 +205,25 @@ def _measure_rule(source: Path, where: str, spec: object, numeric: tuple[str, ..
     for name in ("action", "owner", "due_in_days", *numeric):
         if spec.get(name) in (None, ""):
             raise UserInputError(f"建议规则文件 {source} 中 {where} 缺少 {name}：请补上（参照自带的 recommendations.yaml）")
-    try:
-        numbers = {name: float(spec[name]) for name in numeric}
-        days = int(spec["due_in_days"])
-    except (TypeError, ValueError):
-        fields = "、".join(("due_in_days", *numeric))
-        raise UserInputError(f"建议规则文件 {source} 中 {where} 的数值字段不是数字：请检查 {fields}") from None
-    return MeasureRule(action=str(spec["action"]), owner=str(spec["owner"]), due_in_days=days, **numbers)
+    numbers: dict[str, float] = {}
+    for name in ("due_in_days", *numeric):
+        try:
+            numbers[name] = float(spec[name])
+        except (TypeError, ValueError):
+            raise UserInputError(f"建议规则文件 {source} 中 {where} 的 {name} 值 {spec[name]!r} 不是数字：请改成数字") from None
+    days = numbers.pop("due_in_days")
+    if days < 0 or days != int(days):
+        raise UserInputError(
+            f"建议规则文件 {source} 中 {where} 的 due_in_days 值 {spec['due_in_days']!r} 须为不小于 0 的整数（完成时限的天数）"
+        )
+    return MeasureRule(action=str(spec["action"]), owner=str(spec["owner"]), due_in_days=int(days), **numbers)
+
+
+def _rule_names(section: str) -> frozenset[str] | None:
+    """The names a rules section may use (None: any — problem types depend on the taxonomy in use)."""
+    if section == "dimensions":
+        return frozenset(f for f in column_aliases() if f.startswith("score_") or f == "overall_satisfaction")
+    return {"themes": frozenset({"emerging"}), "agents": frozenset({"lagging"})}.get(section)
 
 
 @cache

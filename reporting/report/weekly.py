@@ -17,6 +17,7 @@ from IPython.display import HTML
 
 from reporting.analysis.coverage import coverage_table
 from reporting.config import resolve_path
+from reporting.errors import UserInputError
 from reporting.followup.plan import escalation_list
 from reporting.followup.tracking import plan_with_history, save_plan
 from reporting.intake.clean import CleanResult, select_period
@@ -31,7 +32,7 @@ from reporting.report.model import ReportModel, build_report_model
 from reporting.report.publishing import ESCALATION_SHEET, PLAN_SHEET, plan_marks, plan_sheet, publish_outputs, workbook_payload
 from reporting.text.reading import theme_label
 from reporting.text.suggestions import suggestions_yaml
-from reporting.vocab import label, load_rules, load_taxonomy
+from reporting.vocab import RecommendationRules, Taxonomy, label, load_rules, load_taxonomy
 
 DEFAULT_COVERAGE = 0.1  # DOMAIN.md: at least 10 % of the customers served
 
@@ -76,13 +77,15 @@ def build(
         The report model.
     """
     start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
+    vocabulary = load_taxonomy(resolve_path(taxonomy) if taxonomy else None)
+    measures = _own_rules(rules, vocabulary) if rules else load_rules()
     cleaned = select_slice(load_source(source, start, end), slice_field, slice_value)
     model = build_report_model(
         cleaned,
         start,
         end,
-        load_taxonomy(resolve_path(taxonomy) if taxonomy else None),
-        load_rules(resolve_path(rules) if rules else None),
+        vocabulary,
+        measures,
         min_segment_n=min_segment_n,
         agent_gap=agent_gap,
         trend_periods=TREND_PERIODS,
@@ -93,6 +96,17 @@ def build(
             model, coverage=_coverage(cleaned, start, end, services, slice_field, slice_value, coverage_targets, key_customer_types)
         )
     return model
+
+
+def _own_rules(path: str, taxonomy: Taxonomy) -> RecommendationRules:
+    """An analyst's own rules file, whose problem rules must name types of the taxonomy in use (a misspelt one would never fire)."""
+    rules = load_rules(resolve_path(path))
+    unknown = sorted(set(rules.problems) - {t.name for t in taxonomy.types})
+    if unknown:
+        raise UserInputError(
+            f"建议规则文件 {path} 的 problems 下有问题分类中没有的类型 {'、'.join(unknown)}：请改成分类中的名称（拼写需一致）或删去"
+        )
+    return rules
 
 
 def _coverage(
