@@ -150,7 +150,7 @@ def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None
     """Write a published workbook (workbook.xlsx, call_list.xlsx …) into ``folder``, the rejects ledger appended as 剔除记录.
 
     Args:
-        payload: ``{"file", "sheets" or "sheets_file", "highlight", "choices"}`` as the
+        payload: ``{"file", "sheets" or "sheets_file", "highlight", "choices", "percent"}`` as the
             notebook published it (already masked, with the headers people see).
         rejects: the masked rejects ledger, or None for none.
         folder: where the file goes.
@@ -163,7 +163,8 @@ def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None
     sheets = _payload_sheets(payload)
     if rejects is not None:
         sheets["剔除记录"] = _ledger_table(rejects)
-    return write_workbook_file(sheets, folder / payload["file"], payload.get("highlight"), payload.get("choices"))
+    percent = frozenset(payload.get("percent") or ())
+    return write_workbook_file(sheets, folder / payload["file"], payload.get("highlight"), payload.get("choices"), percent)
 
 
 def _ledger_table(rows: list[dict[str, Any]]) -> pd.DataFrame:

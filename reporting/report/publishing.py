@@ -42,6 +42,7 @@ def workbook_payload(
     file: str = "workbook.xlsx",
     highlight: dict[str, list[bool]] | None = None,
     choices: dict[str, list[str]] | None = None,
+    percent: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Sheets (already masked, with the headers people see) for the exporter to write into an XLSX file.
 
@@ -55,8 +56,9 @@ def workbook_payload(
         file: the file name in the run's output folder.
         highlight: sheet name → one flag per row to fill (overdue plan items).
         choices: column header → the values offered in a drop-down (the plan's statuses).
+        percent: column headers whose fractions are shown as percentages.
     """
-    payload: dict[str, Any] = {"file": file, "highlight": highlight or {}, "choices": choices or {}}
+    payload: dict[str, Any] = {"file": file, "highlight": highlight or {}, "choices": choices or {}, "percent": list(percent)}
     transfer = os.environ.get(TRANSFER_DIR_ENV)
     if transfer and Path(transfer).is_dir():
         path = Path(transfer) / f".{file}.sheets.pkl"

@@ -229,4 +229,6 @@ def publish(model: SamplingModel) -> None:
         "分层抽样": model.strata.rename(columns=headers("strata")),
         "人员排班": model.load.rename(columns=headers("agent_load")),
     }
-    publish_outputs(sampling_document(model), model.rejects, workbook_payload(sheets, file="call_list.xlsx"))
+    strata = headers("strata")
+    workbook = workbook_payload(sheets, file="call_list.xlsx", percent=(strata["rate"], strata["target"]))
+    publish_outputs(sampling_document(model), model.rejects, workbook)

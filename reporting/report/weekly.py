@@ -194,7 +194,7 @@ def publish(model: ReportModel, as_of: str | datetime = "") -> None:
         as_of: the moment overdue plan items are judged at (``generated_at``; "" means now).
     """
     moment = moment_of(as_of)
-    workbook = workbook_payload(workbook_tables(model, moment), **plan_marks(model.plan, moment))
+    workbook = workbook_payload(workbook_tables(model, moment), percent=("占比",), **plan_marks(model.plan, moment))
     publish_outputs(metrics_document(model), model.rejects, workbook, suggestions_yaml(model.taxonomy_suggestions))
 
 

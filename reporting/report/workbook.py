@@ -10,6 +10,7 @@ editing keeps it text — and characters a spreadsheet cannot hold are removed.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from reporting.intake.hygiene import clean_text, plain_value
 HEADER_COLOR = "#1D3F6E"
 OVERDUE_COLOR = "#F8D7DA"
 DATE_FORMAT = "yyyy-mm-dd hh:mm"
+PERCENT_FORMAT = "0.0%"
 WIDTH_SAMPLE = 200  # rows whose text sets a column's width
 MAX_CELL_TEXT = 32767  # Excel's limit on the characters of one cell
 # what a spreadsheet would read as a formula (or, in some programs, a DDE command)
@@ -35,19 +37,21 @@ def write_workbook_file(
     path: Path,
     overdue_rows: dict[str, list[bool]] | None = None,
     choices: dict[str, list[str]] | None = None,
+    percent: frozenset[str] = frozenset(),
 ) -> Path:
     """Write a workbook with one formatted sheet per table, row by row.
 
     Every sheet gets a styled, frozen header row, an autofilter and column widths that
     fit the content (judged on the first rows); datetime columns become real date cells;
-    a column named in ``choices`` gets a drop-down of its values; rows flagged in
-    ``overdue_rows`` are highlighted.
+    a column named in ``choices`` gets a drop-down of its values, one named in ``percent``
+    shows its fractions as percentages; rows flagged in ``overdue_rows`` are highlighted.
 
     Args:
         sheets: sheet name → table (already masked, with the headers people see).
         path: the .xlsx file to write.
         overdue_rows: sheet name → one flag per row.
         choices: column header → the values staff may pick (e.g. 当前状态 → the statuses).
+        percent: column headers whose values are fractions (占比, 实际比例 …).
 
     Returns:
         The path written.
@@ -55,7 +59,8 @@ def write_workbook_file(
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False})
     styles = _Styles(book)
     for name, table in sheets.items():
-        _write_sheet(book.add_worksheet(name), table, choices or {}, (overdue_rows or {}).get(name, []), styles)
+        layout = _Layout(choices or {}, frozenset(percent))
+        _write_sheet(book.add_worksheet(name), table, layout, (overdue_rows or {}).get(name, []), styles)
     book.close()
     return path
 
@@ -66,15 +71,15 @@ class _Styles:
     def __init__(self, book: xlsxwriter.Workbook) -> None:
         self.header = book.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_COLOR, "valign": "vcenter"})
         self._book = book
-        self._cache: dict[tuple[bool, bool, bool], Format | None] = {}
+        self._cache: dict[tuple[str | None, bool, bool], Format | None] = {}
 
-    def cell(self, date: bool, overdue: bool, quoted: bool) -> Format | None:
-        """The format of a cell that is a date, in an overdue row, and/or text that looks like a formula."""
-        key = (date, overdue, quoted)
+    def cell(self, number_format: str | None, overdue: bool, quoted: bool) -> Format | None:
+        """The format of a cell with a number format (dates, percentages), in an overdue row, and/or text that looks like a formula."""
+        key = (number_format, overdue, quoted)
         if key not in self._cache:
             spec: dict[str, object] = {}
-            if date:
-                spec["num_format"] = DATE_FORMAT
+            if number_format:
+                spec["num_format"] = number_format
             if overdue:
                 spec["bg_color"] = OVERDUE_COLOR
             if quoted:
@@ -83,7 +88,15 @@ class _Styles:
         return self._cache[key]
 
 
-def _write_sheet(sheet: Worksheet, table: pd.DataFrame, choices: dict[str, list[str]], overdue: Sequence[bool], styles: _Styles) -> None:
+@dataclass(frozen=True)
+class _Layout:
+    """Per-column choices of a workbook: drop-down values and percentage columns, by header."""
+
+    choices: dict[str, list[str]]
+    percent: frozenset[str]
+
+
+def _write_sheet(sheet: Worksheet, table: pd.DataFrame, layout: _Layout, overdue: Sequence[bool], styles: _Styles) -> None:
     """Lay out one sheet (widths, frozen header, filter, drop-downs), then write its rows in order."""
     columns = [str(c) for c in table.columns]
     for position, column in enumerate(table.columns):
@@ -92,38 +105,44 @@ def _write_sheet(sheet: Worksheet, table: pd.DataFrame, choices: dict[str, list[
     if columns:
         sheet.autofilter(0, 0, max(0, len(table)), len(columns) - 1)
     for position, column in enumerate(columns):
-        if column in choices and len(table):
-            sheet.data_validation(
-                1, position, len(table), position, {"validate": "list", "source": list(choices[column]), "ignore_blank": False}
-            )
+        if column in layout.choices and len(table):
+            rule = {"validate": "list", "source": list(layout.choices[column]), "ignore_blank": False}
+            sheet.data_validation(1, position, len(table), position, rule)
     for position, name in enumerate(columns):
         sheet.write_string(0, position, sheet_text(name), styles.header)
-    dated = [pd.api.types.is_datetime64_any_dtype(table[c]) or str(c).endswith("时间") for c in table.columns]
+    formats = [_number_format(table[c], str(c), layout.percent) for c in table.columns]
     flags = _flags(overdue, len(table))
     for row_number, (values, flagged) in enumerate(zip(_rows(table), flags, strict=True), start=1):
-        for position, (value, date_column) in enumerate(zip(values, dated, strict=True)):
-            _write_cell(sheet, row_number, position, value, date_column, flagged, styles)
+        for position, (value, number_format) in enumerate(zip(values, formats, strict=True)):
+            _write_cell(sheet, row_number, position, value, number_format, flagged, styles)
 
 
-def _write_cell(sheet: Worksheet, row: int, column: int, value: object, date_column: bool, overdue: bool, styles: _Styles) -> None:
+def _number_format(values: pd.Series, header: str, percent: frozenset[str]) -> str | None:
+    """A column's number format: dates for date-times (and …时间 columns), percentages where asked."""
+    if pd.api.types.is_datetime64_any_dtype(values) or header.endswith("时间"):
+        return DATE_FORMAT
+    return PERCENT_FORMAT if header in percent else None
+
+
+def _write_cell(sheet: Worksheet, row: int, column: int, value: object, number_format: str | None, overdue: bool, styles: _Styles) -> None:
     """One cell: text always as text, numbers as numbers, date-times as dates; overdue rows filled, blanks included."""
     if isinstance(value, str):
         value = sheet_text(value) or None  # a text of control characters only is an empty cell
     if value is None:
         if overdue:
-            sheet.write_blank(row, column, None, styles.cell(False, True, False))
+            sheet.write_blank(row, column, None, styles.cell(None, True, False))
         return
     if isinstance(value, str):
         text = value
-        sheet.write_string(row, column, text, styles.cell(date_column, overdue, text.startswith(_FORMULA_START)))
+        sheet.write_string(row, column, text, styles.cell(number_format, overdue, text.startswith(_FORMULA_START)))
     elif isinstance(value, bool):
-        sheet.write_boolean(row, column, value, styles.cell(False, overdue, False))
+        sheet.write_boolean(row, column, value, styles.cell(None, overdue, False))
     elif isinstance(value, datetime | date):
-        sheet.write_datetime(row, column, value, styles.cell(True, overdue, False))
+        sheet.write_datetime(row, column, value, styles.cell(DATE_FORMAT, overdue, False))
     elif isinstance(value, int | float):
-        sheet.write_number(row, column, value, styles.cell(date_column, overdue, False))
+        sheet.write_number(row, column, value, styles.cell(number_format, overdue, False))
     else:
-        sheet.write_string(row, column, sheet_text(str(value)), styles.cell(date_column, overdue, False))
+        sheet.write_string(row, column, sheet_text(str(value)), styles.cell(number_format, overdue, False))
 
 
 def _rows(table: pd.DataFrame) -> Iterator[list[object]]:

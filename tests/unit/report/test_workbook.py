@@ -54,3 +54,11 @@ def test_thousands_of_rows_keep_values_dates_dropdown_and_overdue_fills(tmp_path
     assert filled == overdue
     assert sheet.cell(row=3, column=4).fill.fgColor.rgb == "FFF8D7DA"  # the whole row
     assert sheet["A1"].font.bold and abs(sheet.column_dimensions["A"].width - 10) < 1
+
+
+def test_fractions_show_as_percentages_where_asked(tmp_path):
+    table = pd.DataFrame({"服务类型": ["售后维修"], "实际比例": [0.1935], "服务客户数": [31]})
+    path = write_workbook_file({"分层抽样": table}, tmp_path / "p.xlsx", percent=frozenset({"实际比例"}))
+    sheet = openpyxl.load_workbook(path)["分层抽样"]
+    assert sheet["B2"].value == 0.1935 and sheet["B2"].number_format == "0.0%"  # the number kept, shown as 19.4%
+    assert sheet["C2"].number_format == "General"
