@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reporting.errors import ParameterError, ReportingError, UnexpectedError, describe, write_traceback
 from reporting.intake.sources import distinct_values
+from reporting.run.kernels import SharedKernel
 from reporting.run.params import RunSpec, load_run_spec, safe_folder_name
 
 
@@ -70,14 +71,23 @@ def plan_batch(
     return runs
 
 
+_KERNEL: SharedKernel | None = None  # this worker process's kernel, kept between its reports
+
+
 def run_one(spec: RunSpec) -> Outcome:
-    """Run one report in this process and report how it went (never raises for a report error)."""
+    """Run one report in this process and report how it went (never raises for a report error).
+
+    The worker's reports share one kernel (``kernels.SharedKernel``): the imports are paid once per worker.
+    """
+    global _KERNEL
     from reporting.run.execute import run_report
 
     clock = time.perf_counter()
     base = {"report": spec.report, "slice": spec.slice_value, "period": spec.period_name}
+    if _KERNEL is None:
+        _KERNEL = SharedKernel(spec.output_dir / "logs" / f"kernel-{os.getpid()}.log")
     try:
-        result = run_report(spec)
+        result = run_report(spec, kernel=_KERNEL)
         return Outcome(**base, ok=True, seconds=round(result.seconds, 1), path=str(result.destination))
     except ReportingError as error:
         return Outcome(**base, ok=False, seconds=round(time.perf_counter() - clock, 1), path=str(spec.destination), error=str(error))

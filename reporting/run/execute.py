@@ -53,6 +53,7 @@ from reporting.report.export import (
     write_workbook,
 )
 from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
+from reporting.run.kernels import SharedKernel
 from reporting.run.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.vocab import label, labels
 
@@ -87,7 +88,7 @@ class RunResult:
     attempted: int | None
 
 
-def run_report(spec: RunSpec, fail_on_empty: bool = False) -> RunResult:
+def run_report(spec: RunSpec, fail_on_empty: bool = False, kernel: SharedKernel | None = None) -> RunResult:
     """Execute the report notebook and export it into ``spec.destination``.
 
     Only one run per report, period and slice at a time (a second one exits with
@@ -99,6 +100,7 @@ def run_report(spec: RunSpec, fail_on_empty: bool = False) -> RunResult:
     Args:
         spec: the validated run.
         fail_on_empty: a period without records is an error (exit 2) and replaces nothing.
+        kernel: a kernel kept between the reports of a batch worker (None: a new one for this run).
 
     Returns:
         The destination folder and its files.
@@ -109,10 +111,10 @@ def run_report(spec: RunSpec, fail_on_empty: bool = False) -> RunResult:
         UserInputError: ``fail_on_empty`` and the period has no records.
     """
     with _lock(spec, _run_lock_name(spec), wait=False):
-        return _run_locked(spec, fail_on_empty)
+        return _run_locked(spec, fail_on_empty, kernel)
 
 
-def _run_locked(spec: RunSpec, fail_on_empty: bool) -> RunResult:
+def _run_locked(spec: RunSpec, fail_on_empty: bool, kernel: SharedKernel | None) -> RunResult:
     started = datetime.now(TIMEZONE)
     clock = time.perf_counter()
     staging_root = spec.output_dir / spec.report / ".staging"
@@ -121,7 +123,7 @@ def _run_locked(spec: RunSpec, fail_on_empty: bool) -> RunResult:
     staging.mkdir(parents=True)
     parameters = {**spec.parameters, "generated_at": started.strftime("%Y-%m-%d %H:%M")}
     timings: dict[str, float] = {}
-    _execute_notebook(spec, staging, parameters, timings)
+    _execute_notebook(spec, staging, parameters, timings, kernel)
     try:
         metrics = _export(spec, staging, parameters, started, timings)
         if fail_on_empty and metrics.get("sample", {}).get("attempted") == 0:
@@ -145,13 +147,16 @@ def _run_locked(spec: RunSpec, fail_on_empty: bool) -> RunResult:
     return RunResult(spec.destination, files, time.perf_counter() - clock, metrics["sample"]["attempted"] if "sample" in metrics else None)
 
 
-def _execute_notebook(spec: RunSpec, staging: Path, parameters: dict[str, Any], timings: dict[str, float]) -> None:
+def _execute_notebook(
+    spec: RunSpec, staging: Path, parameters: dict[str, Any], timings: dict[str, float], kernel: SharedKernel | None = None
+) -> None:
     """Run the notebook with papermill into ``staging/report.ipynb``; a failure keeps the staging folder under ``failed/``."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     try:
         with _run_log(staging / "run.log"), _stage(timings, "execute"), _environment(TRANSFER_DIR_ENV, str(staging)):
+            shared = {"km": kernel.ready_for(staging)} if kernel is not None else {}
             papermill.execute_notebook(
                 str(spec.notebook),
                 str(staging / "report.ipynb"),
@@ -161,6 +166,7 @@ def _execute_notebook(spec: RunSpec, staging: Path, parameters: dict[str, Any], 
                 log_output=True,
                 kernel_name="python3",
                 language="python",
+                **shared,
             )
     except PapermillExecutionError as error:
         kept = _keep_failed(staging, spec)
