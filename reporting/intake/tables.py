@@ -156,14 +156,12 @@ def _looks_binary(sample: str) -> bool:
 def _xlsx_grids(path: Path, kind: str, header_only: bool, sheet: str | None) -> dict[str, pd.DataFrame]:
     """The workbook's sheets (or the one named) as text grids; date cells as ``YYYY-MM-DD HH:MM:SS``."""
     rows = HEAD_ROWS if header_only else None
-    if sheet is not None:
-        from python_calamine import CalamineWorkbook
-
-        if sheet not in CalamineWorkbook.from_path(str(path)).sheet_names:
+    with pd.ExcelFile(path, engine="calamine") as book:  # opened once: its sheet names, then the sheets wanted
+        if sheet is not None and sheet not in book.sheet_names:
             raise SourceError(f"{kind} {path} 没有工作表 {sheet}：请用本系统导出的文件")
-    grids = pd.read_excel(path, sheet_name=sheet if sheet is not None else None, header=None, dtype=str, engine="calamine", nrows=rows)
-    grids = {sheet: grids} if sheet is not None else grids
-    return {str(name): grid.astype("object").where(grid.notna(), None) for name, grid in grids.items()}
+        names = [sheet] if sheet is not None else book.sheet_names
+        grids = {str(name): pd.read_excel(book, sheet_name=name, header=None, dtype=str, nrows=rows) for name in names}
+    return {name: grid.astype("object").where(grid.notna(), None) for name, grid in grids.items()}
 
 
 def _parquet_grid(

@@ -24,7 +24,7 @@ from reporting.report.document import round_value
 from reporting.report.fragments import render_figure, render_fragment
 from reporting.report.loading import load_source, select_slice, slice_label
 from reporting.report.publishing import publish_outputs
-from reporting.report.render import render_header
+from reporting.report.render import render_part
 from reporting.text.classify import feedback_text, tag_problems
 from reporting.vocab import Taxonomy, label, load_taxonomy
 
@@ -219,15 +219,7 @@ HEADINGS = {"table": "trend_section_overview", "kpi_charts": "trend_section_kpis
 
 def render(model: TrendModel, part: str = "all", generated_at: str = "") -> HTML:
     """One part of the trend review as HTML: ``header``, a key of ``PARTS``, or ``all`` (every part with its heading)."""
-    if part == "header":
-        return render_header(model, label("title_trend"), generated_at)
-    if part != "all":
-        if part not in PARTS:
-            raise ValueError(f"the trend review has no part {part!r}: header, all, {', '.join(PARTS)}")
-        return PARTS[part](model)
-    body = [render_header(model, label("title_trend"), generated_at).data]
-    body += [f"<h2>{label(HEADINGS[name])}</h2>" + renderer(model).data for name, renderer in PARTS.items()]
-    return HTML("".join(body))
+    return render_part(model, part, generated_at, label("title_trend"), PARTS, HEADINGS)
 
 
 def publish(model: TrendModel) -> None:

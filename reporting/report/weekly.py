@@ -173,17 +173,7 @@ def render(model: ReportModel, part: str = "all", generated_at: str = "") -> HTM
         part: which part; the notebook shows them one per cell under its own headings.
         generated_at: shown in the header.
     """
-    if part == "header":
-        return sections.render_header(model, label("report_title"), generated_at)
-    if part != "all":
-        if part not in PARTS:
-            raise ValueError(f"the weekly report has no part {part!r}: header, all, {', '.join(PARTS)}")
-        return PARTS[part](model)
-    body = [sections.render_header(model, label("report_title"), generated_at).data]
-    for name, renderer in PARTS.items():
-        heading = f"<h2>{label(HEADINGS[name])}</h2>" if name in HEADINGS else ""
-        body.append(heading + renderer(model).data)
-    return HTML("".join(body))
+    return sections.render_part(model, part, generated_at, label("report_title"), PARTS, HEADINGS)
 
 
 def publish(model: ReportModel, as_of: str | datetime = "") -> None:

@@ -69,13 +69,6 @@ def bundled_polarity(text: str) -> tuple[int, int]:
     return text_polarity(text, load_lexicon())
 
 
-def rating_sentiment(score: float | None) -> str | None:
-    """The sentiment a 1-5 rating expresses: 1-2 负面, 3 中性, 4-5 正面."""
-    if score is None or pd.isna(score):
-        return None
-    return "负面" if score <= 2 else "中性" if score == 3 else "正面"
-
-
 def classify_feedback(
     texts: pd.Series, ratings: pd.Series, complaint_tags: pd.Series, text_sentiment: pd.Series | None = None
 ) -> pd.DataFrame:
