@@ -13,9 +13,14 @@ import sys
 import unicodedata
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reporting.errors import ParameterError, ReportingError, UnexpectedError, UserInputError, describe, write_traceback
 from reporting.vocab import label
+
+if TYPE_CHECKING:
+    from reporting.run.kernels import SharedKernel
+    from reporting.run.params import RunSpec
 
 COMMAND_NAMES = {
     "demo-data": "生成演示数据",
@@ -137,17 +142,32 @@ def _demo_data(arguments: argparse.Namespace) -> int:
 
 
 def _run(arguments: argparse.Namespace) -> int:
-    from reporting.intake.periods import parse_date
+    from reporting.config import DEFAULT_OUTPUT_DIR
+    from reporting.run.kernels import SharedKernel, preload_code, report_named_in
+
+    # the kernel loads the report's libraries on the second core while this process checks and prepares the run
+    log = (arguments.output_dir or DEFAULT_OUTPUT_DIR) / "logs" / "kernel.log"
+    kernel = SharedKernel(log, preload_code(report_named_in(arguments.params)))
+    kernel.start()
+    try:
+        from reporting.intake.periods import parse_date
+        from reporting.run.params import load_run_spec
+
+        as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
+        spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of)
+        print(f"正在生成 {spec.report} 报告：{spec.period_start} 至 {spec.period_end} …", flush=True)
+        return _run_with(spec, kernel, arguments.fail_on_empty)
+    finally:
+        kernel.close()
+
+
+def _run_with(spec: RunSpec, kernel: SharedKernel, fail_on_empty: bool) -> int:
     from reporting.run.batch import Outcome
     from reporting.run.execute import run_report
-    from reporting.run.params import load_run_spec
 
-    as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
-    spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of)
-    print(f"正在生成 {spec.report} 报告：{spec.period_start} 至 {spec.period_end} …", flush=True)
     base = {"report": spec.report, "slice": spec.slice_value, "period": spec.period_name, "path": str(spec.destination)}
     try:
-        result = run_report(spec, fail_on_empty=arguments.fail_on_empty)
+        result = run_report(spec, fail_on_empty=fail_on_empty, kernel=kernel)
     except ReportingError as error:
         _notify(spec.notify, [Outcome(**base, ok=False, seconds=0.0, error=str(error))])
         raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -13,6 +15,17 @@ NOTEBOOKS_DIR = PROJ_ROOT / "notebooks"
 PARAMS_DIR = PROJ_ROOT / "params"
 DEFAULT_OUTPUT_DIR = PROJ_ROOT / "outputs"
 DEMO_DATA_PATH = PROJ_ROOT / "data" / "demo_records.csv"
+
+
+def _cache_dir() -> Path:
+    """Where derived files are kept between runs: ``$XDG_CACHE_HOME/reporting`` or ``~/.cache/reporting``."""
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "reporting"
+    home = Path.home()
+    return (home / ".cache" if home.is_dir() else Path(tempfile.gettempdir())) / "reporting"
+
+
+CACHE_DIR = _cache_dir()  # derived files (jieba's prefix dictionary); safe to delete at any time
 
 
 def resolve_path(value: str | Path) -> Path:

@@ -64,6 +64,12 @@ def write_page(html: str, path: Path) -> None:
     write_text(html[:head_end] + style + html[head_end:] if head_end >= 0 else style + html, path)
 
 
+def preload() -> None:
+    """Import the PDF renderer and the font subsetter now (about a second), e.g. while a kernel computes."""
+    import weasyprint  # noqa: F401
+    from fontTools import subset  # noqa: F401
+
+
 def html_to_pdf(html: str, path: Path) -> None:
     """Print the report page to an A4 PDF with the CJK font embedded (WeasyPrint).
 

@@ -16,6 +16,7 @@ import platform
 import re
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -52,12 +53,14 @@ from reporting.report.export import (
     write_text,
     write_workbook,
 )
-from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
+from reporting.report.export import (
+    preload as export_preload,
+)
+from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.run.kernels import SharedKernel
 from reporting.run.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.vocab import label, labels
 
-PARALLEL_WORKBOOK_BYTES = 4 << 20  # a workbook handed over in a larger file is written on the second core
 TIMEZONE = ZoneInfo("Asia/Shanghai")
 USER_ERROR_NAMES = frozenset(c.__name__ for c in (UserInputError, *UserInputError.__subclasses__()))
 REPORT_FILES = (
@@ -100,7 +103,8 @@ def run_report(spec: RunSpec, fail_on_empty: bool = False, kernel: SharedKernel 
     Args:
         spec: the validated run.
         fail_on_empty: a period without records is an error (exit 2) and replaces nothing.
-        kernel: a kernel kept between the reports of a batch worker (None: a new one for this run).
+        kernel: a kernel started ahead (``reporting run``) or kept between the reports of a batch
+            worker; None: one is started for this run.
 
     Returns:
         The destination folder and its files.
@@ -110,11 +114,24 @@ def run_report(spec: RunSpec, fail_on_empty: bool = False, kernel: SharedKernel 
         RunLockedError: the same report is being produced by another process.
         UserInputError: ``fail_on_empty`` and the period has no records.
     """
-    with _lock(spec, _run_lock_name(spec), wait=False):
-        return _run_locked(spec, fail_on_empty, kernel)
+    with _lock(spec, _run_lock_name(spec), wait=False), _kernel_for(spec, kernel) as running:
+        return _run_locked(spec, fail_on_empty, running)
 
 
-def _run_locked(spec: RunSpec, fail_on_empty: bool, kernel: SharedKernel | None) -> RunResult:
+@contextlib.contextmanager
+def _kernel_for(spec: RunSpec, kernel: SharedKernel | None) -> Iterator[SharedKernel]:
+    """The kernel given, or one started for this run alone (shut down after it)."""
+    if kernel is not None:
+        yield kernel
+        return
+    own = SharedKernel(spec.output_dir / "logs" / "kernel.log")
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+def _run_locked(spec: RunSpec, fail_on_empty: bool, kernel: SharedKernel) -> RunResult:
     started = datetime.now(TIMEZONE)
     clock = time.perf_counter()
     staging_root = spec.output_dir / spec.report / ".staging"
@@ -125,7 +142,7 @@ def _run_locked(spec: RunSpec, fail_on_empty: bool, kernel: SharedKernel | None)
     timings: dict[str, float] = {}
     _execute_notebook(spec, staging, parameters, timings, kernel)
     try:
-        metrics = _export(spec, staging, parameters, started, timings)
+        metrics = _export(spec, staging, parameters, started, timings, {"pid": kernel.pid, "reports": kernel.runs})
         if fail_on_empty and metrics.get("sample", {}).get("attempted") == 0:
             shutil.rmtree(staging, ignore_errors=True)
             raise UserInputError(label("empty_period_error", start=spec.period_start, end=spec.period_end))
@@ -147,16 +164,16 @@ def _run_locked(spec: RunSpec, fail_on_empty: bool, kernel: SharedKernel | None)
     return RunResult(spec.destination, files, time.perf_counter() - clock, metrics["sample"]["attempted"] if "sample" in metrics else None)
 
 
-def _execute_notebook(
-    spec: RunSpec, staging: Path, parameters: dict[str, Any], timings: dict[str, float], kernel: SharedKernel | None = None
-) -> None:
+def _execute_notebook(spec: RunSpec, staging: Path, parameters: dict[str, Any], timings: dict[str, float], kernel: SharedKernel) -> None:
     """Run the notebook with papermill into ``staging/report.ipynb``; a failure keeps the staging folder under ``failed/``."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    # this process waits while the kernel computes: it loads the exporters meanwhile
+    loading = threading.Thread(target=_preload_exporters, daemon=True)
+    loading.start()
     try:
-        with _run_log(staging / "run.log"), _stage(timings, "execute"), _environment(TRANSFER_DIR_ENV, str(staging)):
-            shared = {"km": kernel.ready_for(staging)} if kernel is not None else {}
+        with _run_log(staging / "run.log"), _stage(timings, "execute"):
             papermill.execute_notebook(
                 str(spec.notebook),
                 str(staging / "report.ipynb"),
@@ -166,7 +183,7 @@ def _execute_notebook(
                 log_output=True,
                 kernel_name="python3",
                 language="python",
-                **shared,
+                km=kernel.ready_for(staging),
             )
     except PapermillExecutionError as error:
         kept = _keep_failed(staging, spec)
@@ -179,64 +196,71 @@ def _execute_notebook(
     except BaseException:
         _keep_failed(staging, spec)
         raise
+    finally:
+        kernel.release()
+        loading.join()
 
 
-def _export(spec: RunSpec, staging: Path, parameters: dict[str, Any], started: datetime, timings: dict[str, float]) -> dict[str, Any]:
+def _preload_exporters() -> None:
+    """Import the PDF renderer ahead of need; a failure is left to the real import to report."""
+    with contextlib.suppress(Exception):
+        export_preload()
+
+
+def _export(
+    spec: RunSpec, staging: Path, parameters: dict[str, Any], started: datetime, timings: dict[str, float], kernel: dict[str, int]
+) -> dict[str, Any]:
     """Write the report's files next to the executed notebook: PDF, HTML, metrics, rejects, workbook, manifest."""
     notebook = nbformat.read(staging / "report.ipynb", as_version=4)
     title = f"{labels().get(f'title_{spec.report}', label('report_title'))} {spec.period_title}"
     metrics = collect_output(notebook, METRICS_MIMETYPE)
     rejects = collect_output(notebook, REJECTS_MIMETYPE)
     workbook = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
-    with _workbook_beside(workbook, rejects, staging, timings):
-        with _stage(timings, "html"):
-            html = notebook_to_html(notebook, title)
-        with _stage(timings, "pdf"):
-            html_to_pdf(html, staging / "report.pdf")
-        with _stage(timings, "html_fonts"):
-            write_page(html, staging / "report.html")
+    with _stage(timings, "html"):
+        html = notebook_to_html(notebook, title)
+    with _beside_pdf(html, workbook, rejects, staging, timings), _stage(timings, "pdf"):
+        html_to_pdf(html, staging / "report.pdf")
     write_json(metrics, staging / "metrics.json")
     write_rejects_csv(rejects, staging / "rejects.csv")
     suggestions = collect_optional_output(notebook, SUGGESTIONS_MIMETYPE)
     if suggestions is not None:
         write_text(suggestions["yaml"], staging / "taxonomy_suggestions.yaml")
     finished = datetime.now(TIMEZONE)
-    write_json(_manifest(spec, parameters, metrics, staging, started, finished, timings), staging / "manifest.json")
+    manifest = _manifest(spec, parameters, metrics, staging, started, finished, timings)
+    write_json({**manifest, "kernel": kernel}, staging / "manifest.json")
     return metrics
 
 
 @contextlib.contextmanager
-def _workbook_beside(
-    workbook: dict[str, Any] | None, rejects: list[dict[str, Any]], staging: Path, timings: dict[str, float]
+def _beside_pdf(
+    html: str, workbook: dict[str, Any] | None, rejects: list[dict[str, Any]], staging: Path, timings: dict[str, float]
 ) -> Iterator[None]:
-    """Write the workbook while the body renders the HTML and PDF; done (or its error raised) on leaving.
+    """Write the HTML page (its font subset) and the workbook on the second core while the body prints the PDF.
 
-    Both are CPU-bound, so a large workbook (its tables handed over as a file of more than
-    ``PARALLEL_WORKBOOK_BYTES``) is written by a forked process on the second core; a small
-    one is written here, after the body.
+    All three are CPU-bound and independent, so a forked process writes the page and the
+    workbook; leaving waits for it (its error, if any, is raised here). The child's stage
+    times are added to ``timings`` (``html_fonts``, ``workbook``) with ``beside_wait``, the
+    time the PDF's end waited for them.
     """
-    size = Path(workbook["sheets_file"]).stat().st_size if workbook and workbook.get("sheets_file") else 0
-    if workbook is None or size < PARALLEL_WORKBOOK_BYTES:
-        yield
-        if workbook is not None:
-            with _stage(timings, "workbook"):
-                write_workbook(workbook, rejects, staging)
-        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        writing = pool.submit(_timed_workbook, workbook, rejects, staging)
+        writing = pool.submit(_write_page_and_workbook, html, workbook, rejects, staging)
         yield
-        with _stage(timings, "workbook_wait"):
-            timings["workbook"] = writing.result()
+        with _stage(timings, "beside_wait"):
+            timings.update(writing.result())
 
 
-def _timed_workbook(workbook: dict[str, Any], rejects: list[dict[str, Any]], staging: Path) -> float:
-    """Write the workbook and return how long it took (run in the forked process)."""
-    start = time.perf_counter()
-    write_workbook(workbook, rejects, staging)
-    return round(time.perf_counter() - start, 3)
+def _write_page_and_workbook(html: str, workbook: dict[str, Any] | None, rejects: list[dict[str, Any]], staging: Path) -> dict[str, float]:
+    """Write report.html and the workbook (run in the forked process); the seconds each took."""
+    timings: dict[str, float] = {}
+    with _stage(timings, "html_fonts"):
+        write_page(html, staging / "report.html")
+    if workbook is not None:
+        with _stage(timings, "workbook"):
+            write_workbook(workbook, rejects, staging)
+    return timings
 
 
 def _unexpected(what: str, error: Exception, kept: Path) -> UnexpectedError:
@@ -281,7 +305,7 @@ def _lock(spec: RunSpec, name: str, wait: bool) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _run_log(log: Path) -> Iterator[None]:
-    """Log the run (papermill's cell progress at INFO) and the kernel's stderr to ``run.log``."""
+    """Log the run (papermill's cell progress at INFO) and this process's stderr to ``run.log``."""
     handler = logging.FileHandler(log, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.INFO)
@@ -303,20 +327,6 @@ def _run_log(log: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _environment(name: str, value: str) -> Iterator[None]:
-    """Set an environment variable for the kernel about to start (it inherits this process's environment)."""
-    previous = os.environ.get(name)
-    os.environ[name] = value
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = previous
-
-
-@contextlib.contextmanager
 def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
     start = time.perf_counter()
     try:
@@ -327,10 +337,11 @@ def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _stderr_to(log: Path) -> Iterator[None]:
-    """Send this process's stderr (and so the kernel's, which inherits it) to a log file.
+    """Send this process's stderr to a log file while the notebook runs.
 
-    The kernel prints transport warnings on stderr that are noise to a user; the log
-    keeps them for debugging.
+    The Jupyter client libraries print transport warnings on stderr that are noise to a
+    user; the log keeps them for debugging (the kernel's own stderr is kept by
+    ``kernels.SharedKernel``).
     """
     sys.stderr.flush()
     saved = os.dup(2)

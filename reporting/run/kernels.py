@@ -1,15 +1,28 @@
-"""One Jupyter kernel reused by the reports a batch worker runs one after another.
+"""The Jupyter kernel a run executes its notebook in, started early and kept by a batch worker.
 
-A report's kernel spends seconds importing pandas, scikit-learn and jieba's dictionary
-before its first cell does any work. A batch worker keeps one kernel for all its reports:
-before each, the namespace is cleared (``%reset -f``, imported modules stay loaded) and the
-run's staging folder is set for the workbook hand-over. A kernel that died is started again.
+A report's kernel spends seconds importing pandas, scikit-learn, matplotlib and jieba's
+dictionary before its first cell does any work. Two things keep that off the clock:
+
+- the kernel is started as soon as the run's parameters are known and told to load what
+  the report needs (``reporting.report.preload``), so the loading runs on the second core
+  while the command itself imports papermill and the exporters and prepares the run;
+- a batch worker keeps one kernel for all its reports: before each, the namespace is
+  cleared (``%reset -f``, imported modules stay loaded) and the run's staging folder is
+  set for the workbook hand-over. A kernel that died is started again.
+
+The kernel talks over Unix sockets in a private folder (IPC transport), not TCP ports.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import queue
+import shutil
+import tempfile
+import time
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,42 +32,150 @@ from reporting.report.published import TRANSFER_DIR_ENV
 READY_TIMEOUT = 60  # seconds for a kernel to start or to answer
 
 
+def preload_code(report: str) -> str:
+    """The code a fresh kernel runs for a report before its notebook arrives."""
+    return f"from reporting.report.preload import preload as _preload\n_preload({report!r})\ndel _preload"
+
+
+def report_named_in(params_file: Path) -> str:
+    """The report a params file names (its ``report`` key, else the file's name), read without any checking.
+
+    Used to warm the kernel before the run's parameters are validated; an unreadable file
+    gives "" (the validation that follows says what is wrong).
+    """
+    import yaml
+
+    try:
+        document = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return ""
+    named = document.get("report") if isinstance(document, dict) else None
+    return str(named or params_file.stem)
+
+
 class SharedKernel:
-    """A kernel kept alive between the reports of one worker process.
+    """A kernel started ahead of its notebook, alive until ``close`` (or the process's exit).
 
     Args:
-        log: where the kernel process's own stderr goes (its start-up warnings; cell output
-            goes to each run's log as usual).
+        log: where the kernel process's own stderr is kept when it wrote any (cell output
+            goes to each run's log as usual); appended to, under a line naming the kernel.
+        warm_up: code the kernel runs as soon as it has started (``preload_code``).
+
+    Attributes:
+        pid: the kernel's process id (0 before it started).
+        runs: reports handed to this kernel so far (``ready_for`` calls).
     """
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, log: Path, warm_up: str = "") -> None:
         self._log = log
+        self._warm_up = warm_up
         self._manager: Any = None
+        self._client: Any = None  # ours, while it sends the warm-up or a reset over the shell channel
+        self._pending = ""  # the warm-up's message id until its reply came
+        self._folder = ""  # the kernel's sockets and its stderr
+        self.pid = 0
+        self.runs = 0
         atexit.register(self.close)
 
-    def ready_for(self, staging: Path) -> Any:
-        """The kernel manager, its namespace cleared and its hand-over folder set to ``staging``."""
-        from jupyter_client import KernelManager
+    def start(self) -> None:
+        """Start the kernel (unless it is alive) and send it the warm-up code without waiting."""
+        if self._manager is not None and self._manager.is_alive():
+            return
+        self.close()
+        self._folder = tempfile.mkdtemp(prefix="reporting-kernel-")
+        self._manager = _manager_class()(kernel_name="python3", transport="ipc", ip=os.path.join(self._folder, "k"))
+        with open(os.path.join(self._folder, "stderr.log"), "ab") as stream:
+            self._manager.start_kernel(cwd=str(PROJ_ROOT), env=dict(os.environ), stdout=stream, stderr=stream)
+        self.pid = self._manager.provisioner.pid or 0
+        self.runs = 0
+        if self._warm_up:
+            self._client = self._manager.client()
+            self._client.start_channels()
+            self._pending = self._client.execute(self._warm_up, silent=True, store_history=False)
 
-        if self._manager is None or not self._manager.is_alive():
-            self._log.parent.mkdir(parents=True, exist_ok=True)
-            self._manager = KernelManager(kernel_name="python3")
-            with self._log.open("a", encoding="utf-8") as stream:
-                self._manager.start_kernel(cwd=str(PROJ_ROOT), env=dict(os.environ), stdout=stream, stderr=stream)
-        client = self._manager.client()
-        client.start_channels()
+    def ready_for(self, staging: Path) -> Any:
+        """The kernel manager, its namespace cleared and its hand-over folder set to ``staging``.
+
+        Waits for the warm-up to finish (the kernel runs one request at a time). A warm-up
+        that failed is not an error here: the notebook meets the same failure and reports it.
+        """
+        self.start()
+        self.release()
+        if self._client is None:
+            self._client = self._manager.client()
+            self._client.start_channels()
         try:
-            client.wait_for_ready(timeout=READY_TIMEOUT)
+            if self._pending:
+                self._reply(self._pending)
             code = f"%reset -f\nimport os as _os\n_os.environ[{TRANSFER_DIR_ENV!r}] = {str(staging)!r}\ndel _os"
-            reply = client.execute_interactive(code, timeout=READY_TIMEOUT, output_hook=lambda message: None)
-            if reply["content"]["status"] != "ok":
-                raise RuntimeError(f"the shared kernel refused to reset: {reply['content']}")
+            reply = self._reply(self._client.execute(code, silent=True, store_history=False))
         finally:
-            client.stop_channels()
+            # one client at a time: clients of this manager share a session, and the kernel
+            # answers only the newest connection of a session (papermill's, next)
+            self._stop_client()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"the shared kernel refused to reset: {reply['content']}")
+        self.runs += 1
         return self._manager
 
+    def release(self) -> None:
+        """Close the channels of the clients a run made (papermill leaves its client connected to a kernel it does not own)."""
+        if self._manager is not None:
+            for made in self._manager.clients_made:
+                if made is not self._client and made.channels_running:
+                    made.stop_channels()
+            self._manager.clients_made[:] = [made for made in self._manager.clients_made if made is self._client]
+
     def close(self) -> None:
-        """Shut the kernel down (at the worker's exit)."""
+        """Shut the kernel down, keep what it wrote on stderr (if anything) and remove its folder."""
+        self.release()
+        self._stop_client()
         if self._manager is not None and self._manager.has_kernel:
             self._manager.shutdown_kernel(now=True)
         self._manager = None
+        if self._folder:
+            self._keep_stderr(Path(self._folder) / "stderr.log")
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = ""
+
+    def _stop_client(self) -> None:
+        if self._client is not None:
+            self._client.stop_channels()
+            self._client = None
+        self._pending = ""
+
+    def _reply(self, message_id: str) -> dict[str, Any]:
+        """The kernel's reply to one of our requests (older replies are skipped)."""
+        deadline = time.monotonic() + READY_TIMEOUT
+        while True:
+            try:
+                reply = self._client.get_shell_msg(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise RuntimeError(f"the kernel did not answer within {READY_TIMEOUT} s") from None
+            if reply["parent_header"].get("msg_id") == message_id:
+                return reply
+
+    def _keep_stderr(self, written: Path) -> None:
+        text = written.read_text(encoding="utf-8", errors="replace") if written.exists() else ""
+        if text.strip():
+            self._log.parent.mkdir(parents=True, exist_ok=True)
+            with self._log.open("a", encoding="utf-8") as stream:
+                stream.write(f"--- {datetime.now():%Y-%m-%d %H:%M:%S} kernel {self.pid}\n{text}")
+
+
+@cache
+def _manager_class() -> type:
+    """jupyter_client's KernelManager, remembering the clients it made (see ``SharedKernel.release``)."""
+    from jupyter_client import KernelManager
+
+    class TrackingKernelManager(KernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self.clients_made: list[Any] = []
+
+        def client(self, **kwargs: Any) -> Any:
+            made = super().client(**kwargs)
+            self.clients_made.append(made)
+            return made
+
+    return TrackingKernelManager

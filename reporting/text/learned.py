@@ -95,6 +95,14 @@ def learn_sentiment(texts: pd.Series, ratings: pd.Series, history: pd.DataFrame 
     return _result(blended, present, texts.index, "model" if weight == 1.0 else "blend", examples, weight)
 
 
+def preload() -> None:
+    """Import the scikit-learn and SciPy parts the model uses (about a second), ahead of need."""
+    import scipy.sparse  # noqa: F401
+    import sklearn.feature_extraction.text  # noqa: F401
+    import sklearn.linear_model  # noqa: F401
+    import sklearn.model_selection  # noqa: F401
+
+
 def _history(history: pd.DataFrame | None) -> tuple[list[str], np.ndarray]:
     if history is None or history.empty:
         return [], np.array([])

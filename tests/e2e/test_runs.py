@@ -124,15 +124,15 @@ def test_notifications_by_command_and_by_real_smtp(small_csv, tmp_path, monkeypa
     assert body.startswith("回访报告：1 份成功，0 份失败。") and "index.html" in body
 
 
-def test_a_large_workbook_is_written_beside_the_pdf(small_csv, tmp_path, monkeypatch):
-    """Above the size threshold the workbook is written by a forked process while the PDF renders."""
+def test_the_page_and_workbook_are_written_beside_the_pdf(small_csv, tmp_path):
+    """A forked process writes report.html and the workbook while the PDF renders; the manifest times both sides."""
     import openpyxl
 
-    monkeypatch.setattr("reporting.run.execute.PARALLEL_WORKBOOK_BYTES", 0)
     result = run_cli(*weekly_args(small_csv, "-p", "period", "2026-W47", "-p", "followup_store", "none", "--output-dir", str(tmp_path)))
     assert result.returncode == 0, result.stderr
     folder = tmp_path / "weekly" / f"{WEEK[0]}_{WEEK[1]}"
     seconds = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["seconds"]
-    assert seconds["workbook"] > 0 and "workbook_wait" in seconds
+    assert seconds["workbook"] > 0 and seconds["html_fonts"] > 0 and "beside_wait" in seconds and seconds["pdf"] > 0
+    assert "@font-face" in (folder / "report.html").read_text(encoding="utf-8")
     book = openpyxl.load_workbook(folder / "workbook.xlsx", read_only=True)
     assert book.sheetnames[:2] == ["客户回访记录表", "客户跟进计划表"] and book.sheetnames[-1] == "剔除记录"

@@ -56,9 +56,10 @@ def test_index_into_a_file_instead_of_a_folder_fails_in_one_line(tmp_path):
     assert "生成报告索引时发生意外错误：" in result.stderr and ".log" in result.stderr
 
 
-def test_a_writer_failing_mid_export_keeps_the_run_and_its_traceback(small_csv, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("writer", ["write_rejects_csv", "write_workbook"])  # here, and in the process beside the PDF
+def test_a_writer_failing_mid_export_keeps_the_run_and_its_traceback(small_csv, tmp_path, monkeypatch, capsys, writer):
     monkeypatch.chdir(PROJ_ROOT)
-    monkeypatch.setattr("reporting.run.execute.write_rejects_csv", explode)
+    monkeypatch.setattr(f"reporting.run.execute.{writer}", explode)
     out = tmp_path / "out"
     code = cli.main(["run", "params/weekly.yaml", "-p", "source", str(small_csv), "-p", "followup_store", "none", "--output-dir", str(out)])
     err = capsys.readouterr().err

@@ -30,3 +30,29 @@ def test_detractor_and_promoter_words():
     assert {k.word for k in detractor_words} == {"处理", "太慢", "没人接"}
     assert {k.word for k in promoter_words} == {"师傅", "专业", "上门", "准时"}
     assert distinguishing_keywords(texts.head(15), nps.head(15)) is None
+
+
+def test_the_prefix_dictionary_cache_is_written_reused_and_rebuilt_when_damaged(tmp_path):
+    import jieba
+
+    from reporting.text.keywords import _prefix_dictionary
+
+    plain = jieba.Tokenizer()
+    plain.initialize()
+    built = _prefix_dictionary(jieba.Tokenizer(), tmp_path)
+    (cached,) = tmp_path.glob("jieba-*.pickle")
+    assert built == (plain.FREQ, plain.total) and cached.name.startswith(f"jieba-{jieba.__version__}-")
+    assert _prefix_dictionary(jieba.Tokenizer(), tmp_path) == built  # read back from the file
+    cached.write_bytes(b"not a pickle")
+    assert _prefix_dictionary(jieba.Tokenizer(), tmp_path) == built and cached.stat().st_size > 1000
+
+
+def test_an_unwritable_cache_folder_still_segments(tmp_path):
+    import jieba
+
+    from reporting.text.keywords import _prefix_dictionary
+
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    freq, total = _prefix_dictionary(jieba.Tokenizer(), blocked / "cache")
+    assert freq["师傅"] > 0 and total > 0

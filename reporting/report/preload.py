@@ -1,0 +1,29 @@
+"""What a report's kernel loads before its notebook arrives.
+
+``reporting run`` starts the kernel as soon as the run's parameters are known and has it
+call ``preload(report)`` while the command prepares the run on the other core; the first
+cell then finds the report module, scikit-learn, jieba's dictionary and matplotlib loaded.
+Loading is all it does: no data is read and nothing is written.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+CHARTED = frozenset({"weekly", "trend"})  # reports that draw charts
+READING = frozenset({"weekly"})  # reports that read comments with the learned model and themes
+
+
+def preload(report: str) -> None:
+    """Import the modules ``report``'s cells will use (an unknown report: nothing)."""
+    try:
+        importlib.import_module(f"reporting.report.{report}")
+    except ImportError:  # an analyst's own notebook under another name: it loads what it needs itself
+        return
+    if report in CHARTED:
+        importlib.import_module("reporting.report.charts")
+    if report in READING:
+        from reporting.text import keywords, learned
+
+        learned.preload()
+        keywords.preload()

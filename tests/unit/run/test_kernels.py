@@ -1,0 +1,77 @@
+"""The run's kernel: started ahead with a warm-up, reset between reports, its stderr kept only when it wrote any."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from reporting.run.kernels import SharedKernel, preload_code, report_named_in
+
+
+def test_the_report_a_params_file_names(tmp_path):
+    named = tmp_path / "mine.yaml"
+    named.write_text("report: trend\nnotebook: x.ipynb\n", encoding="utf-8")
+    unnamed = tmp_path / "weekly_north.yaml"
+    unnamed.write_text("notebook: x.ipynb\n", encoding="utf-8")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("report: [unclosed\n", encoding="utf-8")
+    assert report_named_in(named) == "trend"
+    assert report_named_in(unnamed) == "weekly_north"
+    assert report_named_in(broken) == "" and report_named_in(tmp_path / "missing.yaml") == ""
+
+
+def test_preload_loads_what_the_weekly_cells_use_and_nothing_for_an_unknown_report():
+    probe = (
+        "import sys\nfrom reporting.report.preload import preload\npreload({!r})\n"
+        "print(sorted(m for m in ('sklearn.linear_model', 'jieba', 'matplotlib.pyplot', 'reporting.report.weekly') if m in sys.modules))"
+    )
+    weekly = subprocess.run([sys.executable, "-c", probe.format("weekly")], capture_output=True, text=True, check=True)
+    other = subprocess.run([sys.executable, "-c", probe.format("my_own_report")], capture_output=True, text=True, check=True)
+    assert weekly.stdout.split("\n")[-2] == "['jieba', 'matplotlib.pyplot', 'reporting.report.weekly', 'sklearn.linear_model']"
+    assert other.stdout.split("\n")[-2] == "[]"
+    assert "_preload('weekly')" in preload_code("weekly")
+
+
+def _printed(manager, code: str) -> str:
+    """What ``code`` prints when run in the kernel."""
+    outputs: list[str] = []
+    client = manager.client()
+    client.start_channels()
+    try:
+        hook = lambda m: outputs.append(m["content"].get("text", "") if m["msg_type"] == "stream" else "")  # noqa: E731
+        reply = client.execute_interactive(code, timeout=30, output_hook=hook)
+    finally:
+        client.stop_channels()
+    assert reply["content"]["status"] == "ok"
+    return "".join(outputs).strip()
+
+
+def test_the_warm_up_runs_first_and_the_namespace_is_cleared_for_each_report(tmp_path):
+    log = tmp_path / "logs" / "kernel.log"
+    kernel = SharedKernel(log, "import sys, colorsys\nsys.warmed = 'yes'\nleft_over = 1")
+    try:
+        kernel.start()
+        manager = kernel.ready_for(tmp_path / "staging-1")
+        probe = (
+            "import os, sys\n"
+            "print(getattr(sys, 'warmed', None), 'colorsys' in sys.modules, 'left_over' in dir(), os.environ['REPORTING_TRANSFER_DIR'])"
+        )
+        assert _printed(manager, probe) == f"yes True False {tmp_path / 'staging-1'}"
+        assert kernel.pid > 0 and kernel.runs == 1
+        manager = kernel.ready_for(tmp_path / "staging-2")  # the next report: same kernel, new folder
+        assert _printed(manager, probe) == f"yes True False {tmp_path / 'staging-2'}" and kernel.runs == 2
+    finally:
+        kernel.close()
+    assert not log.exists()  # the kernel wrote nothing on stderr: no log left behind
+
+
+def test_a_failing_warm_up_does_not_stop_the_run_and_its_stderr_is_kept(tmp_path):
+    log = tmp_path / "logs" / "kernel.log"
+    kernel = SharedKernel(log, "import os\nos.write(2, b'from the kernel\\n')\nraise ValueError('warm-up failed')")
+    try:
+        kernel.start()
+        manager = kernel.ready_for(tmp_path)
+        assert _printed(manager, "print(1 + 1)") == "2"
+    finally:
+        kernel.close()
+    assert "from the kernel" in log.read_text(encoding="utf-8")
