@@ -90,7 +90,7 @@ class SharedKernel:
         self.runs = 0
         if self._warm_up:
             self._client = self._manager.client()
-            self._client.start_channels()
+            self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
             self._pending = self._client.execute(self._warm_up, silent=True, store_history=False)
 
     def ready_for(self, staging: Path) -> Any:
@@ -103,7 +103,7 @@ class SharedKernel:
         self.release()
         if self._client is None:
             self._client = self._manager.client()
-            self._client.start_channels()
+            self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         try:
             if self._pending:
                 self._reply(self._pending)
@@ -130,8 +130,10 @@ class SharedKernel:
         """Shut the kernel down, keep what it wrote on stderr (if anything) and remove its folder."""
         self.release()
         self._stop_client()
-        if self._manager is not None and self._manager.has_kernel:
-            self._manager.shutdown_kernel(now=True)
+        if self._manager is not None:
+            if self._manager.has_kernel:
+                self._manager.shutdown_kernel(now=True)
+            self._manager.context.destroy(linger=0)  # its sockets' files now, not when collected
         self._manager = None
         if self._folder:
             self._keep_stderr(Path(self._folder) / "stderr.log")
@@ -165,7 +167,11 @@ class SharedKernel:
 
 @cache
 def _manager_class() -> type:
-    """jupyter_client's KernelManager, remembering the clients it made (see ``SharedKernel.release``)."""
+    """jupyter_client's KernelManager, remembering the clients it made (see ``SharedKernel.release``).
+
+    Its clients share its ZeroMQ context (by default each makes its own, whose files stay
+    open until the client is garbage-collected).
+    """
     from jupyter_client import KernelManager
 
     class TrackingKernelManager(KernelManager):
@@ -174,7 +180,7 @@ def _manager_class() -> type:
             self.clients_made: list[Any] = []
 
         def client(self, **kwargs: Any) -> Any:
-            made = super().client(**kwargs)
+            made = super().client(**{"context": self.context, **kwargs})
             self.clients_made.append(made)
             return made
 

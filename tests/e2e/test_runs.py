@@ -38,7 +38,7 @@ def test_rerun_gives_identical_metrics_and_content(small_csv, tmp_path):
     assert without_timestamps(first / folder / "report.html") == without_timestamps(second / folder / "report.html")
     manifest = json.loads((first / folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["period"] == {"start": WEEK[0], "end": WEEK[1]}
-    assert set(manifest["seconds"]) == {"execute", "html", "pdf", "html_fonts", "workbook"}
+    assert set(manifest["seconds"]) == {"execute", "html", "pdf", "html_fonts", "workbook", "beside_wait"}
     assert "Executing notebook with kernel" in (first / folder / "run.log").read_text(encoding="utf-8")
 
 

@@ -128,3 +128,20 @@ def test_a_record_without_an_id_is_named_by_file_and_row_never_by_path():
     )
     result = clean_records(raw, "/home/analyst/exports/week47.csv", today=date(2026, 11, 24))
     assert result.records["record_id"].tolist() == ["week47.csv#2"]
+
+
+def test_repeated_text_becomes_one_shared_string_per_value_and_missing_becomes_none():
+    from reporting.intake.clean import as_shared_objects
+
+    column = pd.Series(["售后维修", None, "安装", "售后维修", "安装", "售后维修"], dtype="str", name="service_type")
+    shared = as_shared_objects(column, sample=6)
+    assert shared.dtype == object and shared.name == "service_type"
+    assert shared.tolist() == ["售后维修", None, "安装", "售后维修", "安装", "售后维修"]
+    assert shared[0] is shared[3] is shared[5] and shared[2] is shared[4]
+
+
+def test_mostly_distinct_text_is_converted_row_by_row():
+    from reporting.intake.clean import as_shared_objects
+
+    column = pd.Series(["R1", "R2", None, "R4"], dtype="str")
+    assert as_shared_objects(column).tolist() == ["R1", "R2", None, "R4"]
