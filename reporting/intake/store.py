@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    event,
     func,
     inspect,
     select,
@@ -52,6 +54,7 @@ TIME_FIELDS = ("visit_at", "service_completed_at", "due_at")
 NUMBER_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction", "nps")
 ANALYZE_AFTER_ROWS = 100_000  # a bulk import this large refreshes PostgreSQL's planner statistics
 CHUNK = 5000  # rows per executemany batch and keys per IN query (SQLite allows 32766 variables)
+SQLITE_CACHE_KIB = 256 * 1024  # SQLite's page cache per connection (a ceiling, filled as needed): inserts keep the indexes in memory
 
 metadata = MetaData()
 records_table = Table(
@@ -164,6 +167,8 @@ def open_store(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, pool_pre_ping=True)
+        if parsed.get_backend_name() == "sqlite":
+            event.listen(engine, "connect", _sqlite_cache)
         metadata.create_all(engine)
         _add_missing_columns(engine)
         return engine
@@ -172,6 +177,13 @@ def open_store(url: str) -> Engine:
     except SQLAlchemyError as error:
         reason = failure_reason(error)
         raise StoreError(f"无法连接数据库 {masked_url(url)}（{reason}）：请检查地址、账号与服务器是否运行") from None
+
+
+def _sqlite_cache(connection: Any, _record: Any) -> None:
+    """A larger page cache for each new SQLite connection (the default 2 MB makes a large import's index updates go to disk)."""
+    cursor = connection.cursor()
+    cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    cursor.close()
 
 
 def _add_missing_columns(engine: Engine) -> None:
@@ -299,13 +311,27 @@ def query_fingerprint(url: str, start: date, end: date, rows: int) -> str:
     return hashlib.sha256(f"{masked_url(url)}|{start}|{end}|{rows}".encode()).hexdigest()
 
 
-def _stored_keys(connection, keys: list[str]) -> set[str]:  # noqa: ANN001 - a SQLAlchemy Connection
-    """The keys among ``keys`` that the store already holds (queried in chunks)."""
-    found: set[str] = set()
+def _stored_keys(connection: Connection, keys: list[str]) -> set[str]:
+    """The keys among ``keys`` that the store already holds.
+
+    An empty store holds none (the first import skips the check). PostgreSQL is asked once
+    with the keys as one array parameter; SQLite in chunks of one prepared ``IN`` list.
+    """
+    if not keys or connection.execute(select(records_table.c.record_key).limit(1)).first() is None:
+        return set()
+    if connection.dialect.name == "postgresql":
+        found = connection.exec_driver_sql(f"SELECT record_key FROM {records_table.name} WHERE record_key = ANY(%s)", (keys,))
+        return set(found.scalars())
+    column = records_table.c.record_key
+    known: set[str] = set()
     for start in range(0, len(keys), CHUNK):
         chunk = keys[start : start + CHUNK]
-        found.update(connection.execute(select(records_table.c.record_key).where(records_table.c.record_key.in_(chunk))).scalars())
-    return found
+        if connection.dialect.name == "sqlite":
+            query = f"SELECT record_key FROM {records_table.name} WHERE record_key IN ({', '.join('?' * len(chunk))})"
+            known.update(connection.exec_driver_sql(query, tuple(chunk)).scalars())
+        else:
+            known.update(connection.execute(select(column).where(column.in_(chunk))).scalars())
+    return known
 
 
 def bulk_insert(connection: Connection, table: Table, frame: pd.DataFrame, columns: list[str]) -> None:

@@ -126,3 +126,13 @@ def test_a_store_made_before_the_controls_column_is_brought_up_to_date(tmp_path,
     assert [led.controls_removed for led in pulled.ledgers] == [0]
     (again,) = import_files([small_csv], url)
     assert again.imported == 0 and again.controls_removed == 0
+
+
+def test_the_duplicate_check_finds_stored_keys_across_chunks(store_url, small_csv, monkeypatch):
+    import_files([small_csv], store_url)
+    stored = read_files([small_csv]).records["record_key"].tolist()
+    monkeypatch.setattr(store, "CHUNK", 7)  # many chunks on SQLite; PostgreSQL asks once
+    asked = ["id:never-stored-1", *stored[:20], "id:never-stored-2", *stored[-3:]]
+    with open_store(store_url).connect() as connection:
+        assert store._stored_keys(connection, asked) == set(stored[:20]) | set(stored[-3:])
+        assert store._stored_keys(connection, []) == set()
