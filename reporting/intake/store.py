@@ -7,6 +7,7 @@ parameterised queries filtered in the database, on an indexed visit-time column.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -28,10 +29,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    case,
     create_engine,
     event,
+    false,
     func,
     inspect,
+    literal_column,
+    or_,
     select,
     text,
 )
@@ -281,6 +286,94 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
     # records stored by an earlier version may still carry control characters
     records, _ = clean_text_frame(records.drop(columns="import_id"))
     return CleanResult(records, rejects, ledgers)
+
+
+def summarise_periods(url: str, starts: tuple[date, ...], length_days: int, slice_field: str = "", slice_value: str = "") -> pd.DataFrame:
+    """Per period, the valid responses' count and sums, aggregated in the database (one GROUP BY query).
+
+    Args:
+        url: the store.
+        starts: the periods' first days, oldest first (consecutive periods).
+        length_days: each period's length.
+        slice_field: restrict to one slice (a stored field), or "".
+        slice_value: the slice's value.
+
+    Returns:
+        One row per period with valid responses, oldest first: ``start``, ``n``,
+        ``satisfaction_sum``, ``speed_sum``, ``speed_n``, ``promoters``, ``detractors``.
+    """
+    bounds = [datetime.combine(start, time.min) for start in starts] + [
+        datetime.combine(starts[-1] + timedelta(days=length_days), time.min)
+    ]
+    table = records_table.c
+    period = case(*((table.visit_at < bound, index) for index, bound in enumerate(bounds[1:])), else_=len(starts)).label("period")
+    query = (
+        select(
+            period,
+            func.count().label("n"),
+            func.sum(table.overall_satisfaction).label("satisfaction_sum"),
+            func.coalesce(func.sum(table.score_speed), 0).label("speed_sum"),
+            func.count(table.score_speed).label("speed_n"),
+            func.sum(case((table.nps >= 9, 1), else_=0)).label("promoters"),
+            func.sum(case((table.nps <= 6, 1), else_=0)).label("detractors"),
+        )
+        .where(table.visit_at >= bounds[0], table.visit_at < bounds[-1], table.valid.is_(True), *_slice_condition(slice_field, slice_value))
+        .group_by(literal_column("period"))
+        .order_by(literal_column("period"))
+    )
+    with _reading(url) as connection:
+        summaries = pd.read_sql(query, connection)
+    summaries.insert(0, "start", [starts[int(i)] for i in summaries.pop("period")])
+    return summaries.astype({"n": int, "speed_n": int, "promoters": int, "detractors": int})
+
+
+def pull_feedback(url: str, start: date, end: date, slice_field: str = "", slice_value: str = "") -> pd.DataFrame:
+    """The words of the period's valid responses that have any: ``visit_at``, ``comment``, ``suggestion``."""
+    table = records_table.c
+    query = (
+        select(table.visit_at, table.comment, table.suggestion)
+        .where(*_in_period(start, end), table.valid.is_(True), or_(table.comment.is_not(None), table.suggestion.is_not(None)))
+        .where(*_slice_condition(slice_field, slice_value))
+        .order_by(table.visit_at, table.record_key)
+    )
+    with _reading(url) as connection:
+        feedback = pd.read_sql(query, connection)
+    feedback["visit_at"] = pd.to_datetime(feedback["visit_at"]).astype("datetime64[ns]")
+    return feedback
+
+
+def pull_recent(url: str, start: date, before: date, limit: int, slice_field: str = "", slice_value: str = "") -> pd.DataFrame:
+    """The ``limit`` most recent valid responses from ``start`` up to the day before ``before``, most recent first.
+
+    Columns ``comment``, ``suggestion``, ``overall_satisfaction`` (what the sentiment model learns from).
+    """
+    table = records_table.c
+    query = (
+        select(table.comment, table.suggestion, table.overall_satisfaction)
+        .where(*_in_period(start, before - timedelta(days=1)), table.valid.is_(True), *_slice_condition(slice_field, slice_value))
+        .order_by(table.visit_at.desc(), table.record_key)
+        .limit(limit)
+    )
+    with _reading(url) as connection:
+        return pd.read_sql(query, connection)
+
+
+def _slice_condition(field: str, value: str) -> list[Any]:
+    """The SQL condition for one slice ([] for none; nothing matches a field the store does not hold)."""
+    if not field:
+        return []
+    return [records_table.c[field] == value] if field in records_table.c else [false()]
+
+
+@contextlib.contextmanager
+def _reading(url: str) -> Iterator[Connection]:
+    """A connection for a read; a database failure becomes one line naming the store."""
+    try:
+        with open_store(url).connect() as connection:
+            yield connection
+    except SQLAlchemyError as error:
+        reason = failure_reason(error)
+        raise StoreError(f"从数据库 {masked_url(url)} 读取失败（{reason}）：请检查数据库") from None
 
 
 def count_period(url: str, start: date, end: date) -> int:

@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
+import pandas as pd
+
 from reporting.errors import ParameterError
 from reporting.intake.clean import CleanResult
 from reporting.intake.load import expand_sources
 from reporting.intake.sources import read_files
-from reporting.intake.store import is_store_url, pull_period
+from reporting.intake.store import is_store_url, pull_feedback, pull_period, pull_recent, summarise_periods
+from reporting.report.model import TrendWindow, window_starts
+from reporting.text.reading import HISTORY_LIMIT, history_of
 from reporting.vocab import label
 
 TREND_PERIODS = 8
@@ -39,6 +43,42 @@ def load_source(source: str, period_start: date, period_end: date, trend_periods
     return read_files(expand_sources(source), window)
 
 
+def load_with_window(
+    source: str, period_start: date, period_end: date, slice_field: str = "", slice_value: str = "", trend_periods: int = TREND_PERIODS
+) -> tuple[CleanResult, TrendWindow | None]:
+    """The records of a report with a trend (and a slice of them), and its trend window when the database computed it.
+
+    Files: the whole window is read (``load_source``) and the model computes the window from
+    it (None is returned). A store: only the report period and the one before it are pulled
+    in full (the comparison needs both); the trend's per-period sums are aggregated in SQL,
+    and only the window's words and the latest ratings are selected — eight weeks of a
+    large centre never travel whole.
+
+    Args:
+        source: a SQLAlchemy URL, or file paths / globs separated by commas.
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+        slice_field: a slice's field, or "".
+        slice_value: the slice's value.
+        trend_periods: how many periods the trend covers.
+
+    Returns:
+        The (sliced) records and the trend window, or None for the model to compute.
+    """
+    if not is_store_url(source):
+        return select_slice(load_source(source, period_start, period_end, trend_periods), slice_field, slice_value), None
+    length = (period_end - period_start).days + 1
+    cleaned = select_slice(pull_period(source, period_start - timedelta(days=length), period_end), slice_field, slice_value)
+    starts = window_starts(period_start, period_end, trend_periods)
+    where = {"slice_field": slice_field, "slice_value": slice_value}
+    window = TrendWindow(
+        summaries=summarise_periods(source, starts, length, **where),
+        feedback=pull_feedback(source, starts[0], period_end, **where),
+        history=history_of(pull_recent(source, starts[0], period_start, HISTORY_LIMIT, **where)),
+    )
+    return cleaned, window
+
+
 def moment_of(value: str | datetime) -> datetime:
     """The clock as a parameter: a datetime as given, ``YYYY-MM-DD HH:MM`` parsed, "" meaning now (an interactive session)."""
     if isinstance(value, datetime):
@@ -65,7 +105,7 @@ def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> Cl
     if not slice_field:
         return cleaned
     column = cleaned.records.get(slice_field)
-    keep = column.astype("string").eq(slice_value).fillna(False) if column is not None else False
+    keep = column.astype("string").eq(slice_value).fillna(False) if column is not None else pd.Series(False, index=cleaned.records.index)
     kept = cleaned.records.loc[keep].reset_index(drop=True)
     return replace(cleaned, records=kept, other_slices=len(cleaned.records) - len(kept))
 

@@ -191,13 +191,11 @@ class PeriodRecords:
     """The records a report period is computed from.
 
     Attributes:
-        all: every cleaned record loaded (the trend windows come from here).
         records: the period's follow-ups, in visit-time order.
         valid: the period's valid responses.
         previous: the period of equal length before it, for the comparisons.
     """
 
-    all: pd.DataFrame
     records: pd.DataFrame
     valid: pd.DataFrame
     previous: pd.DataFrame
@@ -205,6 +203,58 @@ class PeriodRecords:
     end: date
     previous_start: date
     previous_end: date
+
+
+@dataclass(frozen=True)
+class TrendWindow:
+    """What the report needs from the periods before its own: their sums, their words, recent ratings.
+
+    For files it is computed from the records loaded (``window_of``); for a store it is
+    aggregated and selected in the database (``intake.store.store_window``), so a report
+    never pulls eight weeks of follow-ups in full.
+
+    Attributes:
+        summaries: one row per period of the trend window that has valid responses, oldest
+            first: ``start``, ``n`` (valid responses), ``satisfaction_sum``, ``speed_sum`` and
+            ``speed_n`` (absent when the records have no response-speed score),
+            ``promoters``, ``detractors``.
+        feedback: the window's valid responses that carry words: ``visit_at``, ``comment``,
+            ``suggestion`` (for the problem types' history).
+        history: earlier valid responses' ``text`` and ``rating``, most recent first
+            (``reading.comment_history``: what the sentiment model may learn from).
+    """
+
+    summaries: pd.DataFrame
+    feedback: pd.DataFrame
+    history: pd.DataFrame
+
+
+def window_starts(period_start: date, period_end: date, periods: int) -> tuple[date, ...]:
+    """The first days of the trend's periods (each as long as the report's), oldest first, the report's last."""
+    length = (period_end - period_start).days + 1
+    return tuple(period_start - timedelta(days=length * back) for back in range(periods - 1, -1, -1))
+
+
+def window_of(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> TrendWindow:
+    """The trend window computed from loaded records (the same sums a store computes in SQL)."""
+    starts = window_starts(period_start, period_end, periods)
+    length = (period_end - period_start).days + 1
+    valid = select_period(records, starts[0], period_end).query("valid")
+    index = (valid["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
+    groups = valid.assign(
+        period=index,
+        promoter=valid["nps"].ge(9),
+        detractor=valid["nps"].le(6),
+        speed_given=valid["score_speed"].notna() if "score_speed" in valid else False,
+    ).groupby("period")
+    sums = {"n": groups.size(), "satisfaction_sum": groups["overall_satisfaction"].sum()}
+    if "score_speed" in valid:
+        sums |= {"speed_sum": groups["score_speed"].sum(), "speed_n": groups["speed_given"].sum()}
+    sums |= {"promoters": groups["promoter"].sum(), "detractors": groups["detractor"].sum()}
+    summaries = pd.DataFrame(sums).reset_index()
+    summaries.insert(0, "start", [starts[int(i)] for i in summaries.pop("period")])
+    words = [c for c in ("comment", "suggestion") if c in valid]
+    return TrendWindow(summaries, valid[["visit_at", *words]].reset_index(drop=True), comment_history(records, period_start))
 
 
 def build_report_model(
@@ -217,6 +267,7 @@ def build_report_model(
     agent_gap: float = 0.5,
     trend_periods: int = 8,
     slice_label: str = "",
+    window: TrendWindow | None = None,
 ) -> ReportModel:
     """Compute the whole report for one period, section by section, in the report's order.
 
@@ -230,16 +281,19 @@ def build_report_model(
         agent_gap: satisfaction gap below the team that names a lagging agent.
         trend_periods: how many periods of equal length the trend chart covers.
         slice_label: what slice the records are ("服务类型 = 售后维修"), or "".
+        window: the trend window from a store's queries; None: computed from ``cleaned``
+            (which then holds the whole window).
 
     Returns:
         The report model.
     """
     period = select_records(cleaned, period_start, period_end)
-    reading = read_comments(period.valid, taxonomy, comment_history(period.all, period.start))
+    window = window or window_of(cleaned.records, period_start, period_end, trend_periods)
+    reading = read_comments(period.valid, taxonomy, window.history)
     ranking = problem_ranking(reading, len(period.valid))
     overview = overview_section(cleaned, period, min_segment_n)
-    conclusions = conclusions_section(period, ranking, overview, agent_gap, trend_periods)
-    problems = problems_section(period, reading, taxonomy, trend_periods)
+    conclusions = conclusions_section(period, ranking, overview, agent_gap, window, trend_periods)
+    problems = problems_section(period, reading, taxonomy, window, trend_periods)
     return ReportModel(
         period_start=period_start,
         period_end=period_end,
@@ -263,7 +317,6 @@ def select_records(cleaned: CleanResult, period_start: date, period_end: date) -
     length = timedelta(days=(period_end - period_start).days + 1)
     previous_start, previous_end = period_start - length, period_end - length
     return PeriodRecords(
-        all=cleaned.records,
         records=records,
         valid=records.loc[records["valid"]].reset_index(drop=True),
         previous=select_period(cleaned.records, previous_start, previous_end),
@@ -295,7 +348,7 @@ def overview_section(cleaned: CleanResult, period: PeriodRecords, min_segment_n:
 
 
 def conclusions_section(
-    period: PeriodRecords, ranking: pd.DataFrame, overview: dict[str, Any], agent_gap: float, trend_periods: int
+    period: PeriodRecords, ranking: pd.DataFrame, overview: dict[str, Any], agent_gap: float, window: TrendWindow, trend_periods: int
 ) -> dict[str, Any]:
     """核心结论: satisfaction, CSAT, NPS and the scores, changes and their tests, drivers, strengths and weaknesses."""
     valid = period.valid
@@ -317,15 +370,17 @@ def conclusions_section(
         "drivers": drivers,
         "strengths": find_strengths(means, overview["by_service"], weaknesses),
         "weaknesses": weaknesses,
-        "trend": period_trend(period.all, period.start, period.end, trend_periods),
+        "trend": period_trend(window.summaries, period.start, period.end, trend_periods),
     }
 
 
-def problems_section(period: PeriodRecords, reading: CommentReading, taxonomy: Taxonomy, trend_periods: int) -> dict[str, Any]:
+def problems_section(
+    period: PeriodRecords, reading: CommentReading, taxonomy: Taxonomy, window: TrendWindow, trend_periods: int
+) -> dict[str, Any]:
     """问题分析: problem types with quotes, causes and trends; sentiment, feedback types, keywords, demands."""
     valid, feedback, focus = period.valid, reading.feedback, reading.focus
     top = tuple(reading.distribution["type"].iloc[:TOP_PROBLEMS])
-    trends = problem_trends(period.all, taxonomy, top, period.start, period.end, trend_periods) if top else {}
+    trends = problem_trends(window, taxonomy, top, period.start, period.end, trend_periods) if top else {}
     problems = tuple(
         ProblemSection(
             p.type,
@@ -379,14 +434,15 @@ def followup_section(period: PeriodRecords, reading: CommentReading) -> dict[str
 
 
 def problem_trends(
-    records: pd.DataFrame, taxonomy: Taxonomy, problems: tuple[str, ...], period_start: date, period_end: date, periods: int
+    window: TrendWindow, taxonomy: Taxonomy, problems: tuple[str, ...], period_start: date, period_end: date, periods: int
 ) -> dict[str, tuple[tuple[date, float], ...]]:
     """The share of valid responses mentioning each problem type, per period, oldest first.
 
-    The window is selected and its words read once for all the types.
+    The window's words are read once for all the types; each period's share is over all
+    its valid responses (``window.summaries``), with words or without.
 
     Args:
-        records: all cleaned records loaded for the report.
+        window: the trend window (its summaries and its valid responses' words).
         taxonomy: the problem taxonomy.
         problems: the problem types.
         period_start: first day of the report period.
@@ -396,26 +452,26 @@ def problem_trends(
     Returns:
         ``{problem: ((period start, share), …)}``, oldest first.
     """
-    length = (period_end - period_start).days + 1
-    window_start = period_start - timedelta(days=length * (periods - 1))
-    valid = select_period(records, window_start, period_end).query("valid")
-    if valid.empty:
+    if window.summaries.empty:
         return {problem: () for problem in problems}
+    starts = window_starts(period_start, period_end, periods)
+    length = (period_end - period_start).days + 1
     chosen = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name in problems))
-    tags = tag_problems(feedback_text(valid), chosen)
-    index = (valid["visit_at"].dt.normalize() - pd.Timestamp(window_start)).dt.days // length
+    tags = tag_problems(feedback_text(window.feedback), chosen)
+    index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
+    valid_n = window.summaries.set_index("start")["n"]
     trends = {}
     for problem in problems:
-        shares = tags[problem].groupby(index).mean()
-        trends[problem] = tuple((window_start + timedelta(days=length * int(i)), float(share)) for i, share in shares.items())
+        counts = tags[problem].groupby(index).sum()
+        trends[problem] = tuple((start, float(counts.get(starts.index(start), 0)) / float(n)) for start, n in valid_n.items())
     return trends
 
 
-def period_trend(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> pd.DataFrame:
+def period_trend(summaries: pd.DataFrame, period_start: date, period_end: date, periods: int) -> pd.DataFrame:
     """Satisfaction, response speed and NPS for the period and the ones of equal length before it.
 
     Args:
-        records: all cleaned records.
+        summaries: the trend window's per-period sums (``TrendWindow.summaries``).
         period_start: first day of the report period.
         period_end: last day of the report period.
         periods: how many periods, the report period included.
@@ -424,23 +480,19 @@ def period_trend(records: pd.DataFrame, period_start: date, period_end: date, pe
         One row per period that has valid responses, oldest first: ``start``, ``end``,
         ``n``, ``satisfaction``, ``speed``, ``nps``, ``current``.
     """
-    length = (period_end - period_start).days + 1
-    rows = []
-    for back in range(periods - 1, -1, -1):
-        start = period_start - timedelta(days=length * back)
-        end = start + timedelta(days=length - 1)
-        valid = select_period(records, start, end).query("valid")
-        if valid.empty:
-            continue
-        rows.append(
-            {
-                "start": start,
-                "end": end,
-                "n": len(valid),
-                "satisfaction": float(valid["overall_satisfaction"].mean()),
-                "speed": float(valid["score_speed"].mean()) if "score_speed" in valid else None,
-                "nps": compute_nps(valid["nps"]).value,
-                "current": back == 0,
-            }
-        )
+    length = timedelta(days=(period_end - period_start).days + 1)
+    has_speed = "speed_sum" in summaries
+    rows = [
+        {
+            "start": row.start,
+            "end": row.start + length - timedelta(days=1),
+            "n": int(row.n),
+            "satisfaction": float(row.satisfaction_sum) / row.n,
+            "speed": (float(row.speed_sum) / row.speed_n if row.speed_n else float("nan")) if has_speed else None,
+            "nps": 100 * (int(row.promoters) - int(row.detractors)) / row.n,
+            "current": row.start == period_start,
+        }
+        for row in summaries.itertuples(index=False)
+        if row.n > 0 and row.start in window_starts(period_start, period_end, periods)
+    ]
     return pd.DataFrame(rows, columns=["start", "end", "n", "satisfaction", "speed", "nps", "current"])

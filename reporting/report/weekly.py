@@ -27,7 +27,7 @@ from reporting.intake.services import read_services
 from reporting.intake.store import store_url
 from reporting.report import render as sections
 from reporting.report.document import metrics_document
-from reporting.report.loading import TREND_PERIODS, load_source, moment_of, select_slice, slice_label
+from reporting.report.loading import TREND_PERIODS, load_with_window, moment_of, select_slice, slice_label
 from reporting.report.model import ReportModel, build_report_model
 from reporting.report.publishing import ESCALATION_SHEET, PLAN_SHEET, plan_marks, plan_sheet, publish_outputs, workbook_payload
 from reporting.text.reading import theme_label
@@ -79,7 +79,7 @@ def build(
     start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
     vocabulary = load_taxonomy(resolve_path(taxonomy) if taxonomy else None)
     measures = _own_rules(rules, vocabulary) if rules else load_rules()
-    cleaned = select_slice(load_source(source, start, end), slice_field, slice_value)
+    cleaned, window = load_with_window(source, start, end, slice_field, slice_value)
     model = build_report_model(
         cleaned,
         start,
@@ -90,6 +90,7 @@ def build(
         agent_gap=agent_gap,
         trend_periods=TREND_PERIODS,
         slice_label=slice_label(slice_field, slice_value),
+        window=window,
     )
     if services:
         model = replace(

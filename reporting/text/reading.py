@@ -94,8 +94,12 @@ def comment_history(records: pd.DataFrame, before: date, limit: int = HISTORY_LI
         ``text`` and ``rating`` columns.
     """
     earlier = records.loc[records["valid"] & (records["visit_at"] < pd.Timestamp(before))]
-    earlier = earlier.sort_values("visit_at", ascending=False, kind="stable").head(limit)
-    return pd.DataFrame({"text": feedback_text(earlier).to_numpy(dtype=object), "rating": earlier["overall_satisfaction"].to_numpy()})
+    return history_of(earlier.sort_values("visit_at", ascending=False, kind="stable").head(limit))
+
+
+def history_of(responses: pd.DataFrame) -> pd.DataFrame:
+    """Responses (with ``comment`` / ``suggestion`` and ``overall_satisfaction``) as the model's ``text`` and ``rating``, in order."""
+    return pd.DataFrame({"text": feedback_text(responses).to_numpy(dtype=object), "rating": responses["overall_satisfaction"].to_numpy()})
 
 
 def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame | None = None) -> CommentReading:

@@ -136,3 +136,25 @@ def test_the_duplicate_check_finds_stored_keys_across_chunks(store_url, small_cs
     with open_store(store_url).connect() as connection:
         assert store._stored_keys(connection, asked) == set(stored[:20]) | set(stored[-3:])
         assert store._stored_keys(connection, []) == set()
+
+
+@pytest.mark.parametrize("slice_field, slice_value", [("", ""), ("service_type", "售后维修"), ("no_such_field", "x")])
+def test_the_trend_window_aggregated_in_sql_equals_the_one_from_the_file(store_url, small_csv, slice_field, slice_value):
+    """Per-period sums by GROUP BY, the window's words and the latest ratings: the same as the file's, slice pushed down."""
+    from reporting.report.loading import load_with_window
+    from reporting.report.model import window_of
+
+    import_files([small_csv], store_url)
+    start, end = date(2026, 11, 16), date(2026, 11, 22)
+    files, computed = load_with_window(str(small_csv), start, end, slice_field, slice_value)
+    stored, window = load_with_window(store_url, start, end, slice_field, slice_value)
+    expected = window_of(files.records, start, end, 8)
+    assert computed is None and window is not None
+    pd.testing.assert_frame_equal(window.summaries, expected.summaries, check_dtype=False)
+    assert (len(window.summaries) == 8) == (slice_field != "no_such_field")
+    worded = expected.feedback.loc[expected.feedback["comment"].notna() | expected.feedback["suggestion"].notna()]
+    pd.testing.assert_frame_equal(window.feedback.fillna(""), worded.reset_index(drop=True).fillna(""), check_dtype=False)
+    pd.testing.assert_frame_equal(window.history, expected.history, check_dtype=False)
+    # only the report period and the one before it travel in full
+    assert stored.records["visit_at"].between(pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-23"), inclusive="left").all()
+    assert len(stored.records) == files.records["visit_at"].ge(pd.Timestamp("2026-11-09")).sum()

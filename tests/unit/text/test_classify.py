@@ -59,18 +59,21 @@ def test_second_level_causes_with_other():
 def test_problem_trend_per_period():
     from datetime import date
 
-    from reporting.report.model import problem_trends
+    from reporting.report.model import problem_trends, window_of
 
     records = pd.DataFrame(
         {
-            "record_id": ["a", "b", "c", "d"],
-            "visit_at": pd.to_datetime(["2026-11-10", "2026-11-11", "2026-11-17", "2026-11-18"]),
-            "valid": [True, True, True, True],
-            "comment": ["很慢", "很好", "很慢", "太慢了"],
+            "record_id": ["a", "b", "c", "d", "e"],
+            "visit_at": pd.to_datetime(["2026-11-10", "2026-11-11", "2026-11-17", "2026-11-18", "2026-11-19"]),
+            "valid": [True, True, True, True, True],
+            "comment": ["很慢", "很好", "很慢", "太慢了", None],  # a response without words still counts
+            "overall_satisfaction": [2, 5, 2, 1, 4],
+            "nps": [3, 9, 4, 2, 8],
         }
     )
-    trend = problem_trends(records, load_taxonomy(), ("响应速度",), date(2026, 11, 16), date(2026, 11, 22), 3)["响应速度"]
-    assert trend == ((date(2026, 11, 9), 0.5), (date(2026, 11, 16), 1.0))
+    window = window_of(records, date(2026, 11, 16), date(2026, 11, 22), 3)
+    trend = problem_trends(window, load_taxonomy(), ("响应速度",), date(2026, 11, 16), date(2026, 11, 22), 3)["响应速度"]
+    assert trend == ((date(2026, 11, 9), 0.5), (date(2026, 11, 16), 2 / 3))
 
 
 def test_problem_distribution_orders_by_count_then_taxonomy_order():
