@@ -250,28 +250,23 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
     Returns:
         The records, and the ledgers and rejects of the imports that supplied them.
     """
-    engine = open_store(url)
     query = (
         select(*(records_table.c[name] for name in STORED_FIELDS), records_table.c.import_id)
         .where(*_in_period(start, end))
         .order_by(records_table.c.visit_at, records_table.c.record_key)
     )
-    try:
-        with engine.connect() as connection:
-            records = pd.read_sql(query, connection)
-            import_ids = sorted(int(i) for i in records["import_id"].unique())
-            imports = pd.read_sql(
-                select(imports_table).where(imports_table.c.import_id.in_(import_ids)).order_by(imports_table.c.import_id), connection
-            )
-            rejects = pd.read_sql(
-                select(*(rejects_table.c[name] for name in LEDGER_COLUMNS))
-                .where(rejects_table.c.import_id.in_(import_ids))
-                .order_by(rejects_table.c.import_id, rejects_table.c.row),
-                connection,
-            )
-    except SQLAlchemyError as error:
-        reason = failure_reason(error)
-        raise StoreError(f"从数据库 {masked_url(url)} 读取失败（{reason}）：请检查数据库") from None
+    with _reading(url) as connection:
+        records = pd.read_sql(query, connection)
+        import_ids = sorted(int(i) for i in records["import_id"].unique())
+        imports = pd.read_sql(
+            select(imports_table).where(imports_table.c.import_id.in_(import_ids)).order_by(imports_table.c.import_id), connection
+        )
+        rejects = pd.read_sql(
+            select(*(rejects_table.c[name] for name in LEDGER_COLUMNS))
+            .where(rejects_table.c.import_id.in_(import_ids))
+            .order_by(rejects_table.c.import_id, rejects_table.c.row),
+            connection,
+        )
     for name in TIME_FIELDS:
         records[name] = pd.to_datetime(records[name]).astype("datetime64[ns]")
     records["valid"] = records["valid"].astype(bool)

@@ -8,7 +8,8 @@ from reporting.config import PACKAGE_DIR, TEMPLATES_DIR
 from reporting.report.narrative import HEADLINE_CHANGES, TEST_LABELS
 from reporting.vocab import labels
 
-KEY_PATTERNS = (re.compile(r"""\blabel\(\s*["']([a-z0-9_]+)["']"""), re.compile(r"""\bt\(\s*["']([a-z0-9_]+)["']"""))
+# label("key") / t("key"), not a method of that name (SQLAlchemy's column.label("n"))
+KEY_PATTERNS = (re.compile(r"""(?<![.\w])label\(\s*["']([a-z0-9_]+)["']"""), re.compile(r"""(?<![.\w])t\(\s*["']([a-z0-9_]+)["']"""))
 
 
 def used_keys() -> set[str]:
