@@ -247,6 +247,7 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
     from reporting.followup.plan import build_plan, record_sheet
     from reporting.intake.clean import clean_records, combine_cleaned, select_period
     from reporting.intake.load import read_records
+    from reporting.intake.sources import release_arrow_memory
     from reporting.report import render
     from reporting.report.model import build_report_model, period_trend, window_of
     from reporting.text.demand import mine_demands
@@ -267,6 +268,7 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
     with measure(stages, "clean"):
         cleaned = combine_cleaned([clean_records(raw, str(parquet))])
     del raw
+    release_arrow_memory()  # as read_files does once the files are cleaned
     with measure(stages, "model"):
         model = build_report_model(cleaned, *WEEK, taxonomy, rules)
     start, end = WEEK

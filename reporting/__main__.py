@@ -1,7 +1,5 @@
 """``python -m reporting`` runs the command line."""
 
-import sys
+from reporting.cli import console_main
 
-from reporting.cli import main
-
-sys.exit(main())
+console_main()

@@ -21,7 +21,21 @@ def read_files(paths: list[Path], window: tuple[date, date] | None = None) -> Cl
     Returns:
         The combined records, rejects and one ledger per file.
     """
-    return combine_cleaned([_read_file(path, window) for path in paths])
+    cleaned = combine_cleaned([_read_file(path, window) for path in paths])
+    release_arrow_memory()
+    return cleaned
+
+
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow freed back to the system.
+
+    The files' Arrow columns are garbage once cleaned, but pyarrow's allocator (mimalloc)
+    keeps freed memory for reuse: after a 1M-row Parquet file about 0.7 GB that the
+    analysis never uses again would stay in the process.
+    """
+    import pyarrow
+
+    pyarrow.default_memory_pool().release_unused()
 
 
 def _read_file(path: Path, window: tuple[date, date] | None) -> CleanResult:
