@@ -246,9 +246,9 @@ def clean_records(
 
 
 def _python_text(records: pd.DataFrame) -> pd.DataFrame:
-    """Text kept in Arrow while cleaning (from Parquet) as the object columns the analysis works on, None for missing.
+    """Text kept in Arrow while cleaning (from Parquet), for the rows kept: repeated values as shared object strings.
 
-    Done once, on the rows kept: validation ran on the Arrow strings.
+    Done once, on the rows kept: validation ran on the Arrow strings. See ``as_shared_objects``.
     """
     for name in records.columns:
         column = records[name]
@@ -258,16 +258,18 @@ def _python_text(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def as_shared_objects(column: pd.Series, sample: int = 20_000) -> pd.Series:
-    """Text as an object column (None for missing) in which a repeated value is one shared string.
+    """Arrow text with few distinct values as an object column (None for missing), one shared string per value.
 
     Service types, agents, channels … repeat on every row: one Python string per distinct
-    value instead of one per row keeps a million rows' text in a fraction of the memory.
-    A column whose first ``sample`` values are mostly distinct (ids, comments) is converted
-    row by row, as factorizing it would save nothing.
+    value instead of one per row, and the analysis compares and groups them as objects. A
+    column whose first ``sample`` values are mostly distinct (ids, names, real comments) is
+    left in Arrow (pandas' ``str`` dtype, NaN for missing): a Python string per row would
+    cost ~60-80 bytes each — half a gigabyte for a million rows' ids, names and phones —
+    and every consumer reads such columns through pandas' missing-value checks.
     """
     head = column.iloc[:sample]
     if head.nunique() > len(head) // 2:
-        return column.astype("object").where(column.notna(), None)
+        return column
     codes, uniques = pd.factorize(column)
     values = np.empty(len(uniques) + 1, dtype=object)
     values[: len(uniques)] = uniques.astype("object")  # the last slot stays None: code -1 (missing) picks it
