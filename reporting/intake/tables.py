@@ -14,6 +14,7 @@ import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -154,14 +155,45 @@ def _looks_binary(sample: str) -> bool:
 
 
 def _xlsx_grids(path: Path, kind: str, header_only: bool, sheet: str | None) -> dict[str, pd.DataFrame]:
-    """The workbook's sheets (or the one named) as text grids; date cells as ``YYYY-MM-DD HH:MM:SS``."""
-    rows = HEAD_ROWS if header_only else None
-    with pd.ExcelFile(path, engine="calamine") as book:  # opened once: its sheet names, then the sheets wanted
-        if sheet is not None and sheet not in book.sheet_names:
-            raise SourceError(f"{kind} {path} 没有工作表 {sheet}：请用本系统导出的文件")
-        names = [sheet] if sheet is not None else book.sheet_names
-        grids = {str(name): pd.read_excel(book, sheet_name=name, header=None, dtype=str, nrows=rows) for name in names}
-    return {name: grid.astype("object").where(grid.notna(), None) for name, grid in grids.items()}
+    """The workbook's sheets (or the one named) as text grids, row i being Excel's row i + 1; empty cells "".
+
+    Read with calamine directly, column by column: numbers as their text (``5``, ``4.5``),
+    dates and times as ``YYYY-MM-DD HH:MM:SS``, text as written — a cell holding ``NA`` or
+    ``null`` is that text, as in a CSV (pandas' reader would make it a missing value).
+    """
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    if sheet is not None and sheet not in book.sheet_names:
+        raise SourceError(f"{kind} {path} 没有工作表 {sheet}：请用本系统导出的文件")
+    grids = {}
+    for name in [sheet] if sheet is not None else book.sheet_names:
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=HEAD_ROWS if header_only else None)
+        width = max((len(row) for row in rows), default=0)
+        padded = [row if len(row) == width else [*row, *([""] * (width - len(row)))] for row in rows]
+        columns = {i: _cells_as_text(column) for i, column in enumerate(zip(*padded, strict=True))}
+        grids[str(name)] = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)), columns=range(width), dtype=object)
+    return grids
+
+
+def _cells_as_text(cells: tuple[object, ...]) -> list[object]:
+    """One column of calamine's cell values as text (an empty cell is "", as in a CSV)."""
+    if set(map(type, cells)) <= {str}:
+        return list(cells)
+    return [_cell_text(cell) for cell in cells]
+
+
+def _cell_text(cell: object) -> str:
+    """A cell's value as the text a person sees in it (whole numbers without ``.0``)."""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, datetime):
+        return str(cell)
+    if isinstance(cell, date):
+        return str(datetime(cell.year, cell.month, cell.day))
+    return str(cell)
 
 
 def _parquet_grid(

@@ -165,3 +165,22 @@ def test_a_window_reads_only_its_rows_keeping_row_numbers_and_the_undated(tmp_pa
     first_row = 1 if suffix == ".parquet" else 2
     assert read.records["source_row"].tolist() == [first_row + i for i in (1, 2, 3, 4)]
     assert read.outside_window == 2
+
+
+def test_xlsx_cells_read_as_the_text_people_see_rows_keeping_their_excel_numbers(tmp_path):
+    from reporting.intake.tables import read_sheets
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["整数", "小数", "时间", "日期", "钟点", "文本"])
+    sheet.append([5, 4.5, datetime.datetime(2026, 11, 16, 9, 30), datetime.date(2026, 11, 17), datetime.time(8, 15), "NA"])
+    sheet.append([])
+    sheet.append([None, None, None, None, None, "null"])
+    book.save(tmp_path / "cells.xlsx")
+    (grid,) = read_sheets(tmp_path / "cells.xlsx", "回访记录").grids.values()
+    assert grid.values.tolist() == [
+        ["整数", "小数", "时间", "日期", "钟点", "文本"],
+        ["5", "4.5", "2026-11-16 09:30:00", "2026-11-17 00:00:00", "08:15:00", "NA"],
+        ["", "", "", "", "", ""],
+        ["", "", "", "", "", "null"],
+    ]
