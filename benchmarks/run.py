@@ -34,10 +34,12 @@ What is timed: the package's own functions, the ones the weekly notebook calls.
   (``manifest.json`` → ``seconds``); their cost depends on the report, not on the number
   of records.
 - **weekly e2e**: ``python -m reporting run params/weekly.yaml`` on the 10k CSV for its last
-  week, wall time of the whole process (interpreter start, kernel, export, workbook).
+  week, wall time of the whole process (interpreter start, kernel, export, workbook); the
+  median of ``E2E_REPEATS`` runs (a single run on a shared VM varies by ±15 %).
 - **tooling floor**: a trivial notebook (parameters cell, one markdown and one print cell)
   through the same chain, in its own process: ``papermill.execute_notebook`` →
-  ``export.notebook_to_html`` (the project template) → ``export.html_to_pdf`` (WeasyPrint).
+  ``export.notebook_to_html`` (the project template) → ``export.html_to_pdf`` (WeasyPrint);
+  the median of ``E2E_REPEATS`` runs too.
 - **I/O floor**: ``pandas.read_parquet`` of the same Parquet file.
 - **store**: ``reporting import`` on the largest size into a fresh SQLite file
   (``sources.read_files`` + ``store.import_cleaned``), then ``store.pull_period`` of the
@@ -91,6 +93,7 @@ WEEK = (date(2026, 11, 16), date(2026, 11, 22))
 XLSX_MAX_ROWS = 100_000
 FULL_YEAR_MAX_ROWS = 100_000
 E2E_SIZE = 10_000
+E2E_REPEATS = 3  # the weekly e2e and the tooling floor: the median run of this many
 WORKBOOK_ROWS = (10_000, 20_000)
 CHARTS = ("drivers", "scores", "nps", "trend", "problems", "keywords")
 TARGETS = {
@@ -707,6 +710,12 @@ def _worker_task(kind: str, paths: dict[str, str], size: int) -> Any:
     return lambda: run_worker(kind, json.dumps(paths), size)
 
 
+def median_run(run: Any, repeats: int = E2E_REPEATS) -> dict[str, Any]:
+    """The median (by wall seconds) of ``repeats`` runs of a timed task, with every run's seconds."""
+    runs = sorted((run() for _ in range(repeats)), key=lambda result: result["seconds"])
+    return {**runs[len(runs) // 2], "runs_s": [result["seconds"] for result in runs]}
+
+
 def run_tasks(tasks: dict[str, Any], jobs: int, log: Any) -> dict[str, Any]:
     """Run the measuring tasks, one at a time (clean figures) or ``jobs`` at once (a quick smoke run)."""
 
@@ -723,7 +732,9 @@ def run_tasks(tasks: dict[str, Any], jobs: int, log: Any) -> dict[str, Any]:
         return dict(zip(tasks, pool.map(run, tasks), strict=True))
 
 
-def run_benchmark(sizes: list[int], cache: Path, log: Any = print, fresh_baseline: bool = False, jobs: int = 1) -> dict[str, Any]:
+def run_benchmark(
+    sizes: list[int], cache: Path, log: Any = print, fresh_baseline: bool = False, jobs: int = 1, repeats: int = E2E_REPEATS
+) -> dict[str, Any]:
     """Measure everything at the given sizes.
 
     Args:
@@ -732,6 +743,7 @@ def run_benchmark(sizes: list[int], cache: Path, log: Any = print, fresh_baselin
         log: progress lines go here.
         fresh_baseline: measure the openpyxl baseline even when a figure is cached.
         jobs: how many measuring processes at once; more than 1 skews the figures (smoke tests only).
+        repeats: runs of the weekly e2e and of the tooling floor, the median kept.
 
     Returns:
         The results document (see ``--json``).
@@ -754,8 +766,8 @@ def run_benchmark(sizes: list[int], cache: Path, log: Any = print, fresh_baselin
         root = Path(folder)
 
         tasks: dict[str, Any] = {
-            "floor": lambda: run_tooling_floor(root),
-            "weekly": lambda: run_weekly_e2e(data[e2e_size]["paths"]["csv"], root / "e2e"),
+            "floor": lambda: median_run(lambda: run_tooling_floor(root), repeats),
+            "weekly": lambda: median_run(lambda: run_weekly_e2e(data[e2e_size]["paths"]["csv"], root / "e2e"), repeats),
             **{
                 f"analysis {size}": _worker_task("analysis", {**data[size]["paths"], "only_analysis": size not in sizes}, size)
                 for size in analysis_sizes
@@ -950,6 +962,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Benchmark the weekly report's stages at 10k / 100k / 1M records.")
     parser.add_argument("--sizes", type=int, nargs="+", help="record counts (default: 10000 100000 1000000)")
     parser.add_argument("--quick", action="store_true", help="10k records only")
+    parser.add_argument(
+        "--repeats", type=int, default=E2E_REPEATS, help="runs of the weekly e2e and the tooling floor (the median is kept)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON to this file")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="where generated data is kept (default outputs/benchmarks-cache)")
     parser.add_argument(
@@ -976,7 +991,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     sizes = args.sizes or ([E2E_SIZE] if args.quick else list(DEFAULT_SIZES))
     document = run_benchmark(
-        sizes, args.cache, log=lambda line: print(line, file=sys.stderr, flush=True), fresh_baseline=args.fresh_baseline, jobs=args.jobs
+        sizes,
+        args.cache,
+        log=lambda line: print(line, file=sys.stderr, flush=True),
+        fresh_baseline=args.fresh_baseline,
+        jobs=args.jobs,
+        repeats=args.repeats,
     )
     for size in args.store_sizes:
         base = prepare_data(args.cache, max(DEFAULT_SIZES))["paths"]["parquet"]

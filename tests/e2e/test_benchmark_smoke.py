@@ -23,8 +23,9 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:
     """One benchmark run on 2,000 records, three measurements at a time (figures skewed, keys checked), data in a temporary folder."""
     folder = tmp_path_factory.mktemp("bench")
     out = folder / "bench.json"
+    arguments = ["--sizes", "2000", "--jobs", "3", "--repeats", "1", "--json", str(out), "--cache", str(folder / "cache")]
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--sizes", "2000", "--jobs", "3", "--json", str(out), "--cache", str(folder / "cache")],
+        [sys.executable, str(SCRIPT), *arguments],
         cwd=PROJ_ROOT,
         capture_output=True,
         text=True,
