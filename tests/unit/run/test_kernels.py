@@ -38,6 +38,7 @@ def _printed(manager, code: str) -> str:
     client = manager.client()
     client.start_channels()
     try:
+        client.wait_for_ready(timeout=30)  # the output channel connected, as papermill's client waits for it
         hook = lambda m: outputs.append(m["content"].get("text", "") if m["msg_type"] == "stream" else "")  # noqa: E731
         reply = client.execute_interactive(code, timeout=30, output_hook=hook)
     finally:
