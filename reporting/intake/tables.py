@@ -178,9 +178,13 @@ def _xlsx_grids(path: Path, kind: str, header_only: bool, sheet: str | None) -> 
 
 def _cells_as_text(cells: tuple[object, ...]) -> list[object]:
     """One column of calamine's cell values as text (an empty cell is "", as in a CSV)."""
-    if set(map(type, cells)) <= {str}:
+    kinds = set(map(type, cells))
+    if kinds <= {str}:
         return list(cells)
-    return [_cell_text(cell) for cell in cells]
+    if bool in kinds:  # True == 1.0 as a key: no shared conversions
+        return [_cell_text(cell) for cell in cells]
+    texts = {cell: _cell_text(cell) for cell in set(cells)}  # scores and dates repeat: each distinct value once
+    return [texts[cell] if cell in texts else _cell_text(cell) for cell in cells]  # (a NaN is not found: its own text)
 
 
 def _cell_text(cell: object) -> str:

@@ -176,6 +176,7 @@ def test_xlsx_cells_read_as_the_text_people_see_rows_keeping_their_excel_numbers
     sheet.append([5, 4.5, datetime.datetime(2026, 11, 16, 9, 30), datetime.date(2026, 11, 17), datetime.time(8, 15), "NA"])
     sheet.append([])
     sheet.append([None, None, None, None, None, "null"])
+    sheet.append([True, 1, None, None, None, 1.0])  # a boolean and the number 1 are different texts
     book.save(tmp_path / "cells.xlsx")
     (grid,) = read_sheets(tmp_path / "cells.xlsx", "回访记录").grids.values()
     assert grid.values.tolist() == [
@@ -183,4 +184,5 @@ def test_xlsx_cells_read_as_the_text_people_see_rows_keeping_their_excel_numbers
         ["5", "4.5", "2026-11-16 09:30:00", "2026-11-17 00:00:00", "08:15:00", "NA"],
         ["", "", "", "", "", ""],
         ["", "", "", "", "", "null"],
+        ["True", "1", "", "", "", "1"],
     ]
