@@ -108,9 +108,14 @@ def collect_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
     return found
 
 
-def write_rejects_csv(rows: list[dict[str, Any]], path: Path) -> None:
-    """Write the (already masked) rejects ledger as a UTF-8 CSV with Chinese headers, BOM for Excel."""
-    write_csv(_ledger_table(rows), path, encoding="utf-8-sig")
+def write_rejects_csv(ledger: dict[str, Any], path: Path) -> None:
+    """Write the (already masked) rejects ledger as a UTF-8 CSV with Chinese headers, BOM for Excel.
+
+    Args:
+        ledger: ``{"id": what the id column holds, "rows": [...]}`` as the notebook published it.
+        path: the CSV file.
+    """
+    write_csv(_ledger_table(ledger), path, encoding="utf-8-sig")
 
 
 def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8") -> None:
@@ -152,13 +157,13 @@ def _payload_sheets(payload: dict[str, Any]) -> dict[str, pd.DataFrame]:
     return sheets
 
 
-def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None, folder: Path) -> Path:
+def write_workbook(payload: dict[str, Any], rejects: dict[str, Any] | None, folder: Path) -> Path:
     """Write a published workbook (workbook.xlsx, call_list.xlsx …) into ``folder``, the rejects ledger appended as 剔除记录.
 
     Args:
         payload: ``{"file", "sheets" or "sheets_file", "highlight", "choices", "percent"}`` as the
             notebook published it (already masked, with the headers people see).
-        rejects: the masked rejects ledger, or None for none.
+        rejects: the masked rejects ledger (``write_rejects_csv``), or None for none.
         folder: where the file goes.
 
     Returns:
@@ -173,6 +178,7 @@ def write_workbook(payload: dict[str, Any], rejects: list[dict[str, Any]] | None
     return write_workbook_file(sheets, folder / payload["file"], payload.get("highlight"), payload.get("choices"), percent)
 
 
-def _ledger_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """The (masked) rejects ledger with its Chinese headers (labels ``rejects_*``)."""
-    return pd.DataFrame(rows, columns=LEDGER_COLUMNS).rename(columns={c: label(f"rejects_{c}") for c in LEDGER_COLUMNS})
+def _ledger_table(ledger: dict[str, Any]) -> pd.DataFrame:
+    """The (masked) rejects ledger with its Chinese headers (labels ``rejects_*``; the id column's by what it holds)."""
+    headers = {c: label(f"rejects_{c}") for c in LEDGER_COLUMNS} | {"record_id": label(f"rejects_{ledger['id']}")}
+    return pd.DataFrame(ledger["rows"], columns=LEDGER_COLUMNS).rename(columns=headers)

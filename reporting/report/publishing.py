@@ -26,10 +26,19 @@ ESCALATION_SHEET = "升级清单"
 
 
 def publish_outputs(
-    document: dict[str, Any], rejects: pd.DataFrame, workbook: dict[str, Any] | None = None, suggestions: str | None = None
+    document: dict[str, Any],
+    rejects: pd.DataFrame,
+    workbook: dict[str, Any] | None = None,
+    suggestions: str | None = None,
+    rejects_id: str = "record_id",
 ) -> None:
-    """Display a report's metrics document, rejects ledger (masked here), workbook and taxonomy suggestions for the exporter."""
-    outputs: dict[str, Any] = {METRICS_MIMETYPE: document, REJECTS_MIMETYPE: masked_rejects(rejects)}
+    """Display a report's metrics document, rejects ledger (masked here), workbook and taxonomy suggestions for the exporter.
+
+    ``rejects_id`` names what the ledger's id column holds (``record_id``: 记录编号;
+    ``service_id``: 服务单号 for a services export), for its header.
+    """
+    ledger = {"id": rejects_id, "rows": masked_rejects(rejects)}
+    outputs: dict[str, Any] = {METRICS_MIMETYPE: document, REJECTS_MIMETYPE: ledger}
     if workbook is not None:
         outputs[WORKBOOK_MIMETYPE] = workbook
     if suggestions is not None:

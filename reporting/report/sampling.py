@@ -231,4 +231,4 @@ def publish(model: SamplingModel) -> None:
     }
     strata = headers("strata")
     workbook = workbook_payload(sheets, file="call_list.xlsx", percent=(strata["rate"], strata["target"]))
-    publish_outputs(sampling_document(model), model.rejects, workbook)
+    publish_outputs(sampling_document(model), model.rejects, workbook, rejects_id="service_id")

@@ -233,7 +233,7 @@ def _export(
 
 @contextlib.contextmanager
 def _beside_pdf(
-    html: str, workbook: dict[str, Any] | None, rejects: list[dict[str, Any]], staging: Path, timings: dict[str, float]
+    html: str, workbook: dict[str, Any] | None, rejects: dict[str, Any], staging: Path, timings: dict[str, float]
 ) -> Iterator[None]:
     """Write the HTML page (its font subset) and the workbook on the second core while the body prints the PDF.
 
@@ -252,7 +252,7 @@ def _beside_pdf(
             timings.update(writing.result())
 
 
-def _write_page_and_workbook(html: str, workbook: dict[str, Any] | None, rejects: list[dict[str, Any]], staging: Path) -> dict[str, float]:
+def _write_page_and_workbook(html: str, workbook: dict[str, Any] | None, rejects: dict[str, Any], staging: Path) -> dict[str, float]:
     """Write report.html and the workbook (run in the forked process); the seconds each took."""
     timings: dict[str, float] = {}
     with _stage(timings, "html_fonts"):

@@ -41,6 +41,9 @@ def test_sampling_plan_writes_a_call_list_that_keeps_every_rule(tmp_path: Path):
     assert all(s["rate"] >= s["target"] for s in metrics["strata"])
     book = load_workbook(folder / "call_list.xlsx", read_only=True)
     assert book.sheetnames == ["回访名单", "未能排期", "分层抽样", "人员排班", "剔除记录"]
+    refused = list(book["剔除记录"].iter_rows(values_only=True))
+    assert refused[0] == ("来源文件", "行号", "服务单号", "字段", "取值", "剔除原因") and len(refused) == 1 + 3  # a services export's ids
+    assert (folder / "rejects.csv").read_text(encoding="utf-8-sig").startswith("来源文件,行号,服务单号,字段,取值,剔除原因\n")
     rows = list(book["回访名单"].iter_rows(values_only=True))
     calls = pd.DataFrame(rows[1:], columns=rows[0])
     assert len(calls) == a["scheduled"]
