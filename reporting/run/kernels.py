@@ -3,9 +3,10 @@
 A report's kernel spends seconds importing pandas, scikit-learn, matplotlib and jieba's
 dictionary before its first cell does any work. Two things keep that off the clock:
 
-- the kernel is started as soon as the run's parameters are known and told to load what
-  the report needs (``reporting.report.preload``), so the loading runs on the second core
-  while the command itself imports papermill and the exporters and prepares the run;
+- ``reporting run`` starts the kernel as soon as it knows which report it runs (before it
+  checks the parameters) and tells it to load what the report needs
+  (``reporting.report.preload``), so the loading runs on the second core while the command
+  itself checks the run and imports papermill and the exporters;
 - a batch worker keeps one kernel for all its reports: before each, the namespace is
   cleared (``%reset -f``, imported modules stay loaded) and the run's staging folder is
   set for the workbook hand-over. A kernel that died is started again.
