@@ -545,11 +545,18 @@ def worker_main(kind: str, argument: str, size: int, out: Path) -> None:
 
 
 def run_weekly_e2e(csv: str, folder: Path) -> dict[str, Any]:
-    """``python -m reporting run params/weekly.yaml`` for one week of a CSV, timed as a whole process."""
+    """``python -m reporting run params/weekly.yaml`` for one week of a CSV (or store), timed as a whole process.
+
+    The follow-up plan goes into a new SQLite file of its own: every run starts from the
+    same empty plan store, and the project's default store is never touched (a 10M run's
+    tens of thousands of plan items would otherwise be carried forward by every later run).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    plans = folder / f"plans-{time.time_ns()}.db"
     command = [
         sys.executable, "-m", "reporting", "run", str(PROJ_ROOT / "params" / "weekly.yaml"),
         "-p", "source", csv, "-p", "period_start", WEEK[0].isoformat(), "-p", "period_end", WEEK[1].isoformat(),
-        "--output-dir", str(folder),
+        "-p", "followup_store", f"sqlite:///{plans}", "--output-dir", str(folder),
     ]  # fmt: skip
     start = time.perf_counter()
     done = subprocess.run(command, cwd=PROJ_ROOT, capture_output=True, text=True, env=_quiet_env())
