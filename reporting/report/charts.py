@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import matplotlib
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-matplotlib.use("Agg")  # the notebooks only embed images; no GUI backend is ever needed
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from reporting.report.fonts import use_cjk_font  # noqa: E402
-from reporting.report.model import ReportModel  # noqa: E402
-from reporting.report.trend import TrendModel  # noqa: E402
-from reporting.vocab import label  # noqa: E402
+from reporting.report.fonts import use_cjk_font
+from reporting.report.model import ReportModel
+from reporting.report.trend import TrendModel
+from reporting.vocab import label
 
 SCORE_COLOURS = ("#c0392b", "#e67e22", "#f1c40f", "#7fb77e", "#2e8b57")
 NPS_COLOURS = ("#c0392b", "#bdc3c7", "#2e8b57")
@@ -21,15 +18,17 @@ ACCENT = "#2c6fbb"
 FIGURE_WIDTH = 7.2
 
 
-def _figure(height: float) -> tuple[Figure, plt.Axes]:
+def _figure(height: float) -> tuple[Figure, Axes]:
+    """A figure of its own (no pyplot: nothing global to close, and pyplot's import is spared); saving it renders with Agg."""
     use_cjk_font()
-    figure, axes = plt.subplots(figsize=(FIGURE_WIDTH, height), dpi=110, layout="constrained")
+    figure = Figure(figsize=(FIGURE_WIDTH, height), dpi=110, layout="constrained")
+    axes = figure.subplots()
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     return figure, axes
 
 
-def _label_segment(axes: plt.Axes, start: float, share: float, y: float, light_text: bool, minimum: float) -> None:
+def _label_segment(axes: Axes, start: float, share: float, y: float, light_text: bool, minimum: float) -> None:
     """Write a stacked bar segment's share inside it, when the segment is wide enough to hold it."""
     if share >= minimum:
         axes.text(start + share / 2, y, f"{share:.0%}", ha="center", va="center", fontsize=8, color="white" if light_text else "black")
@@ -52,7 +51,7 @@ def plot_score_distribution(model: ReportModel) -> Figure:
             axes.text(1.02, y, f"{mean:.2f}", va="center", fontsize=9)
     axes.set_xlim(0, 1.08)
     axes.invert_yaxis()
-    axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0))
     axes.set_title(label("chart_scores"), fontsize=11, loc="left")
     figure.legend(*axes.get_legend_handles_labels(), ncol=5, loc="outside lower center", frameon=False, fontsize=8)
     return figure
@@ -71,7 +70,7 @@ def plot_nps_composition(model: ReportModel) -> Figure:
         start += share
     axes.set_xlim(0, 1)
     axes.set_yticks([])
-    axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0))
     title = label("chart_nps")
     if nps.value is not None:
         title += f"：NPS {nps.value:+.1f}（95% 区间 {nps.low:+.1f} ~ {nps.high:+.1f}，n={nps.n}）"
@@ -91,7 +90,7 @@ def plot_problem_distribution(model: ReportModel) -> Figure:
         axes.text(problem.share, y, f" {problem.share:.1%}（{problem.count}）", va="center", fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, max(shares + [0.05]) * 1.3)
-    axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.set_title(label("chart_problems"), fontsize=11, loc="left")
     return figure
 
@@ -128,7 +127,7 @@ def plot_drivers(model: ReportModel) -> Figure:
         axes.text(driver.high + 0.01, y, f"{driver.share:.0%}", va="center", fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 1)
-    axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.set_title(label("chart_drivers", r2=analysis.r_squared, n=analysis.n), fontsize=11, loc="left")
     return figure
 
@@ -170,14 +169,14 @@ def plot_problem_shares(trend: TrendModel) -> Figure:
     for column in shares.columns.drop("start"):
         axes.plot(ticks, shares[column], marker="o", label=column)
     _mark_events(axes, trend, list(shares["start"]))
-    axes.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.set_title(label("chart_problem_shares"), fontsize=11, loc="left")
     figure.legend(*axes.get_legend_handles_labels(), frameon=False, fontsize=8, ncol=5, loc="outside lower center")
     axes.tick_params(labelsize=8)
     return figure
 
 
-def _mark_events(axes: plt.Axes, trend: TrendModel, week_starts: list) -> None:
+def _mark_events(axes: Axes, trend: TrendModel, week_starts: list) -> None:
     """A dashed line and a label at the week each event falls in."""
     for day, what in trend.events:
         position = sum(1 for start in week_starts if start <= day) - 1

@@ -63,12 +63,9 @@ def render_fragment(template: str, **context: Any) -> HTML:
 
 
 def render_figure(figure: Figure, alt: str = "") -> HTML:
-    """Embed a figure as a PNG data URI (the report stays one self-contained file) and close it."""
-    import matplotlib.pyplot as plt  # already loaded by whoever drew the figure
-
+    """Embed a figure as a PNG data URI (the report stays one self-contained file)."""
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=160, metadata={"Software": None})
-    plt.close(figure)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return render_fragment("figure.html.j2", data=data, alt=alt)
 

@@ -23,7 +23,8 @@ def preload(report: str) -> None:
     if report in CHARTED:
         importlib.import_module("reporting.report.charts")
     if report in READING:
-        from reporting.text import keywords, learned
+        from reporting.text import keywords, learned, themes
 
         learned.preload()
+        themes.preload()
         keywords.preload()

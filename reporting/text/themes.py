@@ -43,6 +43,12 @@ class Theme:
     positions: tuple[int, ...]
 
 
+def preload() -> None:
+    """Import the factorisation and the silhouette score now, ahead of the first period's themes."""
+    import sklearn.decomposition  # noqa: F401
+    import sklearn.metrics  # noqa: F401
+
+
 def discover_themes(texts: pd.Series, seed: int = SEED, max_themes: int = MAX_THEMES) -> tuple[Theme, ...]:
     """Group comments into themes; the number of themes is chosen from the data.
 
