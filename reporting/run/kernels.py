@@ -31,6 +31,7 @@ from reporting.config import PROJ_ROOT
 from reporting.report.published import TRANSFER_DIR_ENV
 
 READY_TIMEOUT = 60  # seconds for a kernel to start or to answer
+IPC_PATH_LIMIT = 90  # socket folder paths longer than this use TCP (sun_path holds 108 bytes, a suffix is added)
 
 
 def preload_code(report: str) -> str:
@@ -84,7 +85,10 @@ class SharedKernel:
             return
         self.close()
         self._folder = tempfile.mkdtemp(prefix="reporting-kernel-")
-        self._manager = _manager_class()(kernel_name="python3", transport="ipc", ip=os.path.join(self._folder, "k"))
+        sockets = os.path.join(self._folder, "k")
+        # a Unix socket's path has ~100 bytes at most (a long TMPDIR): then loopback TCP
+        where = {"transport": "ipc", "ip": sockets} if len(sockets) < IPC_PATH_LIMIT else {"transport": "tcp", "ip": "127.0.0.1"}
+        self._manager = _manager_class()(kernel_name="python3", **where)
         with open(os.path.join(self._folder, "stderr.log"), "ab") as stream:
             self._manager.start_kernel(cwd=str(PROJ_ROOT), env=dict(os.environ), stdout=stream, stderr=stream)
         self.pid = self._manager.provisioner.pid or 0

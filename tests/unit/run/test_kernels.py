@@ -78,3 +78,17 @@ def test_a_failing_warm_up_does_not_stop_the_run_and_its_stderr_is_kept(tmp_path
     finally:
         kernel.close()
     assert "from the kernel" in log.read_text(encoding="utf-8")
+
+
+def test_a_long_temporary_folder_falls_back_to_loopback_tcp(tmp_path, monkeypatch):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    monkeypatch.setenv("TMPDIR", str(deep))
+    monkeypatch.setattr("tempfile.tempdir", None)  # re-read TMPDIR
+    kernel = SharedKernel(tmp_path / "kernel.log", "import sys")
+    try:
+        kernel.start()
+        manager = kernel.ready_for(tmp_path)
+        assert manager.transport == "tcp" and _printed(manager, "print(6 * 7)") == "42"
+    finally:
+        kernel.close()
