@@ -73,12 +73,15 @@ class CleanResult:
         rejects: the rejects ledger (``LEDGER_COLUMNS``), one row per refused input row.
         ledgers: one per source file.
         other_slices: records left out because they belong to other slices.
+        not_pulled: pulled from a store: the stored records of these imports that the
+            query did not return (visited outside the window asked for).
     """
 
     records: pd.DataFrame
     rejects: pd.DataFrame
     ledgers: tuple[FileLedger, ...]
     other_slices: int = 0
+    not_pulled: int = 0
 
     @property
     def read(self) -> int:

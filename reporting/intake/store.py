@@ -280,7 +280,7 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
     )  # fmt: skip
     # records stored by an earlier version may still carry control characters
     records, _ = clean_text_frame(records.drop(columns="import_id"))
-    return CleanResult(records, rejects, ledgers)
+    return CleanResult(records, rejects, ledgers, not_pulled=sum(ledger.imported for ledger in ledgers) - len(records))
 
 
 def summarise_periods(url: str, starts: tuple[date, ...], length_days: int, slice_field: str = "", slice_value: str = "") -> pd.DataFrame:

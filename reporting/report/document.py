@@ -48,6 +48,7 @@ def ledger_entry(model: ReportModel) -> dict[str, Any]:
         "analysed": ledger.analysed,
         "outside_period": ledger.outside_period,
         "other_slices": ledger.other_slices,
+        "not_pulled": ledger.not_pulled,
         "files": [{**f.as_dict(), "path": Path(f.path).name} for f in ledger.files],
     }
 

@@ -47,14 +47,16 @@ class Ledger:
     """Where the rows went.
 
     Per file (``files``): ``read = imported + duplicates + rejected``. Of the records
-    loaded for the report: ``loaded = analysed + outside_period`` (outside rows feed the
-    trend or belong to other periods).
+    imported: ``imported = analysed + outside_period + other_slices + not_pulled`` —
+    outside rows feed the trend or belong to other periods; ``not_pulled`` counts, for a
+    store, the stored records of these imports that the report's queries did not need.
     """
 
     files: tuple[FileLedger, ...]
     analysed: int
     outside_period: int
     other_slices: int = 0
+    not_pulled: int = 0
 
     @property
     def read(self) -> int:
@@ -333,7 +335,7 @@ def overview_section(cleaned: CleanResult, period: PeriodRecords, min_segment_n:
     sample = count_sample(records)
     timeliness, late = check_timeliness(records)
     return {
-        "ledger": Ledger(cleaned.ledgers, len(records), len(cleaned.records) - len(records), cleaned.other_slices),
+        "ledger": Ledger(cleaned.ledgers, len(records), len(cleaned.records) - len(records), cleaned.other_slices, cleaned.not_pulled),
         "sample": sample,
         "participation": Rate(sample["completed"], sample["attempted"]),
         "valid_response": Rate(sample["valid"], sample["completed"]),

@@ -11,6 +11,7 @@ words; a comment belongs to the theme with its largest weight.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,8 +129,18 @@ def _best_factorisation(matrix, seed: int, max_themes: int) -> tuple[np.ndarray,
 
 
 def _factorise(nmf, matrix, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    """One NMF fit; one that does not converge within ``max_iter`` is kept without a warning.
+
+    Every candidate is judged by its silhouette anyway, and the warning would only reach
+    the run's log as noise that staff cannot act on.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+
     model = nmf(n_components=count, init="nndsvd", random_state=seed, max_iter=1000, tol=1e-4)
-    return model.fit_transform(matrix), model.components_
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = model.fit_transform(matrix)
+    return weights, model.components_
 
 
 def _characteristic_words(component: np.ndarray, members, vocabulary: np.ndarray) -> tuple[str, ...]:  # noqa: ANN001

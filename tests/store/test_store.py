@@ -158,3 +158,16 @@ def test_the_trend_window_aggregated_in_sql_equals_the_one_from_the_file(store_u
     # only the report period and the one before it travel in full
     assert stored.records["visit_at"].between(pd.Timestamp("2026-11-09"), pd.Timestamp("2026-11-23"), inclusive="left").all()
     assert len(stored.records) == files.records["visit_at"].ge(pd.Timestamp("2026-11-09")).sum()
+
+
+@pytest.mark.parametrize("slice_field, slice_value", [("", ""), ("service_type", "售后维修")])
+def test_a_report_from_a_store_accounts_for_every_stored_record(store_url, small_csv, slice_field, slice_value):
+    """imported = analysed + outside_period + other_slices + not_pulled: the records the report's queries did not need count too."""
+    from reporting.report import weekly
+
+    import_files([small_csv], store_url)
+    week = {"period_start": "2026-11-16", "period_end": "2026-11-22"}
+    model = weekly.build(source=store_url, **week, slice_field=slice_field, slice_value=slice_value)
+    ledger = model.ledger
+    assert ledger.not_pulled > 0 and ledger.imported == stored_count(store_url)
+    assert ledger.imported == ledger.analysed + ledger.outside_period + ledger.other_slices + ledger.not_pulled
