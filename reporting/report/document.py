@@ -100,7 +100,24 @@ def conclusion_entries(model: ReportModel) -> dict[str, Any]:
         "strengths": [_finding(f) for f in model.strengths],
         "weaknesses": [_finding(f) for f in model.weaknesses],
         "drivers": _drivers_entry(model),
+        "trend": _trend_entry(model.trend),
     }
+
+
+def _trend_entry(trend: pd.DataFrame) -> list[dict[str, Any]]:
+    """The weekly trend chart's numbers: per period with valid responses, oldest first."""
+    return [
+        {
+            "start": row.start.isoformat(),
+            "end": row.end.isoformat(),
+            "n": int(row.n),
+            "satisfaction": round_value(row.satisfaction),
+            "speed": round_value(row.speed),
+            "nps": round_value(row.nps),
+            "current": bool(row.current),
+        }
+        for row in trend.itertuples(index=False)
+    ]
 
 
 def problem_entries(model: ReportModel) -> dict[str, Any]:
