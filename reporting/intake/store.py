@@ -297,9 +297,8 @@ def summarise_periods(url: str, starts: tuple[date, ...], length_days: int, slic
         One row per period with valid responses, oldest first: ``start``, ``n``,
         ``satisfaction_sum``, ``speed_sum``, ``speed_n``, ``promoters``, ``detractors``.
     """
-    bounds = [datetime.combine(start, time.min) for start in starts] + [
-        datetime.combine(starts[-1] + timedelta(days=length_days), time.min)
-    ]
+    days = [*starts, starts[-1] + timedelta(days=length_days)]  # each period's first day, then the day after the last
+    bounds = [datetime.combine(day, time.min) for day in days]
     table = records_table.c
     period = case(*((table.visit_at < bound, index) for index, bound in enumerate(bounds[1:])), else_=len(starts)).label("period")
     query = (
