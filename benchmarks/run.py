@@ -298,7 +298,7 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
         check_timeliness(records)
         analyse_drivers(valid, SUB_DIMENSIONS)
         period_changes(records, records.iloc[:0], DIMENSION_FIELDS)
-        period_trend(window_of(cleaned.records, start, end, 8).summaries, start, end, 8)
+        period_trend(window_of(cleaned.records, start, end, 8).summaries, start, end)
     with measure(stages, "quotes"):
         focus = tags.sum(axis=1)
         for problem in tags.columns[tags.any()]:

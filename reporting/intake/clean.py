@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from reporting.intake.hygiene import is_arrow_text
 from reporting.intake.ledger import Refusals, empty_ledger
 from reporting.vocab import label, normalise_token, value_synonyms
 
@@ -125,7 +126,7 @@ def parse_datetimes(values: pd.Series) -> pd.Series:
     Returns:
         ``datetime64`` values at minute precision; NaT where a value does not parse.
     """
-    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+    if is_arrow_text(values):
         return _parse_datetimes(values)  # Arrow text (Parquet): vectorised over the column, timestamps rarely repeat
     return per_distinct(values, _parse_datetimes)
 
@@ -255,7 +256,7 @@ def _python_text(records: pd.DataFrame) -> pd.DataFrame:
     """
     for name in records.columns:
         column = records[name]
-        if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+        if is_arrow_text(column):
             records[name] = as_shared_objects(column)
     return records
 

@@ -25,6 +25,11 @@ _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-
 _NEEDS_CLEANING = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+def is_arrow_text(values: pd.Series) -> bool:
+    """Whether a column's text is Arrow-backed (pandas' ``str`` dtype, as read from Parquet) rather than Python objects."""
+    return pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
+
+
 def clean_text(text: str) -> tuple[str, bool]:
     """One value without control characters, with tabs and line breaks normalised.
 
@@ -77,7 +82,7 @@ def clean_text_column(values: pd.Series) -> tuple[pd.Series, int]:
 
 def _needs_cleaning(values: pd.Series) -> bool:
     """One scan of a whole column (almost every column needs nothing)."""
-    if values.dtype != object:  # pandas' string dtypes: a vectorised regex
+    if is_arrow_text(values):  # a vectorised regex
         return bool(values.str.contains(_NEEDS_CLEANING.pattern, regex=True, na=False).any())
     array = values.to_numpy(dtype=object)
     try:

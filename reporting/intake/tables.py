@@ -21,7 +21,14 @@ import numpy as np
 import pandas as pd
 
 from reporting.errors import SourceError
-from reporting.intake.hygiene import clean_text, clean_text_column, clean_text_frame, may_hold_escaped_formulas, unescape_formula_frame
+from reporting.intake.hygiene import (
+    clean_text,
+    clean_text_column,
+    clean_text_frame,
+    is_arrow_text,
+    may_hold_escaped_formulas,
+    unescape_formula_frame,
+)
 
 SUPPORTED_SUFFIXES = (".csv", ".xlsx", ".parquet")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
@@ -236,7 +243,7 @@ def _parquet_grid(
 
 def _as_text(column: pd.Series) -> pd.Series:
     """A column's values as text: Arrow-backed strings kept as they are, integers cast column-wise, anything else ``str(value)``."""
-    if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object:
+    if is_arrow_text(column):
         return column
     present = column.notna()
     if pd.api.types.is_integer_dtype(column.dtype):

@@ -212,7 +212,7 @@ class TrendWindow:
     """What the report needs from the periods before its own: their sums, their words, recent ratings.
 
     For files it is computed from the records loaded (``window_of``); for a store it is
-    aggregated and selected in the database (``intake.store.store_window``), so a report
+    aggregated and selected in the database (``loading.load_with_window``), so a report
     never pulls eight weeks of follow-ups in full.
 
     Attributes:
@@ -294,7 +294,7 @@ def build_report_model(
     reading = read_comments(period.valid, taxonomy, window.history)
     ranking = problem_ranking(reading, len(period.valid))
     overview = overview_section(cleaned, period, min_segment_n)
-    conclusions = conclusions_section(period, ranking, overview, agent_gap, window, trend_periods)
+    conclusions = conclusions_section(period, ranking, overview, agent_gap, window)
     problems = problems_section(period, reading, taxonomy, window, trend_periods)
     return ReportModel(
         period_start=period_start,
@@ -350,7 +350,7 @@ def overview_section(cleaned: CleanResult, period: PeriodRecords, min_segment_n:
 
 
 def conclusions_section(
-    period: PeriodRecords, ranking: pd.DataFrame, overview: dict[str, Any], agent_gap: float, window: TrendWindow, trend_periods: int
+    period: PeriodRecords, ranking: pd.DataFrame, overview: dict[str, Any], agent_gap: float, window: TrendWindow
 ) -> dict[str, Any]:
     """核心结论: satisfaction, CSAT, NPS and the scores, changes and their tests, drivers, strengths and weaknesses."""
     valid = period.valid
@@ -372,7 +372,7 @@ def conclusions_section(
         "drivers": drivers,
         "strengths": find_strengths(means, overview["by_service"], weaknesses),
         "weaknesses": weaknesses,
-        "trend": period_trend(window.summaries, period.start, period.end, trend_periods),
+        "trend": period_trend(window.summaries, period.start, period.end),
     }
 
 
@@ -469,25 +469,25 @@ def problem_trends(
     return trends
 
 
-def period_trend(summaries: pd.DataFrame, period_start: date, period_end: date, periods: int) -> pd.DataFrame:
+def period_trend(summaries: pd.DataFrame, period_start: date, period_end: date) -> pd.DataFrame:
     """Satisfaction, response speed and NPS for the period and the ones of equal length before it.
 
     Args:
-        summaries: the trend window's per-period sums (``TrendWindow.summaries``).
+        summaries: the trend window's per-period sums (``TrendWindow.summaries``: only
+            periods with valid responses, oldest first).
         period_start: first day of the report period.
         period_end: last day of the report period.
-        periods: how many periods, the report period included.
 
     Returns:
         One row per period that has valid responses, oldest first: ``start``, ``end``,
         ``n``, ``satisfaction``, ``speed``, ``nps``, ``current``.
     """
-    length = timedelta(days=(period_end - period_start).days + 1)
+    last_day = timedelta(days=(period_end - period_start).days)
     has_speed = "speed_sum" in summaries
     rows = [
         {
             "start": row.start,
-            "end": row.start + length - timedelta(days=1),
+            "end": row.start + last_day,
             "n": int(row.n),
             "satisfaction": float(row.satisfaction_sum) / row.n,
             "speed": (float(row.speed_sum) / row.speed_n if row.speed_n else float("nan")) if has_speed else None,
@@ -495,6 +495,5 @@ def period_trend(summaries: pd.DataFrame, period_start: date, period_end: date, 
             "current": row.start == period_start,
         }
         for row in summaries.itertuples(index=False)
-        if row.n > 0 and row.start in window_starts(period_start, period_end, periods)
     ]
     return pd.DataFrame(rows, columns=["start", "end", "n", "satisfaction", "speed", "nps", "current"])
