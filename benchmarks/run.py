@@ -177,7 +177,7 @@ def prepare_data(cache: Path, size: int) -> dict[str, Any]:
     frame = None
     if not all(paths[kind].exists() for kind in wanted):
         from reporting.demo.records import generate_demo_records
-        from reporting.report.export import write_records_csv
+        from reporting.export.files import write_records_csv
         from reporting.vocab import chinese_header
 
         cache.mkdir(parents=True, exist_ok=True)
@@ -252,7 +252,8 @@ def worker_analysis(paths: dict[str, Any], size: int) -> dict[str, Any]:
     from reporting.intake.load import read_records
     from reporting.intake.sources import release_arrow_memory
     from reporting.report import render
-    from reporting.report.model import build_report_model, period_trend, window_of
+    from reporting.report.weekly.compute import build_report_model, period_trend
+    from reporting.report.window import window_of
     from reporting.text.demand import mine_demands
     from reporting.text.keywords import distinguishing_keywords
     from reporting.text.quotes import select_quotes
@@ -350,7 +351,7 @@ def worker_store(paths: dict[str, str], size: int) -> dict[str, Any]:
     from reporting.intake.sources import read_files
     from reporting.intake.store import import_cleaned, pull_period, summarise_periods
     from reporting.report.loading import load_with_window
-    from reporting.report.model import window_starts
+    from reporting.report.window import window_starts
 
     parquet = Path(paths["parquet"])
     stages: dict[str, dict[str, float]] = {}
@@ -397,7 +398,7 @@ def run_store_scale(base_parquet: Path, size: int, log: Any) -> dict[str, Any]:
     from reporting.intake.sources import import_files
     from reporting.intake.store import pull_period, summarise_periods
     from reporting.report.loading import load_with_window
-    from reporting.report.model import window_starts
+    from reporting.report.window import window_starts
 
     base = pd.read_parquet(base_parquet)
     copies = max(1, -(-size // len(base)))  # whole copies of the year, at least size records
@@ -445,7 +446,7 @@ def worker_tooling_floor(folder: str) -> dict[str, Any]:
     import nbformat
     import papermill
 
-    from reporting.report.export import html_to_pdf, notebook_to_html
+    from reporting.export.pages import html_to_pdf, notebook_to_html
 
     source, executed = Path(folder) / "trivial.ipynb", Path(folder) / "trivial-out.ipynb"
     notebook = nbformat.v4.new_notebook()
@@ -478,7 +479,7 @@ def worker_workbook(paths: dict[str, Any], size: int) -> dict[str, Any]:
     """``workbook.write_workbook_file`` of a record-sheet-shaped table at 10k and 20k rows (every third row overdue)."""
     import pandas as pd
 
-    from reporting.report.workbook import write_workbook_file
+    from reporting.export.workbook import write_workbook_file
 
     base = pd.read_parquet(paths["parquet"]).head(WORKBOOK_ROWS[-1])
     base = pd.concat([base] * -(-WORKBOOK_ROWS[-1] // len(base)), ignore_index=True).head(WORKBOOK_ROWS[-1])  # small files repeat

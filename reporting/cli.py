@@ -138,8 +138,8 @@ def _crash_log(arguments: argparse.Namespace, error: BaseException) -> Path:
 def _demo_data(arguments: argparse.Namespace) -> int:
     from reporting.demo.records import DemoSpec, generate_demo_records
     from reporting.demo.services import generate_demo_services
+    from reporting.export.files import write_csv, write_records_csv
     from reporting.intake.periods import parse_date
-    from reporting.report.export import write_csv, write_records_csv
 
     if arguments.weeks < 8:
         raise ParameterError(f"--weeks 的值 {arguments.weeks} 太小：演示数据至少需要 8 周")
@@ -224,7 +224,7 @@ def _write_index(output_dir: Path | None) -> Path:
     from datetime import datetime
 
     from reporting.config import DEFAULT_OUTPUT_DIR
-    from reporting.report.export import write_page
+    from reporting.export.pages import write_page
     from reporting.run.index import collect_entries, render_index
 
     root = (output_dir or DEFAULT_OUTPUT_DIR).resolve()

@@ -54,7 +54,7 @@ if ! "$VENV/bin/python" -c "import weasyprint" >/dev/null 2>&1; then
 fi
 
 # 4. a CJK font, so Chinese renders in charts and the PDF
-has_cjk_font() { "$VENV/bin/python" -c "from reporting.report.fonts import find_cjk_font; find_cjk_font()" >/dev/null 2>&1; }
+has_cjk_font() { "$VENV/bin/python" -c "from reporting.report.html.fonts import find_cjk_font; find_cjk_font()" >/dev/null 2>&1; }
 if ! has_cjk_font; then
   log "installing a CJK font"
   if ! apt_install fonts-noto-cjk; then
@@ -62,4 +62,4 @@ if ! has_cjk_font; then
     pip_install -c requirements.lock -e ".[fonts]"
   fi
 fi
-"$VENV/bin/python" -c "from reporting.report.fonts import find_cjk_font; f = find_cjk_font(); print(f'[setup] CJK font: {f.family} ({f.path})')"
+"$VENV/bin/python" -c "from reporting.report.html.fonts import find_cjk_font; f = find_cjk_font(); print(f'[setup] CJK font: {f.family} ({f.path})')"

@@ -14,7 +14,7 @@ import pytest
 
 from reporting.config import PARAMS_DIR, PROJ_ROOT
 from reporting.demo.records import DemoSpec, generate_demo_records
-from reporting.report.export import write_records_csv
+from reporting.export.files import write_records_csv
 from tests.postgres import new_database, postgres_cluster, why_unavailable
 
 SMALL_SPEC = DemoSpec(weeks=8, rows_per_week=70, seed=3, end=date(2026, 11, 22))

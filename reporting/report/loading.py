@@ -1,22 +1,19 @@
-"""What every report's ``build`` starts from: the records of its window, a slice of them, the clock as a parameter."""
+"""What every report's ``build`` starts from: the records of its window and a slice of them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 
-from reporting.errors import ParameterError
 from reporting.intake.clean import CleanResult
 from reporting.intake.load import expand_sources
 from reporting.intake.sources import read_files
 from reporting.intake.store import is_store_url, pull_feedback, pull_period, pull_recent, summarise_periods
-from reporting.report.model import TrendWindow, window_starts
+from reporting.report.window import TREND_PERIODS, TrendWindow, window_starts
 from reporting.text.reading import HISTORY_LIMIT, history_of
 from reporting.vocab import label
-
-TREND_PERIODS = 8
 
 
 def load_source(source: str, period_start: date, period_end: date, trend_periods: int = TREND_PERIODS) -> CleanResult:
@@ -77,18 +74,6 @@ def load_with_window(
         history=history_of(pull_recent(source, starts[0], period_start, HISTORY_LIMIT, **where)),
     )
     return cleaned, window
-
-
-def moment_of(value: str | datetime) -> datetime:
-    """The clock as a parameter: a datetime as given, ``YYYY-MM-DD HH:MM`` parsed, "" meaning now (an interactive session)."""
-    if isinstance(value, datetime):
-        return value
-    if not value.strip():
-        return datetime.now().replace(second=0, microsecond=0)
-    try:
-        return datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ParameterError(f"时间参数的值 {value!r} 无效：请写成 2026-11-23 09:00（留空表示现在）") from None
 
 
 def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> CleanResult:

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import importlib
 
-CHARTED = frozenset({"weekly", "trend"})  # reports that draw charts
 READING = frozenset({"weekly"})  # reports that read comments with the learned model and themes
 
 
 def preload(report: str) -> None:
-    """Import the modules ``report``'s cells will use (an unknown report: nothing)."""
+    """Import the modules ``report``'s cells will use: its folder (charts included) and, for a reading report, the text models."""
     try:
         importlib.import_module(f"reporting.report.{report}")
     except ImportError:  # an analyst's own notebook under another name: it loads what it needs itself
         return
-    if report in CHARTED:
-        importlib.import_module("reporting.report.charts")
     if report in READING:
         from reporting.text import keywords, learned, themes
 

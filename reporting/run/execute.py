@@ -40,23 +40,12 @@ from reporting.errors import (
     describe,
     write_traceback,
 )
+from reporting.export.files import collect_optional_output, collect_output, write_json, write_rejects_csv, write_text, write_workbook
+from reporting.export.pages import html_to_pdf, notebook_to_html, write_page
+from reporting.export.pages import preload as export_preload
 from reporting.intake.load import expand_sources, file_sha256
 from reporting.intake.store import is_store_url, masked_url, query_fingerprint
-from reporting.report.export import (
-    collect_optional_output,
-    collect_output,
-    html_to_pdf,
-    notebook_to_html,
-    write_json,
-    write_page,
-    write_rejects_csv,
-    write_text,
-    write_workbook,
-)
-from reporting.report.export import (
-    preload as export_preload,
-)
-from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
+from reporting.report.mimetypes import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.run.kernels import SharedKernel
 from reporting.run.params import FILE_PARAMETERS, RunSpec, safe_folder_name
 from reporting.vocab import label, labels

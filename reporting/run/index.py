@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from reporting.report.fragments import render_fragment
+from reporting.report.html.fragments import render_fragment
 from reporting.vocab import labels
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from reporting.config import PROJ_ROOT
-from reporting.report.published import TRANSFER_DIR_ENV
+from reporting.report.mimetypes import TRANSFER_DIR_ENV
 
 READY_TIMEOUT = 60  # seconds for a kernel to start or to answer
 IPC_PATH_LIMIT = 90  # socket folder paths longer than this use TCP (sun_path holds 108 bytes, a suffix is added)

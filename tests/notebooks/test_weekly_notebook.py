@@ -13,7 +13,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 
 from reporting.config import NOTEBOOKS_DIR, PROJ_ROOT
-from reporting.report.published import METRICS_MIMETYPE
+from reporting.report.mimetypes import METRICS_MIMETYPE
 from tests.conftest import WEEK
 
 NOTEBOOK = NOTEBOOKS_DIR / "reports" / "weekly_report.ipynb"

@@ -142,7 +142,7 @@ def test_the_duplicate_check_finds_stored_keys_across_chunks(store_url, small_cs
 def test_the_trend_window_aggregated_in_sql_equals_the_one_from_the_file(store_url, small_csv, slice_field, slice_value):
     """Per-period sums by GROUP BY, the window's words and the latest ratings: the same as the file's, slice pushed down."""
     from reporting.report.loading import load_with_window
-    from reporting.report.model import window_of
+    from reporting.report.window import window_of
 
     import_files([small_csv], store_url)
     start, end = date(2026, 11, 16), date(2026, 11, 22)

@@ -5,7 +5,7 @@ import re
 from reporting.analysis.insights import SUB_DIMENSIONS
 from reporting.analysis.metrics import DIMENSION_FIELDS
 from reporting.config import PACKAGE_DIR, TEMPLATES_DIR
-from reporting.report.narrative import HEADLINE_CHANGES, TEST_LABELS
+from reporting.report.weekly.narrative import HEADLINE_CHANGES, TEST_LABELS
 from reporting.vocab import labels
 
 # label("key") / t("key"), not a method of that name (SQLAlchemy's column.label("n"))

@@ -43,7 +43,7 @@ def test_rates_parse_and_refuse_values_outside_zero_to_one():
 def test_coverage_below_target_becomes_a_weakness_line():
     from types import SimpleNamespace
 
-    from reporting.report.narrative import coverage_gaps
+    from reporting.report.weekly.narrative import coverage_gaps
 
     table = pd.DataFrame(
         [["投诉处理", 116, 24, 24 / 116, 1.0, False], ["售后维修", 10, 2, 0.2, 0.1, True], ["其他", 0, 0, None, 0.1, None]],

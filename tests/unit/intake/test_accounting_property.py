@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reporting.demo.records import DemoSpec, generate_demo_records
+from reporting.export.files import write_records_csv
 from reporting.intake.sources import read_files
-from reporting.report.export import write_records_csv
 
 BASE = generate_demo_records(DemoSpec(weeks=8, rows_per_week=3, seed=1)).head(24)
 COLUMNS = list(BASE.columns)

@@ -119,7 +119,7 @@ def test_expand_sources_paths_globs_and_errors(tmp_path):
 
 
 def test_our_own_csv_reads_back_the_original_values(tmp_path):
-    from reporting.report.export import write_records_csv
+    from reporting.export.files import write_records_csv
 
     frame = pd.DataFrame(
         [

@@ -6,8 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from reporting.errors import ReportingError
-from reporting.report.export import html_to_pdf
-from reporting.report.fonts import find_cjk_font, pdf_font_css
+from reporting.export.pages import html_to_pdf
+from reporting.report.html.fonts import find_cjk_font, pdf_font_css
 
 pip_font = pytest.importorskip("pylopdf_fonts_zh_cn", reason="the pip font is part of the dev extras")
 

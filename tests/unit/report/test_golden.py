@@ -17,20 +17,21 @@ from pathlib import Path
 import pytest
 
 from reporting.intake.sources import read_files
-from reporting.report import render, weekly
-from reporting.report.document import metrics_document
-from reporting.report.model import build_report_model
+from reporting.report import weekly
+from reporting.report.weekly import sections
+from reporting.report.weekly.compute import build_report_model
+from reporting.report.weekly.document import metrics_document
 from reporting.vocab import load_rules, load_taxonomy
 
 GOLDEN = Path(__file__).resolve().parents[2] / "golden"
 UPDATE = os.environ.get("REPORTING_UPDATE_GOLDEN") == "1"
 SECTIONS = {
-    "overview": render.render_overview,
-    "text_coverage": render.render_text_coverage,
-    "conclusions": render.render_conclusions,
-    "problems": render.render_problems,
-    "recommendations": render.render_recommendations,
-    "methods": render.render_methods,
+    "overview": sections.render_overview,
+    "text_coverage": sections.render_text_coverage,
+    "conclusions": sections.render_conclusions,
+    "problems": sections.render_problems,
+    "recommendations": sections.render_recommendations,
+    "methods": sections.render_methods,
 }
 
 

@@ -1,6 +1,7 @@
 """Formatting helpers and escaping in the rendered fragments."""
 
-from reporting.report.fragments import format_nps, format_percent, format_score, render_fragment
+from reporting.report.html.fragments import render_fragment
+from reporting.report.html.values import format_nps, format_percent, format_score
 
 
 def test_formatters():
@@ -19,7 +20,7 @@ def test_fragments_escape_customer_text():
 def test_quotes_are_escaped_never_run():
     from types import SimpleNamespace
 
-    from reporting.report.model import ProblemSection, ThemeSection
+    from reporting.report.weekly.model import ProblemSection, ThemeSection
     from reporting.text.quotes import Quote
     from reporting.text.reading import TextCoverage
 
@@ -44,7 +45,7 @@ def test_quotes_are_escaped_never_run():
 
 def test_change_sentences_call_rises_and_falls_only_when_significant():
     from reporting.analysis.compare import Change
-    from reporting.report.narrative import describe_change
+    from reporting.report.weekly.narrative import describe_change
 
     fall = Change(-28.6, 0.0, -28.6, "two-sample z", -3.76, 0.00017, 234, 219)
     noise = Change(0.786, 0.793, -0.007, "two-proportion z", -0.2, 0.844, 309, 280)

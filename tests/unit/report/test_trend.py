@@ -7,7 +7,7 @@ import pytest
 
 from reporting.errors import ParameterError
 from reporting.intake.clean import CleanResult
-from reporting.report.trend import build_trend_model, parse_events
+from reporting.report.trend.model import build_trend_model, parse_events
 from reporting.vocab import load_taxonomy
 
 

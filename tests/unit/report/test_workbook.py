@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 import pandas as pd
 
-from reporting.report.workbook import write_workbook_file
+from reporting.export.workbook import write_workbook_file
 
 STATUSES = ["待跟进", "跟进中", "已完成", "已升级"]
 

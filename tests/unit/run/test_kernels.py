@@ -23,12 +23,12 @@ def test_the_report_a_params_file_names(tmp_path):
 def test_preload_loads_what_the_weekly_cells_use_and_nothing_for_an_unknown_report():
     probe = (
         "import sys\nfrom reporting.report.preload import preload\npreload({!r})\n"
-        "print(sorted(m for m in ('sklearn.linear_model', 'sklearn.decomposition', 'jieba', 'reporting.report.charts', "
+        "print(sorted(m for m in ('sklearn.linear_model', 'sklearn.decomposition', 'jieba', 'reporting.report.weekly.charts', "
         "'matplotlib.pyplot', 'reporting.report.weekly') if m in sys.modules))"
     )
     weekly = subprocess.run([sys.executable, "-c", probe.format("weekly")], capture_output=True, text=True, check=True)
     other = subprocess.run([sys.executable, "-c", probe.format("my_own_report")], capture_output=True, text=True, check=True)
-    loaded = "['jieba', 'reporting.report.charts', 'reporting.report.weekly', 'sklearn.decomposition', 'sklearn.linear_model']"
+    loaded = "['jieba', 'reporting.report.weekly', 'reporting.report.weekly.charts', 'sklearn.decomposition', 'sklearn.linear_model']"
     assert weekly.stdout.split("\n")[-2] == loaded  # charts without pyplot
     assert other.stdout.split("\n")[-2] == "[]"
     assert "_preload('weekly')" in preload_code("weekly")

@@ -1,11 +1,21 @@
-"""The notebook outputs the exporter collects: a report's metrics, rejects ledger and workbook.
+"""The contract between a report's kernel and the exporter: the MIME types of the outputs it collects.
 
-Kept apart from ``render`` so the command-line process can name them without importing
+Kept apart from ``publish`` so the command-line process can name them without importing
 the plotting and analysis stack.
 """
 
+from __future__ import annotations
+
 METRICS_MIMETYPE = "application/vnd.reporting.metrics+json"
+
+
 REJECTS_MIMETYPE = "application/vnd.reporting.rejects+json"
+
+
 WORKBOOK_MIMETYPE = "application/vnd.reporting.workbook+json"
+
+
 SUGGESTIONS_MIMETYPE = "application/vnd.reporting.taxonomy-suggestions+json"
+
+
 TRANSFER_DIR_ENV = "REPORTING_TRANSFER_DIR"  # set by `reporting run` for the kernel: where large outputs are handed over

@@ -1,12 +1,12 @@
-"""Narrative sentences of the report: changes with their tests, findings, targets, drivers, coverage gaps."""
+"""The weekly report's sentences: changes with their tests, findings, drivers, targets, coverage gaps."""
 
 from __future__ import annotations
 
 from reporting.analysis.compare import Change
 from reporting.analysis.drivers import MIN_RESPONSES
 from reporting.analysis.insights import Finding, Recommendation
-from reporting.report.fragments import format_percent
-from reporting.report.model import ReportModel
+from reporting.report.html.values import format_percent
+from reporting.report.weekly.model import ReportModel
 from reporting.vocab import label
 
 TEST_LABELS = {"two-sample z": "test_two_sample_z", "two-proportion z": "test_two_proportion_z", "Welch t": "test_welch_t"}

@@ -1,90 +1,22 @@
-"""Writing report files: HTML, PDF, JSON documents and CSV data.
+"""The report's data files: the outputs collected from the notebook as metrics.json, rejects.csv, the workbook and CSVs.
 
-This is the only module that writes report files.
+The only writer of report files besides ``pages`` and ``workbook``; every table written is
+escaped against formulas first.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pandas as pd
-from nbconvert import HTMLExporter
 
-from reporting.config import TEMPLATES_DIR
 from reporting.errors import ReportingError
 from reporting.intake.hygiene import escape_formula_frame
 from reporting.intake.ledger import LEDGER_COLUMNS
-from reporting.report.fonts import embedded_font_css, pdf_font_css
 from reporting.vocab import chinese_header, label
-
-REPORT_TEMPLATE = "report"
-
-
-def notebook_to_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """Render an executed notebook as the report page: outputs only, self-contained.
-
-    Code, prompts, stderr and the tagged parameter/metrics cells are left out; no
-    script or stylesheet is fetched from the network.
-
-    Args:
-        notebook: the executed notebook.
-        title: the page title.
-
-    Returns:
-        The HTML document.
-    """
-    exporter = HTMLExporter(
-        template_name=REPORT_TEMPLATE,
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        anchor_link_text="",
-    )
-    html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": title}})
-    return html
-
-
-def write_page(html: str, path: Path) -> None:
-    """Write an HTML page that carries its own Chinese glyphs (``fonts.embedded_font_css``).
-
-    A stakeholder's browser needs no Chinese font installed: the page embeds a subset of
-    the CJK font the PDF uses, holding exactly the characters on the page.
-
-    Args:
-        html: a page with a ``</head>``.
-        path: the file to write.
-    """
-    style = f"<style>\n{embedded_font_css(html)}\n</style>\n"
-    head_end = html.find("</head>")
-    write_text(html[:head_end] + style + html[head_end:] if head_end >= 0 else style + html, path)
-
-
-def preload() -> None:
-    """Import the PDF renderer and the font subsetter now (about a second), e.g. while a kernel computes."""
-    import weasyprint  # noqa: F401
-    from fontTools import subset  # noqa: F401
-
-
-def html_to_pdf(html: str, path: Path) -> None:
-    """Print the report page to an A4 PDF with the CJK font embedded (WeasyPrint).
-
-    Args:
-        html: the report page.
-        path: the PDF file to write.
-    """
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    fonts = FontConfiguration()  # shared, so an @font-face in the extra CSS is loaded
-    extra = [weasyprint.CSS(string=css, font_config=fonts) for css in [pdf_font_css()] if css]
-    weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(path, stylesheets=extra, font_config=fonts)
 
 
 def collect_optional_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
@@ -169,7 +101,7 @@ def write_workbook(payload: dict[str, Any], rejects: dict[str, Any] | None, fold
     Returns:
         The workbook's path.
     """
-    from reporting.report.workbook import write_workbook_file
+    from reporting.export.workbook import write_workbook_file
 
     sheets = _payload_sheets(payload)
     if rejects is not None:

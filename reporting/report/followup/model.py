@@ -1,20 +1,11 @@
-"""The follow-up plan report (followup_plan.ipynb): KPIs, escalations, workload, second follow-ups.
-
-Same shape as every report. ``build`` reads the plan items kept in the store and the
-window's responses, adds in memory the items responses still lack and gives role-owned
-items to people — writing nothing; ``sync_plan`` is the one step that writes (the new
-items and the assignments, so they stay put); ``render`` and ``publish`` show the summary
-and hand over the workbook the supervisors work from.
-"""
+"""The follow-up plan report's model and run: the stored plan, new items for responses without one, owners, workloads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 import pandas as pd
-from IPython.display import HTML
 
 from reporting.analysis.metrics import Rate
 from reporting.config import resolve_path
@@ -35,16 +26,13 @@ from reporting.followup.tracking import load_items, save_plan, set_owners
 from reporting.intake.clean import CleanResult
 from reporting.intake.pairs import parse_pairs
 from reporting.intake.store import store_url
-from reporting.report.document import rate_entry
-from reporting.report.fragments import render_fragment, table_context
-from reporting.report.loading import load_source, moment_of
-from reporting.report.publishing import ESCALATION_SHEET, PLAN_SHEET, plan_marks, plan_sheet, publish_outputs, workbook_payload
+from reporting.report.clock import moment_of
+from reporting.report.loading import load_source
 from reporting.text.classify import feedback_text, tag_problems
 from reporting.text.demand import tag_customers
 from reporting.text.sentiment import classify_feedback
-from reporting.vocab import headers, label, load_taxonomy
+from reporting.vocab import label, load_taxonomy
 
-SHOWN_ROWS = 30
 WORKLOAD_DAYS = 7  # the workload table's horizon: items due in the next this many days
 
 
@@ -201,55 +189,3 @@ def _ledger_line(cleaned: CleanResult | None) -> str:
     if cleaned is None:
         return ""
     return label("followup_ledger", read=cleaned.read, rejected=len(cleaned.rejects), duplicates=cleaned.duplicates)
-
-
-def render(model: FollowupModel, part: str = "all", generated_at: str = "") -> HTML:
-    """The follow-up summary as HTML (one part: ``all`` — KPIs, escalations, workload, second follow-ups, methods)."""
-    if part != "all":
-        raise ValueError(f"the follow-up report has one part, 'all', not {part!r}")
-    escalations = model.escalations[["item_id", "customer_id", "item", "due_at", "hours_overdue", "owner", "status"]]
-    second = model.second_round[["customer_id", "record_id", "subject", "changes_made"]]
-    return render_fragment(
-        "followup.html.j2",
-        m=model,
-        generated_at=generated_at,
-        escalations=table_context(escalations.rename(columns=headers("plan"))),
-        workload=table_context(model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS))),
-        second_round=table_context(second.rename(columns=headers("second_round"))),
-        shown=SHOWN_ROWS,
-    )
-
-
-def followup_document(model: FollowupModel) -> dict[str, Any]:
-    """The follow-up report's metrics.json: KPIs with numerators and denominators, and counts."""
-    kpis = model.kpis
-    return {
-        "as_of": model.as_of.strftime("%Y-%m-%d %H:%M"),
-        "window_start": model.window_start.strftime("%Y-%m-%d %H:%M"),
-        "coverage": rate_entry(model.coverage),
-        "closure": rate_entry(kpis.closure),
-        "on_time": rate_entry(kpis.on_time),
-        "problem_resolution": rate_entry(kpis.problem_resolution),
-        "demand_conversion": rate_entry(kpis.demand_conversion),
-        "due": kpis.due,
-        "overdue": kpis.overdue,
-        "open": kpis.open,
-        "results_recorded": kpis.results_recorded,
-        "items": len(model.plan),
-        "added": model.added,
-        "assigned": model.assigned,
-        "escalations": len(model.escalations),
-        "second_round": len(model.second_round),
-        "workload": model.workload.to_dict("records"),
-    }
-
-
-def publish(model: FollowupModel) -> None:
-    """Hand metrics.json, the rejects ledger and workbook.xlsx to the exporter."""
-    sheets = {
-        PLAN_SHEET: plan_sheet(model.plan),
-        ESCALATION_SHEET: plan_sheet(model.escalations),
-        "二次回访清单": model.second_round.rename(columns=headers("second_round")),
-        "负责人工作量": model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
-    }
-    publish_outputs(followup_document(model), model.rejects, workbook_payload(sheets, **plan_marks(model.plan, model.as_of)))

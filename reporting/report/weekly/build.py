@@ -1,38 +1,38 @@
-"""The weekly report (weekly_report.ipynb): ``build`` → ``sync_plan`` → ``render`` → ``publish``.
+"""The weekly report's run: ``build`` → ``sync_plan`` → (``render``) → ``publish``.
 
 ``build`` reads the period's records and computes the frozen model, writing nothing;
 ``sync_plan`` is the one step that writes (the follow-up plan into the store, at the
-moment it is given); ``render`` returns one part of the report as HTML; ``publish`` hands
-metrics.json, the rejects ledger, the workbook and the taxonomy suggestions to the exporter.
+moment it is given); ``publish`` hands metrics.json, the rejects ledger, the workbook and
+the taxonomy suggestions to the exporter.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from IPython.display import HTML
 
 from reporting.analysis.coverage import coverage_table
 from reporting.config import resolve_path
 from reporting.errors import UserInputError
-from reporting.followup.plan import escalation_list
+from reporting.followup.sheets import plan_marks
 from reporting.followup.tracking import plan_with_history, save_plan
 from reporting.intake.clean import CleanResult, select_period
 from reporting.intake.pairs import parse_rates
 from reporting.intake.periods import parse_date
 from reporting.intake.services import read_services
 from reporting.intake.store import store_url
-from reporting.report import render as sections
-from reporting.report.document import metrics_document
-from reporting.report.loading import TREND_PERIODS, load_with_window, moment_of, select_slice, slice_label
-from reporting.report.model import ReportModel, build_report_model
-from reporting.report.publishing import ESCALATION_SHEET, PLAN_SHEET, plan_marks, plan_sheet, publish_outputs, workbook_payload
-from reporting.text.reading import theme_label
+from reporting.report.clock import moment_of
+from reporting.report.loading import load_with_window, select_slice, slice_label
+from reporting.report.publish import publish_outputs, workbook_payload
+from reporting.report.weekly.compute import build_report_model
+from reporting.report.weekly.document import metrics_document
+from reporting.report.weekly.model import ReportModel
+from reporting.report.weekly.sheets import workbook_tables
+from reporting.report.window import TREND_PERIODS
 from reporting.text.suggestions import suggestions_yaml
-from reporting.vocab import RecommendationRules, Taxonomy, label, load_rules, load_taxonomy
+from reporting.vocab import RecommendationRules, Taxonomy, load_rules, load_taxonomy
 
 DEFAULT_COVERAGE = 0.1  # DOMAIN.md: at least 10 % of the customers served
 
@@ -148,35 +148,6 @@ def sync_plan(model: ReportModel, followup_store: str, now: str | datetime) -> R
     return replace(model, plan=plan, followup=kpis)
 
 
-def _charts(model: ReportModel, *names: str) -> HTML:
-    return HTML("".join(sections.render_chart(model, name).data for name in names))
-
-
-PARTS: dict[str, Callable[[ReportModel], HTML]] = {
-    "overview": sections.render_overview,
-    "conclusions": sections.render_conclusions,
-    "charts": lambda m: _charts(m, "drivers", "scores", "nps", "trend"),
-    "problems": lambda m: HTML(
-        sections.render_text_coverage(m).data + _charts(m, "problems", "keywords").data + sections.render_problems(m).data
-    ),
-    "recommendations": sections.render_recommendations,
-    "methods": sections.render_methods,
-}
-HEADINGS = {"overview": "section_overview", "conclusions": "section_conclusions", "problems": "section_problems",
-            "recommendations": "section_recommendations", "methods": "section_methods"}  # fmt: skip
-
-
-def render(model: ReportModel, part: str = "all", generated_at: str = "") -> HTML:
-    """One part of the weekly report as HTML: ``header``, a key of ``PARTS``, or ``all`` (every part with its heading).
-
-    Args:
-        model: the built (and synced) report.
-        part: which part; the notebook shows them one per cell under its own headings.
-        generated_at: shown in the header.
-    """
-    return sections.render_part(model, part, generated_at, label("report_title"), PARTS, HEADINGS)
-
-
 def publish(model: ReportModel, as_of: str | datetime = "") -> None:
     """Hand metrics.json, the rejects ledger, workbook.xlsx and the taxonomy suggestions to the exporter.
 
@@ -187,43 +158,3 @@ def publish(model: ReportModel, as_of: str | datetime = "") -> None:
     moment = moment_of(as_of)
     workbook = workbook_payload(workbook_tables(model, moment), percent=("占比",), **plan_marks(model.plan, moment))
     publish_outputs(metrics_document(model), model.rejects, workbook, suggestions_yaml(model.taxonomy_suggestions))
-
-
-def workbook_tables(model: ReportModel, as_of: datetime) -> dict[str, pd.DataFrame]:
-    """The weekly workbook's sheets (all masked, Chinese headers), the plan's 升级清单 judged at ``as_of``."""
-    advice = {r.subject: r.action for r in model.recommendations if r.kind == "problem"}
-    rows = [(p.type, p.count, p.share, p.quotes) for p in model.problems] + [
-        (theme_label(t.name), t.count, t.share, t.quotes) for t in model.themes
-    ]
-    feedback_table = pd.DataFrame(
-        [
-            {
-                "反馈类型": name,
-                "数量": count,
-                "占比": round(share, 4),
-                "典型案例描述": quotes[0].text if quotes else "",
-                "改进建议": advice.get(name, ""),
-            }
-            for name, count, share, quotes in rows
-        ],
-        columns=["反馈类型", "数量", "占比", "典型案例描述", "改进建议"],
-    )
-    verification = model.verification.rename(
-        columns={
-            "record_id": "记录编号",
-            "customer_id": "客户编号",
-            "customer_name": "客户姓名",
-            "service_type": "服务类型",
-            "visitor": "回访人",
-            "overall_satisfaction": "整体满意度",
-            "text_negative": "文字负面概率",
-            "reason": "核实原因",
-        }
-    )
-    return {
-        "客户回访记录表": model.record_sheet,
-        PLAN_SHEET: plan_sheet(model.plan),
-        "客户反馈分类统计表": feedback_table,
-        "二次核实清单": verification,
-        ESCALATION_SHEET: plan_sheet(escalation_list(model.plan, as_of)),
-    }

@@ -1,7 +1,6 @@
-"""The report's sections as HTML: what the notebooks display, one function per section or chart.
+"""The weekly report's sections as HTML: what the notebook displays, one function per part.
 
-Formatting lives in ``fragments``, sentences in ``narrative``, what goes to the exporter in
-``publishing``.
+Formatting lives in ``html``, sentences in ``narrative``, charts in ``charts``.
 """
 
 from __future__ import annotations
@@ -12,9 +11,11 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from reporting.report.fragments import render_figure, render_fragment
-from reporting.report.model import ReportModel
-from reporting.report.narrative import (
+from reporting.report.html.fragments import render_fragment
+from reporting.report.html.parts import render_part
+from reporting.report.weekly.charts import render_chart
+from reporting.report.weekly.model import ReportModel
+from reporting.report.weekly.narrative import (
     HEADLINE_CHANGES,
     coverage_gaps,
     describe_change,
@@ -25,40 +26,6 @@ from reporting.report.narrative import (
 )
 from reporting.text.reading import LOW_COVERAGE
 from reporting.vocab import label
-
-
-def render_header(model: Any, title: str, generated_at: str = "") -> HTML:
-    """The title block: report name, period (``model.period_start``/``period_end``), slice and generation time."""
-    return render_fragment("header.html.j2", m=model, generated_at=generated_at, title=title)
-
-
-def render_part(
-    model: Any, part: str, generated_at: str, title: str, parts: dict[str, Callable[[Any], HTML]], headings: dict[str, str]
-) -> HTML:
-    """A report's ``part`` as HTML: ``header``, one of ``parts``, or ``all`` (the header, then every part under its heading).
-
-    Args:
-        model: the report's model.
-        part: which part.
-        generated_at: shown in the header.
-        title: the report's title.
-        parts: part name → its renderer, in the report's order.
-        headings: part name → the label key of its heading (parts without one follow the previous part).
-
-    Raises:
-        ValueError: ``part`` is none of them (named in the message).
-    """
-    if part == "header":
-        return render_header(model, title, generated_at)
-    if part != "all":
-        if part not in parts:
-            raise ValueError(f"{title} has no part {part!r}: header, all, {', '.join(parts)}")
-        return parts[part](model)
-    body = [render_header(model, title, generated_at).data]
-    for name, renderer in parts.items():
-        heading = f"<h2>{label(headings[name])}</h2>" if name in headings else ""
-        body.append(heading + renderer(model).data)
-    return HTML("".join(body))
 
 
 def render_overview(model: ReportModel) -> HTML:
@@ -99,6 +66,8 @@ def render_conclusions(model: ReportModel) -> HTML:
 
 
 VERIFY_SHOWN = 20
+
+
 LATE_SHOWN = 10
 
 
@@ -143,30 +112,38 @@ def render_methods(model: ReportModel) -> HTML:
     return render_fragment("methods.html.j2", m=model, sentiment_method=label("methods_sentiment_model", examples=method.examples, how=how))
 
 
-def render_chart(model: ReportModel, name: str) -> HTML:
-    """One of the report's charts, or nothing when the period has no data for it.
-
-    Args:
-        model: the report model.
-        name: ``scores``, ``nps``, ``trend`` or ``problems``.
-    """
-    from reporting.report import charts
-
-    plots = {
-        "scores": (charts.plot_score_distribution, model.sample["valid"] > 0, "chart_scores"),
-        "nps": (charts.plot_nps_composition, model.nps.n > 0, "chart_nps"),
-        "trend": (charts.plot_trend, len(model.trend) >= 2, "chart_trend"),
-        "problems": (charts.plot_problem_distribution, len(model.problems) > 0, "chart_problems_alt"),
-        "drivers": (charts.plot_drivers, model.drivers is not None, "chart_drivers_alt"),
-        "keywords": (charts.plot_keywords, model.keywords is not None, "chart_keywords"),
-    }
-    plot, has_data, title = plots[name]
-    return render_figure(plot(model), label(title)) if has_data else HTML("")
-
-
 def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:
     """Rows large enough to show, and how many were suppressed."""
     if frame.empty:
         return [], 0
     shown = frame.loc[frame["shown"]]
     return shown.to_dict("records"), int((~frame["shown"]).sum())
+
+
+def _charts(model: ReportModel, *names: str) -> HTML:
+    return HTML("".join(render_chart(model, name).data for name in names))
+
+
+PARTS: dict[str, Callable[[ReportModel], HTML]] = {
+    "overview": render_overview,
+    "conclusions": render_conclusions,
+    "charts": lambda m: _charts(m, "drivers", "scores", "nps", "trend"),
+    "problems": lambda m: HTML(render_text_coverage(m).data + _charts(m, "problems", "keywords").data + render_problems(m).data),
+    "recommendations": render_recommendations,
+    "methods": render_methods,
+}
+
+
+HEADINGS = {"overview": "section_overview", "conclusions": "section_conclusions", "problems": "section_problems",
+            "recommendations": "section_recommendations", "methods": "section_methods"}  # fmt: skip
+
+
+def render(model: ReportModel, part: str = "all", generated_at: str = "") -> HTML:
+    """One part of the weekly report as HTML: ``header``, a key of ``PARTS``, or ``all`` (every part with its heading).
+
+    Args:
+        model: the built (and synced) report.
+        part: which part; the notebook shows them one per cell under its own headings.
+        generated_at: shown in the header.
+    """
+    return render_part(model, part, generated_at, label("report_title"), PARTS, HEADINGS)

@@ -1,8 +1,8 @@
-"""HTML fragments: number formats, the Jinja environment of the partials, charts as embedded PNG.
+"""HTML fragments: the Jinja environment of the partials, tables for them, charts as embedded PNG.
 
 The Jinja partials in ``templates/partials/`` format; they never compute. Every fragment
 is an ``IPython.display.HTML`` so it displays in JupyterLab and is exported as-is by
-nbconvert. Imports neither the report model nor matplotlib (a figure is only saved).
+nbconvert. Imports no report model, and matplotlib only for a type hint (a figure is only saved).
 """
 
 from __future__ import annotations
@@ -18,25 +18,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from reporting.analysis.metrics import INDICATIVE_BELOW
 from reporting.config import TEMPLATES_DIR
+from reporting.report.html.values import format_nps, format_percent, format_score, json_value
 from reporting.vocab import label
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-
-
-def format_percent(value: float | None, digits: int = 1) -> str:
-    """``0.1234`` → ``12.3%``; missing → ``—``."""
-    return "—" if value is None or pd.isna(value) else f"{value:.{digits}%}"
-
-
-def format_score(value: float | None) -> str:
-    """A mean score with two decimals; missing → ``—``."""
-    return "—" if value is None or pd.isna(value) else f"{value:.2f}"
-
-
-def format_nps(value: float | None) -> str:
-    """NPS points with sign and one decimal; missing → ``—``."""
-    return "—" if value is None or pd.isna(value) else f"{value:+.1f}"
 
 
 @cache
@@ -74,12 +60,3 @@ def table_context(table: pd.DataFrame) -> dict[str, Any]:
     """A table for the ``data_table`` macro: column names and display rows (times to the minute)."""
     rows = [[json_value(v, "%Y-%m-%d %H:%M") for v in row] for row in table.itertuples(index=False)]
     return {"columns": [str(c) for c in table.columns], "rows": rows}
-
-
-def json_value(value: object, time_format: str = "") -> object:
-    """A cell as a plain JSON value: None for missing, timestamps as ISO text (or ``time_format``), numpy scalars unwrapped."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.strftime(time_format) if time_format else value.isoformat()
-    return value.item() if hasattr(value, "item") else value

@@ -1,9 +1,4 @@
-"""metrics.json: the report model as a machine-readable document, one function per section.
-
-Numbers are numbers, rates are fractions 0-1, NPS is in points; no timestamps, so the
-same records and parameters give the same document. The order of ``metrics_document``
-is the order of the report.
-"""
+"""The weekly report's metrics.json: every number of the model, machine-readable, no timestamps."""
 
 from __future__ import annotations
 
@@ -13,9 +8,10 @@ from typing import Any
 
 import pandas as pd
 
-from reporting.analysis.metrics import INDICATIVE_BELOW, Interval, Rate
+from reporting.analysis.metrics import INDICATIVE_BELOW
 from reporting.followup.plan import FollowupKpis
-from reporting.report.model import ReportModel
+from reporting.report.html.values import interval_entry, rate_entry, round_value
+from reporting.report.weekly.model import ReportModel
 
 
 def metrics_document(model: ReportModel) -> dict[str, Any]:
@@ -210,28 +206,6 @@ def followup_entry(kpis: FollowupKpis | None) -> dict[str, Any] | None:
         "open": kpis.open,
         "results_recorded": kpis.results_recorded,
     }
-
-
-def rate_entry(rate: Rate) -> dict[str, Any]:
-    """A rate as metrics.json holds it: value (0-1), numerator, denominator."""
-    return {"value": round_value(rate.value), "numerator": rate.numerator, "denominator": rate.denominator}
-
-
-def interval_entry(interval: Interval) -> dict[str, Any]:
-    """A mean or share with its 95 % interval, n and whether it is only indicative (n < 30)."""
-    return {
-        "value": round_value(interval.value),
-        "n": interval.n,
-        "ci95": [round_value(interval.low), round_value(interval.high)],
-        "indicative": interval.n < INDICATIVE_BELOW,
-    }
-
-
-def round_value(value: float | None, digits: int = 6) -> float | None:
-    """Round for a stable JSON document; missing values stay None."""
-    if value is None or pd.isna(value):
-        return None
-    return round(float(value), digits)
 
 
 def _changes(model: ReportModel):  # noqa: ANN202 - a small closure

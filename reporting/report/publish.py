@@ -1,4 +1,4 @@
-"""Publishing, shared by the reports' ``publish``: what a notebook hands to the exporter (metrics, rejects, workbook, suggestions).
+"""What a report's ``publish`` hands to the exporter: metrics, the rejects ledger, a workbook, taxonomy suggestions.
 
 The outputs live in the executed notebook (the audit record); the HTML/PDF never show them
 (their cell is tagged ``metrics`` and removed on export). Large workbook tables travel as a
@@ -8,21 +8,16 @@ file in the run's staging folder instead (``workbook_payload``).
 from __future__ import annotations
 
 import os
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from IPython.display import display
 
-from reporting.followup.plan import load_followup_rules, overdue
-from reporting.followup.results import PLAN_SHEET
 from reporting.intake.privacy import mask_text
-from reporting.report.fragments import json_value
-from reporting.report.published import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
-from reporting.vocab import chinese_header, headers
-
-ESCALATION_SHEET = "升级清单"
+from reporting.report.html.values import json_value
+from reporting.report.mimetypes import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
+from reporting.vocab import chinese_header
 
 
 def publish_outputs(
@@ -77,24 +72,6 @@ def workbook_payload(
         **payload,
         "sheets": [{"name": name, **_table_payload(table)} for name, table in sheets.items()],
     }  # a list: JSON keys get sorted
-
-
-def plan_sheet(items: pd.DataFrame) -> pd.DataFrame:
-    """Plan items as staff see them: free-text results masked, Chinese headers (``columns_plan``)."""
-    return masked_plan(items).rename(columns=headers("plan"))
-
-
-def plan_marks(plan: pd.DataFrame, as_of: datetime) -> dict[str, Any]:
-    """``workbook_payload``'s highlight and choices for a 客户跟进计划表: overdue rows at ``as_of``, 当前状态 as a drop-down."""
-    return {
-        "highlight": {PLAN_SHEET: overdue(plan, as_of).tolist()},
-        "choices": {headers("plan")["status"]: list(load_followup_rules().statuses)},
-    }
-
-
-def masked_plan(plan: pd.DataFrame) -> pd.DataFrame:
-    """Plan items with staff's free-text results masked (they may quote a phone number)."""
-    return plan.assign(result=plan["result"].map(lambda v: mask_text(v) if isinstance(v, str) else v)) if len(plan) else plan
 
 
 def _table_payload(table: pd.DataFrame) -> dict[str, Any]:

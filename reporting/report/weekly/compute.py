@@ -1,20 +1,18 @@
-"""The report model: every number the report shows, built once, formatted at render time."""
+"""The weekly model computed section by section, in the report's order: 回访概况, 核心结论, 问题分析, the follow-up plan."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
-from reporting.analysis.compare import Change, period_changes
-from reporting.analysis.drivers import DriverAnalysis, analyse_drivers
-from reporting.analysis.insights import SUB_DIMENSIONS, Finding, Recommendation, find_strengths, find_weaknesses, recommend
+from reporting.analysis.compare import period_changes
+from reporting.analysis.drivers import analyse_drivers
+from reporting.analysis.insights import SUB_DIMENSIONS, find_strengths, find_weaknesses, recommend
 from reporting.analysis.metrics import (
     DIMENSION_FIELDS,
     Interval,
-    NpsResult,
     Rate,
     band_shares,
     breakdown,
@@ -26,13 +24,15 @@ from reporting.analysis.metrics import (
     score_distribution,
     yes_rate,
 )
-from reporting.followup.plan import FollowupKpis, build_plan, record_sheet, response_subjects
-from reporting.intake.clean import CleanResult, FileLedger, select_period
+from reporting.followup.plan import build_plan, record_sheet, response_subjects
+from reporting.intake.clean import CleanResult, select_period
+from reporting.report.weekly.model import Ledger, PeriodRecords, ProblemSection, ReportModel, TextMethod, ThemeSection
+from reporting.report.window import TrendWindow, window_of, window_starts
 from reporting.text.classify import count_causes, feedback_text, tag_problems
 from reporting.text.demand import mine_demands
-from reporting.text.keywords import Keyword, distinguishing_keywords
-from reporting.text.quotes import Quote, select_quotes
-from reporting.text.reading import CommentReading, TextCoverage, comment_history, problem_ranking, read_comments
+from reporting.text.keywords import distinguishing_keywords
+from reporting.text.quotes import select_quotes
+from reporting.text.reading import CommentReading, problem_ranking, read_comments
 from reporting.text.sentiment import FEEDBACK_TYPES, SENTIMENTS
 from reporting.text.suggestions import suggest_types
 from reporting.text.themes import Theme
@@ -40,223 +40,6 @@ from reporting.text.verify import second_verification
 from reporting.vocab import RecommendationRules, Taxonomy
 
 TOP_PROBLEMS = 3
-
-
-@dataclass(frozen=True)
-class Ledger:
-    """Where the rows went.
-
-    Per file (``files``): ``read = imported + duplicates + rejected``. Of the records
-    imported: ``imported = analysed + outside_period + other_slices + not_pulled`` —
-    outside rows feed the trend or belong to other periods; ``not_pulled`` counts, for a
-    store, the stored records of these imports that the report's queries did not need.
-    """
-
-    files: tuple[FileLedger, ...]
-    analysed: int
-    outside_period: int
-    other_slices: int = 0
-    not_pulled: int = 0
-
-    @property
-    def read(self) -> int:
-        return sum(f.read for f in self.files)
-
-    @property
-    def imported(self) -> int:
-        return sum(f.imported for f in self.files)
-
-    @property
-    def duplicates(self) -> int:
-        return sum(f.duplicates for f in self.files)
-
-    @property
-    def rejected(self) -> int:
-        return sum(f.rejected for f in self.files)
-
-    @property
-    def controls_removed(self) -> int:
-        return sum(f.controls_removed for f in self.files)
-
-    @property
-    def outside_window(self) -> int:
-        return sum(f.outside_window for f in self.files)
-
-    @property
-    def rejected_by_reason(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for ledger in self.files:
-            for reason, count in ledger.rejected_by_reason.items():
-                totals[reason] = totals.get(reason, 0) + count
-        return dict(sorted(totals.items()))
-
-
-@dataclass(frozen=True)
-class ProblemSection:
-    """One problem type: how often it was mentioned, its causes, its trend and customers' words.
-
-    Attributes:
-        causes: second-level labels ``(cause, count, share of this type's mentions)``.
-        trend: ``(period start, share of valid responses)`` over recent periods (TOP-3 only).
-    """
-
-    type: str
-    count: int
-    share: float
-    quotes: tuple[Quote, ...]
-    causes: tuple[tuple[str, int, float], ...] = ()
-    trend: tuple[tuple[date, float], ...] = ()
-
-
-@dataclass(frozen=True)
-class ThemeSection:
-    """A theme discovered among the complaints no problem type matched.
-
-    Attributes:
-        share: of valid responses, like a problem type's.
-        record_ids: the records it holds.
-    """
-
-    name: str
-    keywords: tuple[str, ...]
-    count: int
-    share: float
-    quotes: tuple[Quote, ...]
-    record_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TextMethod:
-    """How the comments' sentiment was judged: ``model`` / ``blend`` / ``lexicon``, on how many rated examples."""
-
-    method: str
-    examples: int
-    model_weight: float
-
-
-@dataclass(frozen=True)
-class ReportModel:
-    """Everything the weekly report shows, as raw numbers and records."""
-
-    period_start: date
-    period_end: date
-    ledger: Ledger
-    sample: dict[str, int]
-    participation: Rate
-    valid_response: Rate
-    satisfaction: Interval
-    csat: Interval
-    nps: NpsResult
-    dimensions: dict[str, Interval]
-    bands: dict[str, float]
-    fcr: Rate
-    solution_acceptance: Rate
-    by_service: pd.DataFrame
-    by_agent: pd.DataFrame
-    score_distribution: pd.DataFrame
-    problems: tuple[ProblemSection, ...]
-    strengths: tuple[Finding, ...]
-    weaknesses: tuple[Finding, ...]
-    recommendations: tuple[Recommendation, ...]
-    trend: pd.DataFrame
-    taxonomy_version: str
-    min_segment_n: int
-    rejects: pd.DataFrame = field(repr=False)
-    slice_label: str = ""
-    previous_start: date | None = None
-    previous_end: date | None = None
-    changes: dict[str, Change | None] = field(default_factory=dict)
-    drivers: DriverAnalysis | None = None
-    sentiment_counts: dict[str, int] = field(default_factory=dict)
-    feedback_counts: dict[str, int] = field(default_factory=dict)
-    verification: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    timeliness: Rate = Rate(0, 0)
-    late: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    by_channel: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    keywords: tuple[tuple[Keyword, ...], tuple[Keyword, ...]] | None = None
-    demands: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    tag_counts: dict[str, int] = field(default_factory=dict)
-    praise: tuple[Quote, ...] = ()
-    record_sheet: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    followup: FollowupKpis | None = None
-    coverage: pd.DataFrame | None = field(default=None, repr=False)
-    themes: tuple[ThemeSection, ...] = ()
-    text_coverage: TextCoverage = TextCoverage(0, 0, 0)
-    text_method: TextMethod = TextMethod("lexicon", 0, 0.0)
-    top_problems: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    taxonomy_suggestions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class PeriodRecords:
-    """The records a report period is computed from.
-
-    Attributes:
-        records: the period's follow-ups, in visit-time order.
-        valid: the period's valid responses.
-        previous: the period of equal length before it, for the comparisons.
-    """
-
-    records: pd.DataFrame
-    valid: pd.DataFrame
-    previous: pd.DataFrame
-    start: date
-    end: date
-    previous_start: date
-    previous_end: date
-
-
-@dataclass(frozen=True)
-class TrendWindow:
-    """What the report needs from the periods before its own: their sums, their words, recent ratings.
-
-    For files it is computed from the records loaded (``window_of``); for a store it is
-    aggregated and selected in the database (``loading.load_with_window``), so a report
-    never pulls eight weeks of follow-ups in full.
-
-    Attributes:
-        summaries: one row per period of the trend window that has valid responses, oldest
-            first: ``start``, ``n`` (valid responses), ``satisfaction_sum``, ``speed_sum`` and
-            ``speed_n`` (absent when the records have no response-speed score),
-            ``promoters``, ``detractors``.
-        feedback: the window's valid responses that carry words: ``visit_at``, ``comment``,
-            ``suggestion`` (for the problem types' history).
-        history: earlier valid responses' ``text`` and ``rating``, most recent first
-            (``reading.comment_history``: what the sentiment model may learn from).
-    """
-
-    summaries: pd.DataFrame
-    feedback: pd.DataFrame
-    history: pd.DataFrame
-
-
-def window_starts(period_start: date, period_end: date, periods: int) -> tuple[date, ...]:
-    """The first days of the trend's periods (each as long as the report's), oldest first, the report's last."""
-    length = (period_end - period_start).days + 1
-    return tuple(period_start - timedelta(days=length * back) for back in range(periods - 1, -1, -1))
-
-
-def window_of(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> TrendWindow:
-    """The trend window computed from loaded records (the same sums a store computes in SQL)."""
-    starts = window_starts(period_start, period_end, periods)
-    length = (period_end - period_start).days + 1
-    valid = select_period(records, starts[0], period_end).query("valid")
-    index = (valid["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
-    groups = valid.assign(
-        period=index,
-        promoter=valid["nps"].ge(9),
-        detractor=valid["nps"].le(6),
-        speed_given=valid["score_speed"].notna() if "score_speed" in valid else False,
-    ).groupby("period")
-    sums = {"n": groups.size(), "satisfaction_sum": groups["overall_satisfaction"].sum()}
-    if "score_speed" in valid:
-        sums |= {"speed_sum": groups["score_speed"].sum(), "speed_n": groups["speed_given"].sum()}
-    sums |= {"promoters": groups["promoter"].sum(), "detractors": groups["detractor"].sum()}
-    summaries = pd.DataFrame(sums).reset_index()
-    summaries.insert(0, "start", [starts[int(i)] for i in summaries.pop("period")])
-    words = [c for c in ("comment", "suggestion") if c in valid]
-    return TrendWindow(summaries, valid[["visit_at", *words]].reset_index(drop=True), comment_history(records, period_start))
 
 
 def build_report_model(

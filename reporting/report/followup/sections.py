@@ -1,0 +1,69 @@
+"""The follow-up plan report as HTML, its metrics.json and what it hands to the exporter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from IPython.display import HTML
+
+from reporting.followup.results import PLAN_SHEET
+from reporting.followup.sheets import ESCALATION_SHEET, plan_marks, plan_sheet
+from reporting.report.followup.model import WORKLOAD_DAYS, FollowupModel
+from reporting.report.html.fragments import render_fragment, table_context
+from reporting.report.html.values import rate_entry
+from reporting.report.publish import publish_outputs, workbook_payload
+from reporting.vocab import headers
+
+SHOWN_ROWS = 30
+
+
+def render(model: FollowupModel, part: str = "all", generated_at: str = "") -> HTML:
+    """The follow-up summary as HTML (one part: ``all`` — KPIs, escalations, workload, second follow-ups, methods)."""
+    if part != "all":
+        raise ValueError(f"the follow-up report has one part, 'all', not {part!r}")
+    escalations = model.escalations[["item_id", "customer_id", "item", "due_at", "hours_overdue", "owner", "status"]]
+    second = model.second_round[["customer_id", "record_id", "subject", "changes_made"]]
+    return render_fragment(
+        "followup.html.j2",
+        m=model,
+        generated_at=generated_at,
+        escalations=table_context(escalations.rename(columns=headers("plan"))),
+        workload=table_context(model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS))),
+        second_round=table_context(second.rename(columns=headers("second_round"))),
+        shown=SHOWN_ROWS,
+    )
+
+
+def followup_document(model: FollowupModel) -> dict[str, Any]:
+    """The follow-up report's metrics.json: KPIs with numerators and denominators, and counts."""
+    kpis = model.kpis
+    return {
+        "as_of": model.as_of.strftime("%Y-%m-%d %H:%M"),
+        "window_start": model.window_start.strftime("%Y-%m-%d %H:%M"),
+        "coverage": rate_entry(model.coverage),
+        "closure": rate_entry(kpis.closure),
+        "on_time": rate_entry(kpis.on_time),
+        "problem_resolution": rate_entry(kpis.problem_resolution),
+        "demand_conversion": rate_entry(kpis.demand_conversion),
+        "due": kpis.due,
+        "overdue": kpis.overdue,
+        "open": kpis.open,
+        "results_recorded": kpis.results_recorded,
+        "items": len(model.plan),
+        "added": model.added,
+        "assigned": model.assigned,
+        "escalations": len(model.escalations),
+        "second_round": len(model.second_round),
+        "workload": model.workload.to_dict("records"),
+    }
+
+
+def publish(model: FollowupModel) -> None:
+    """Hand metrics.json, the rejects ledger and workbook.xlsx to the exporter."""
+    sheets = {
+        PLAN_SHEET: plan_sheet(model.plan),
+        ESCALATION_SHEET: plan_sheet(model.escalations),
+        "二次回访清单": model.second_round.rename(columns=headers("second_round")),
+        "负责人工作量": model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
+    }
+    publish_outputs(followup_document(model), model.rejects, workbook_payload(sheets, **plan_marks(model.plan, model.as_of)))
