@@ -31,6 +31,10 @@ class SourceError(UserInputError):
     """A source file is missing, unreadable or lacks required columns."""
 
 
+class StoreError(UserInputError):
+    """The store cannot be reached or used: bad URL, missing driver, server down."""
+
+
 class RunLockedError(ReportingError):
     """The same report (report, period, slice) is being produced by another process."""
 
@@ -78,6 +82,16 @@ class UnexpectedError(ReportingError):
 
     def __str__(self) -> str:
         return f"{self.what}时发生意外错误：{self.error}（完整信息已写入 {self.log}）"
+
+
+def is_user_mistake(error_name: str) -> bool:
+    """Whether an error raised in a report's kernel, known there only by its class name, is a user mistake (exit 2).
+
+    The name is looked up among this module's classes and judged with ``issubclass``, so a
+    new subclass of ``UserInputError`` counts without being listed anywhere.
+    """
+    found = globals().get(error_name)
+    return isinstance(found, type) and issubclass(found, UserInputError)
 
 
 def describe(error: BaseException) -> str:

@@ -44,7 +44,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from reporting.config import PROJ_ROOT
-from reporting.errors import UserInputError
+from reporting.errors import StoreError
 from reporting.intake.clean import CleanResult, FileLedger, drop_known
 from reporting.intake.hygiene import clean_text_frame
 from reporting.intake.ledger import LEDGER_COLUMNS
@@ -118,10 +118,6 @@ followups_table = Table(
     Column("updated_at", DateTime),
 )
 STORED_FIELDS = tuple(c.name for c in records_table.columns if c.name not in ("import_id",))
-
-
-class StoreError(UserInputError):
-    """The store cannot be reached or used: bad URL, missing driver, server down."""
 
 
 def default_store_url() -> str:

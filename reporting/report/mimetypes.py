@@ -16,6 +16,3 @@ WORKBOOK_MIMETYPE = "application/vnd.reporting.workbook+json"
 
 
 SUGGESTIONS_MIMETYPE = "application/vnd.reporting.taxonomy-suggestions+json"
-
-
-TRANSFER_DIR_ENV = "REPORTING_TRANSFER_DIR"  # set by `reporting run` for the kernel: where large outputs are handed over

@@ -7,7 +7,6 @@ file in the run's staging folder instead (``workbook_payload``).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from IPython.display import display
 
 from reporting.intake.privacy import mask_text
 from reporting.report.html.values import json_value
-from reporting.report.mimetypes import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, TRANSFER_DIR_ENV, WORKBOOK_MIMETYPE
+from reporting.report.mimetypes import METRICS_MIMETYPE, REJECTS_MIMETYPE, SUGGESTIONS_MIMETYPE, WORKBOOK_MIMETYPE
 from reporting.vocab import chinese_header
 
 
@@ -43,6 +42,7 @@ def publish_outputs(
 
 def workbook_payload(
     sheets: dict[str, pd.DataFrame],
+    handover_dir: str = "",
     file: str = "workbook.xlsx",
     highlight: dict[str, list[bool]] | None = None,
     choices: dict[str, list[str]] | None = None,
@@ -50,22 +50,23 @@ def workbook_payload(
 ) -> dict[str, Any]:
     """Sheets (already masked, with the headers people see) for the exporter to write into an XLSX file.
 
-    Under ``reporting run`` (``TRANSFER_DIR_ENV`` set to the run's staging folder) the
-    tables travel as one pickle file there, which the exporter reads and removes: a large
-    week's 50,000 rows would otherwise be encoded as JSON, saved in the executed notebook
-    and parsed again. In an interactive session they are embedded as JSON.
+    Under ``reporting run`` (the ``handover_dir`` parameter set to the run's staging folder)
+    the tables travel as one pickle file there, which the exporter reads and removes: a
+    large week's 50,000 rows would otherwise be encoded as JSON, saved in the executed
+    notebook and parsed again. In an interactive session ("") they are embedded as JSON;
+    the exporter reads either.
 
     Args:
         sheets: sheet name → table, in order.
+        handover_dir: the run's hand-over folder (a report parameter), or "".
         file: the file name in the run's output folder.
         highlight: sheet name → one flag per row to fill (overdue plan items).
         choices: column header → the values offered in a drop-down (the plan's statuses).
         percent: column headers whose fractions are shown as percentages.
     """
     payload: dict[str, Any] = {"file": file, "highlight": highlight or {}, "choices": choices or {}, "percent": list(percent)}
-    transfer = os.environ.get(TRANSFER_DIR_ENV)
-    if transfer and Path(transfer).is_dir():
-        path = Path(transfer) / f".{file}.sheets.pkl"
+    if handover_dir and Path(handover_dir).is_dir():
+        path = Path(handover_dir) / f".{file}.sheets.pkl"
         pd.to_pickle(dict(sheets), path)
         return {**payload, "sheets_file": str(path)}
     return {

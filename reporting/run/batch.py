@@ -64,7 +64,7 @@ def plan_batch(
         slices = {slice_by: "all"} if slice_by else spec.slices
         for field, values in slices.items():
             if values == "all":
-                values = distinct_values(str(spec.parameters["source"]), field, spec.period_start, spec.period_end)
+                values = distinct_values(spec.source, field, spec.period_start, spec.period_end)
             elif not isinstance(values, list):
                 raise ParameterError(f"{params_file} 中 slices.{field} 的值无效：请写 all 或取值列表")
             runs.extend(spec.for_slice(field, str(value)) for value in values)

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from reporting.config import PROJ_ROOT
-from reporting.report.mimetypes import TRANSFER_DIR_ENV
 
 READY_TIMEOUT = 60  # seconds for a kernel to start or to answer
 IPC_PATH_LIMIT = 90  # socket folder paths longer than this use TCP (sun_path holds 108 bytes, a suffix is added)
@@ -65,7 +64,7 @@ class SharedKernel:
 
     Attributes:
         pid: the kernel's process id (0 before it started).
-        runs: reports handed to this kernel so far (``ready_for`` calls).
+        runs: reports handed to this kernel so far (``ready`` calls).
     """
 
     def __init__(self, log: Path, warm_up: str = "") -> None:
@@ -98,8 +97,8 @@ class SharedKernel:
             self._client.start_channels(iopub=False, stdin=False, hb=False, control=False)
             self._pending = self._client.execute(self._warm_up, silent=True, store_history=False)
 
-    def ready_for(self, staging: Path) -> Any:
-        """The kernel manager, its namespace cleared and its hand-over folder set to ``staging``.
+    def ready(self) -> Any:
+        """The kernel manager, its namespace cleared for the next report (whose parameters papermill injects).
 
         Waits for the warm-up to finish (the kernel runs one request at a time). A warm-up
         that failed is not an error here: the notebook meets the same failure and reports it.
@@ -112,8 +111,7 @@ class SharedKernel:
         try:
             if self._pending:
                 self._reply(self._pending)
-            code = f"%reset -f\nimport os as _os\n_os.environ[{TRANSFER_DIR_ENV!r}] = {str(staging)!r}\ndel _os"
-            reply = self._reply(self._client.execute(code, silent=True, store_history=False))
+            reply = self._reply(self._client.execute("%reset -f", silent=True, store_history=False))
         finally:
             # one client at a time: clients of this manager share a session, and the kernel
             # answers only the newest connection of a session (papermill's, next)

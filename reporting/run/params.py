@@ -8,19 +8,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reporting.config import DEFAULT_OUTPUT_DIR, resolve_path
 from reporting.errors import ParameterError
 from reporting.intake.load import check_source, expand_sources
-from reporting.intake.periods import DEFAULT_TIMEZONE, parse_date, resolve_period, today_in, week_start_index
+from reporting.intake.periods import DEFAULT_TIMEZONE, resolve_period, today_in, week_start_index
 from reporting.intake.store import is_store_url, open_store
+from reporting.report.params import RUNNER_FIELDS, PlanParams, ReportParams, params_class
 from reporting.vocab import column_aliases, load_rules, load_taxonomy, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
 FILE_PARAMETERS = ("taxonomy", "rules", "services")
-# Parameters the runner fills in itself; a params file may not set them.
-RUNNER_PARAMETERS = ("generated_at",)
 TOP_LEVEL_KEYS = frozenset({"report", "notebook", "parameters", "slices", "notify", "timezone", "week_start"})
 
 
@@ -31,27 +28,35 @@ class RunSpec:
     Attributes:
         report: the report's name (``weekly``), the first level of the output folder.
         notebook: the notebook to execute.
-        parameters: the notebook's parameters, validated, paths made absolute.
-        period_start: first day of the period, inclusive.
-        period_end: last day of the period, inclusive.
+        params: the report's typed parameters (``reporting.report.params``), checked, paths made absolute.
         output_dir: the root of all outputs.
         params_file: the params YAML the run came from.
         slices: the params' ``slices`` section.
         notify: the params' ``notify`` section.
-        as_of: for plan notebooks (follow-up, sampling) that declare ``as_of`` instead of a
-            period: the moment the plan is made at; the period is then that day.
     """
 
     report: str
     notebook: Path
-    parameters: dict[str, Any]
-    period_start: date
-    period_end: date
+    params: ReportParams
     output_dir: Path
     params_file: Path
     slices: dict[str, Any] = field(default_factory=dict)
     notify: dict[str, Any] = field(default_factory=dict)
-    as_of: datetime | None = None
+
+    @property
+    def as_of(self) -> datetime | None:
+        """A plan's moment (follow-up, sampling: the report is made at a moment, not over a period); None for a period's report."""
+        return self.params.moment if isinstance(self.params, PlanParams) else None
+
+    @property
+    def period_start(self) -> date:
+        """First day of the period, inclusive (a plan's: its ``as_of`` day)."""
+        return self.as_of.date() if self.as_of else self.params.period_start  # type: ignore[attr-defined]
+
+    @property
+    def period_end(self) -> date:
+        """Last day of the period, inclusive (a plan's: its ``as_of`` day)."""
+        return self.as_of.date() if self.as_of else self.params.period_end  # type: ignore[attr-defined]
 
     @property
     def period_name(self) -> str:
@@ -64,9 +69,14 @@ class RunSpec:
         return f"截至 {self.as_of:%Y-%m-%d %H:%M}" if self.as_of else f"{self.period_start} 至 {self.period_end}"
 
     @property
+    def source(self) -> str:
+        """The records the run reads ("" for a plan from the store alone)."""
+        return str(getattr(self.params, "source", ""))
+
+    @property
     def slice_value(self) -> str:
         """The slice this run reports on ("" for the overall report)."""
-        return str(self.parameters.get("slice_value") or "")
+        return str(getattr(self.params, "slice_value", ""))
 
     @property
     def destination(self) -> Path:
@@ -76,47 +86,7 @@ class RunSpec:
 
     def for_slice(self, slice_field: str, slice_value: str) -> RunSpec:
         """The same run restricted to one slice (``service_type`` = ``售后维修`` …)."""
-        return replace(self, parameters={**self.parameters, "slice_field": slice_field, "slice_value": slice_value})
-
-
-def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
-    """The parameters a notebook declares in its ``parameters`` cell, with inferred types."""
-    import papermill
-
-    return papermill.inspect_notebook(str(notebook))
-
-
-def coerce_value(name: str, raw: Any, type_name: str) -> Any:
-    """Convert a parameter value to the type its notebook declares.
-
-    Args:
-        name: the parameter's name, for the error message.
-        raw: the value from YAML or the command line.
-        type_name: ``str``, ``int``, ``float`` or ``bool`` (papermill's inferred type).
-
-    Returns:
-        The converted value.
-
-    Raises:
-        ParameterError: the value cannot be converted.
-    """
-    if isinstance(raw, date):
-        raw = raw.isoformat()
-    try:
-        if type_name == "int":
-            if isinstance(raw, float) and not raw.is_integer():
-                raise ValueError
-            return int(str(raw).strip())
-        if type_name == "float":
-            return float(str(raw).strip())
-        if type_name == "bool":
-            text = str(raw).strip().lower()
-            if text not in {"true", "false", "1", "0", "yes", "no"}:
-                raise ValueError
-            return text in {"true", "1", "yes"}
-    except ValueError:
-        raise ParameterError(f"参数 {name} 的值 {raw!r} 不是有效的 {type_name}：请改正后重试") from None
-    return "" if raw is None else str(raw)
+        return replace(self, params=self.params.replace(slice_field=slice_field, slice_value=slice_value))
 
 
 def safe_folder_name(value: str) -> str:
@@ -130,8 +100,11 @@ def load_run_spec(
 ) -> RunSpec:
     """Read a params YAML, apply ``-p NAME VALUE`` overrides and validate everything.
 
-    A ``period`` (``last_week``, ``2026-W47`` …, see ``periods``) sets ``period_start``
-    and ``period_end``; whichever of the two forms comes last wins.
+    The report's parameter object (``report:`` names it: ``weekly`` …) checks names, types,
+    dates and ranges; the files and stores it names are checked here. A ``period``
+    (``last_week``, ``2026-W47`` …, see ``periods``) sets ``period_start`` and
+    ``period_end``; whichever of the two forms comes last wins. A plan's empty ``as_of``
+    becomes now, in the params' ``timezone``.
 
     Args:
         params_file: e.g. ``params/weekly.yaml``.
@@ -149,26 +122,26 @@ def load_run_spec(
             a file parameter names a missing file.
     """
     document, notebook = _read_params_document(params_file)
-    declared = notebook_parameters(notebook)
-    settable = {name: spec for name, spec in declared.items() if name not in RUNNER_PARAMETERS}
+    report = str(document.get("report") or params_file.stem)
+    kind = params_class(report)
+    timezone = str(document.get("timezone") or DEFAULT_TIMEZONE)
     given = _given_parameters(document, overrides, as_of)
-    unknown = sorted(set(given) - set(settable))
-    if unknown:
-        raise ParameterError(f"未知参数 {', '.join(unknown)}：可用参数为 {', '.join(settable)}")
-    values = {name: coerce_value(name, raw, settable[name]["inferred_type_name"]) for name, raw in given.items()}
-    start, end, moment = _resolve_dates(values, declared, str(document.get("timezone") or DEFAULT_TIMEZONE))
-    _check_values(values, settable, declared, moment)
+    reserved = sorted(set(given) & set(RUNNER_FIELDS))
+    if reserved:
+        raise ParameterError(
+            f"未知参数 {', '.join(reserved)}：可用参数为 {', '.join(kind.settable())}（时区写在参数文件顶层的 timezone 项）"
+        )
+    params = kind.from_values({**given, "timezone": timezone})
+    if isinstance(params, PlanParams) and params.as_of is None:
+        params = params.replace(as_of=params.now)
     return RunSpec(
-        report=str(document.get("report") or params_file.stem),
+        report=report,
         notebook=notebook,
-        parameters=values,
-        period_start=start,
-        period_end=end,
+        params=_checked_inputs(params),
         output_dir=(output_dir or DEFAULT_OUTPUT_DIR).resolve(),
         params_file=params_file.resolve(),
         slices=_slices(document, params_file),
         notify=_notify_section(document.get("notify") or {}),
-        as_of=moment,
     )
 
 
@@ -204,70 +177,11 @@ def _given_parameters(document: dict[str, Any], overrides: list[tuple[str, str]]
     return given
 
 
-def _resolve_dates(values: dict[str, Any], declared: dict[str, Any], timezone: str) -> tuple[date, date, datetime | None]:
-    """The period (or, for a plan notebook, the ``as_of`` moment), written back into ``values``."""
-    if "as_of" in declared and "period_start" not in declared:
-        moment = parse_moment(str(values.get("as_of", _default(declared, "as_of"))), timezone)
-        values["as_of"] = moment.strftime("%Y-%m-%d %H:%M")
-        return moment.date(), moment.date(), moment
-    start = parse_date(values.get("period_start", _default(declared, "period_start")), "period_start")
-    end = parse_date(values.get("period_end", _default(declared, "period_end")), "period_end")
-    if end < start:
-        raise ParameterError(f"period_end ({end}) 早于 period_start ({start})：请交换或改正日期")
-    values.update(period_start=start.isoformat(), period_end=end.isoformat())
-    return start, end, None
-
-
-def _check_values(values: dict[str, Any], settable: dict[str, Any], declared: dict[str, Any], moment: datetime | None) -> None:
-    """Stores, files, the source, ranges and slices: each checked (and files resolved) in ``values``."""
-    if values.get("followup_store"):
-        validate_store(values["followup_store"])
-    for name in FILE_PARAMETERS:
-        if values.get(name):
-            values[name] = str(_existing_file(name, values[name]))
-    if values.get("taxonomy"):
-        load_taxonomy(Path(values["taxonomy"]))  # a broken taxonomy is a user mistake found before the kernel starts
-    if values.get("rules"):
-        load_rules(Path(values["rules"]))
-    if "source" in settable:
-        source = str(values.get("source", _default(declared, "source")))
-        # a plan notebook may work from the store alone; a report needs records
-        values["source"] = validate_source(source) if source or moment is None else ""
-    if "lookback_days" in values and not 1 <= values["lookback_days"] <= 366:
-        raise ParameterError(f"参数 lookback_days 的值 {values['lookback_days']} 须在 1 到 366 之间（回看多少天）")
-    if "min_segment_n" in values and values["min_segment_n"] < 1:
-        raise ParameterError(f"参数 min_segment_n 的值 {values['min_segment_n']} 必须不小于 1")
-    if values.get("slice_field") and values["slice_field"] not in column_aliases():
-        raise ParameterError(f"slice_field 的值 {values['slice_field']!r} 不是记录字段：请用 service_type、visitor、channel 等字段名")
-    if bool(values.get("slice_field")) != bool(values.get("slice_value")):
-        raise ParameterError("slice_field 与 slice_value 须同时给出：例如 -p slice_field service_type -p slice_value 售后维修")
-
-
 def _slices(document: dict[str, Any], params_file: Path) -> dict[str, Any]:
     slices = document.get("slices") or {}
     if not isinstance(slices, dict) or any(f not in column_aliases() for f in slices):
         raise ParameterError(f"参数文件 {params_file} 的 slices 项无效：请写成 {{字段名: all}} 或 {{字段名: [取值, …]}}")
     return dict(slices)
-
-
-def parse_moment(text: str, timezone: str) -> datetime:
-    """An ``as_of`` parameter: ``YYYY-MM-DD`` (09:00 that day), ``YYYY-MM-DD HH:MM``, or "" for now.
-
-    Raises:
-        ParameterError: the text is neither.
-    """
-    from zoneinfo import ZoneInfo
-
-    text = text.strip()
-    if not text:
-        return datetime.now(ZoneInfo(timezone)).replace(tzinfo=None, second=0, microsecond=0)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise ParameterError(f"参数 as_of 的值 {text!r} 不是有效时间：请写成 2026-11-23 或 2026-11-23 09:00（留空表示现在）") from None
-    if len(text) <= len("2026-11-23"):
-        moment = moment.replace(hour=9)
-    return moment.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def validate_store(value: str) -> None:
@@ -308,10 +222,27 @@ def validate_source(source: str) -> str:
     return ",".join(str(path) for path in files)
 
 
-def _default(declared: dict[str, dict[str, Any]], name: str) -> str:
-    if name not in declared:
-        raise ParameterError(f"笔记本没有声明参数 {name}：报告笔记本必须有 period_start 与 period_end（计划类笔记本为 as_of）")
-    return str(yaml.safe_load(declared[name]["default"]))
+def _checked_inputs(params: ReportParams) -> ReportParams:
+    """The files and stores the parameters name, checked before the kernel starts; files made absolute.
+
+    Raises:
+        ParameterError: a file parameter names a missing file, or a store URL is malformed.
+        SourceError: a source file is missing, unreadable or lacks a required column.
+        StoreError: a store cannot be reached.
+        VocabularyError: an analyst's taxonomy or rules file is broken (a user mistake found now).
+    """
+    if getattr(params, "followup_store", ""):
+        validate_store(params.followup_store)  # type: ignore[attr-defined]
+    files = {name: str(_existing_file(name, value)) for name in FILE_PARAMETERS if (value := getattr(params, name, ""))}
+    if files.get("taxonomy"):
+        load_taxonomy(Path(files["taxonomy"]))
+    if files.get("rules"):
+        load_rules(Path(files["rules"]))
+    if hasattr(params, "source"):
+        source = params.source  # type: ignore[attr-defined]
+        # a plan notebook may work from the store alone; a report needs records
+        files["source"] = validate_source(source) if source or not isinstance(params, PlanParams) else ""
+    return params.replace(**files)
 
 
 def _existing_file(name: str, value: str) -> Path:

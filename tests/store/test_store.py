@@ -164,10 +164,11 @@ def test_the_trend_window_aggregated_in_sql_equals_the_one_from_the_file(store_u
 def test_a_report_from_a_store_accounts_for_every_stored_record(store_url, small_csv, slice_field, slice_value):
     """imported = analysed + outside_period + other_slices + not_pulled: the records the report's queries did not need count too."""
     from reporting.report import weekly
+    from reporting.report.params import WeeklyParams
 
     import_files([small_csv], store_url)
-    week = {"period_start": "2026-11-16", "period_end": "2026-11-22"}
-    model = weekly.build(source=store_url, **week, slice_field=slice_field, slice_value=slice_value)
+    week = {"period_start": date(2026, 11, 16), "period_end": date(2026, 11, 22)}
+    model = weekly.build(WeeklyParams(source=store_url, **week, slice_field=slice_field, slice_value=slice_value))
     ledger = model.ledger
     assert ledger.not_pulled > 0 and ledger.imported == stored_count(store_url)
     assert ledger.imported == ledger.analysed + ledger.outside_period + ledger.other_slices + ledger.not_pulled

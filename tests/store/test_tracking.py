@@ -91,15 +91,17 @@ def test_a_failed_results_write_changes_nothing(store_url: str):
 
 def test_the_followup_build_writes_nothing_until_sync_plan(store_url, small_csv):
     from reporting.report import followup
+    from reporting.report.params import FollowupParams
 
-    params = {"as_of": "2026-11-23 09:00", "source": str(small_csv), "followup_store": store_url, "owner_groups": "客服主管:ZG01,ZG02"}
-    model = followup.build(**params)
+    values = {"as_of": "2026-11-23 09:00", "source": str(small_csv), "followup_store": store_url, "owner_groups": "客服主管:ZG01,ZG02"}
+    params = FollowupParams.from_values(values)
+    model = followup.build(params)
     assert model.added > 0 and model.assigned > 0
     assert load_items(store_url).empty  # build only reads
-    followup.sync_plan(model, store_url)
+    followup.sync_plan(model, params)
     stored = load_items(store_url).set_index("item_id")
     assert len(stored) == model.added
     assert {stored.at[item, "owner"] for item in model.owner_changes} <= {"ZG01", "ZG02"}
-    again = followup.build(**params)
+    again = followup.build(params)
     assert again.added == 0 and again.coverage.numerator == again.coverage.denominator == model.added
     assert again.owner_changes == {}  # assignments stay put

@@ -61,6 +61,9 @@ def test_every_module_imports_on_its_own():
         for path in PACKAGE_DIR.rglob("*.py")
         if path.name != "__main__.py"
     )
-    probe = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n    for loaded in [m for m in sys.modules if m.startswith('reporting')]:\n        del sys.modules[loaded]\n"
+    probe = (
+        "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)\n"
+        "    for loaded in [m for m in sys.modules if m.startswith('reporting')]:\n        del sys.modules[loaded]\n"
+    )
     result = subprocess.run([sys.executable, "-c", probe, *modules], cwd=PROJ_ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]

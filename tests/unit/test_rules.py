@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -48,8 +49,11 @@ def test_the_bundled_rules_are_typed_and_an_edit_is_read_again(tmp_path: Path):
 
 def test_an_own_rules_file_names_problem_types_of_the_taxonomy(tmp_path: Path, small_csv: Path):
     from reporting.report import weekly
+    from reporting.report.params import WeeklyParams
+
+    week = {"period_start": date(2026, 11, 16), "period_end": date(2026, 11, 22)}
 
     path = tmp_path / "rules.yaml"
     path.write_text(BUNDLED.replace("  响应速度:", "  响应速率:", 1), encoding="utf-8")
     with pytest.raises(UserInputError, match="problems 下有问题分类中没有的类型 响应速率"):
-        weekly.build(source=str(small_csv), period_start="2026-11-16", period_end="2026-11-22", rules=str(path))
+        weekly.build(WeeklyParams(source=str(small_csv), **week, rules=str(path)))

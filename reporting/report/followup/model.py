@@ -26,8 +26,8 @@ from reporting.followup.tracking import load_items, save_plan, set_owners
 from reporting.intake.clean import CleanResult
 from reporting.intake.pairs import parse_pairs
 from reporting.intake.store import store_url
-from reporting.report.clock import moment_of
 from reporting.report.loading import load_source
+from reporting.report.params import FollowupParams
 from reporting.text.classify import feedback_text, tag_problems
 from reporting.text.demand import tag_customers
 from reporting.text.sentiment import classify_feedback
@@ -92,34 +92,22 @@ def plan_for_responses(valid: pd.DataFrame, taxonomy_path: str = "") -> pd.DataF
     return build_plan(valid, feedback["feedback_type"], has_need, response_subjects(problems, texts))
 
 
-def build(
-    *,
-    as_of: str,
-    source: str = "",
-    followup_store: str = "",
-    lookback_days: int = 7,
-    owner_groups: str = "",
-    changes: str = "",
-    taxonomy: str = "",
-) -> FollowupModel:
+def build(params: FollowupParams) -> FollowupModel:
     """Compute the follow-up report from the stored plan and the window's responses; nothing is written.
 
     Args:
-        as_of: ``YYYY-MM-DD HH:MM``, the moment the plan is judged at ("" means now).
-        source: records whose responses need plan items (store URL or files), or "" to
-            work from the stored plan only.
-        followup_store: the store the plan lives in ("" for the default store).
-        lookback_days: the window: responses and due items of the last this many days.
-        owner_groups: ``角色:工号,工号；…`` — who takes items of each role.
-        changes: ``问题类型或需求主题:改进说明；…`` — changes made, for the second follow-up.
-        taxonomy: an analyst's own taxonomy YAML, or "" for the bundled one.
+        params: the run's parameters (``FollowupParams``): the moment the plan is judged at
+            (``as_of``, else the run's clock), the records whose responses need plan items
+            (``source``, "" for the stored plan only), the store, the window
+            (``lookback_days``), who takes items of each role (``owner_groups``), the
+            changes made for the second follow-up (``changes``) and the taxonomy.
     """
-    moment = moment_of(as_of)
+    moment, lookback_days = params.moment, params.lookback_days
     window_start = moment - timedelta(days=lookback_days)
-    url = store_url(followup_store)
-    groups = parse_owner_groups(owner_groups)
-    made = parse_pairs(changes, "changes", "响应速度:晚间增加 2 名客服")
-    cleaned, coverage, new_items = _missing_items(source, url, window_start, moment, taxonomy)
+    url = store_url(params.followup_store)
+    groups = parse_owner_groups(params.owner_groups)
+    made = parse_pairs(params.changes, "changes", "响应速度:晚间增加 2 名客服")
+    cleaned, coverage, new_items = _missing_items(params.source, url, window_start, moment, params.taxonomy)
     items = _with_new(load_items(url, since=window_start), new_items)
     items = items.loc[items["visit_at"].lt(pd.Timestamp(moment)) | items["visit_at"].isna()]
     done = load_followup_rules().done_status
@@ -147,7 +135,7 @@ def build(
     )
 
 
-def sync_plan(model: FollowupModel, followup_store: str) -> FollowupModel:
+def sync_plan(model: FollowupModel, params: FollowupParams) -> FollowupModel:
     """Store the items ``build`` added and the owners it assigned: the one step of the follow-up run that writes.
 
     The items' creation time is the model's ``as_of`` (the clock is a parameter).
@@ -155,7 +143,7 @@ def sync_plan(model: FollowupModel, followup_store: str) -> FollowupModel:
     Raises:
         StoreError: the store cannot be written.
     """
-    url = store_url(followup_store)
+    url = store_url(params.followup_store)
     save_plan(url, model.new_items, model.as_of)
     set_owners(url, model.owner_changes)
     return model

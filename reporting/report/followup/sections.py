@@ -11,6 +11,7 @@ from reporting.followup.sheets import ESCALATION_SHEET, plan_marks, plan_sheet
 from reporting.report.followup.model import WORKLOAD_DAYS, FollowupModel
 from reporting.report.html.fragments import render_fragment, table_context
 from reporting.report.html.values import rate_entry
+from reporting.report.params import FollowupParams
 from reporting.report.publish import publish_outputs, workbook_payload
 from reporting.vocab import headers
 
@@ -58,12 +59,13 @@ def followup_document(model: FollowupModel) -> dict[str, Any]:
     }
 
 
-def publish(model: FollowupModel) -> None:
-    """Hand metrics.json, the rejects ledger and workbook.xlsx to the exporter."""
+def publish(model: FollowupModel, params: FollowupParams) -> None:
+    """Hand metrics.json, the rejects ledger and workbook.xlsx (through ``params.handover_dir``) to the exporter."""
     sheets = {
         PLAN_SHEET: plan_sheet(model.plan),
         ESCALATION_SHEET: plan_sheet(model.escalations),
         "二次回访清单": model.second_round.rename(columns=headers("second_round")),
         "负责人工作量": model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
     }
-    publish_outputs(followup_document(model), model.rejects, workbook_payload(sheets, **plan_marks(model.plan, model.as_of)))
+    workbook = workbook_payload(sheets, params.handover_dir, **plan_marks(model.plan, model.as_of))
+    publish_outputs(followup_document(model), model.rejects, workbook)

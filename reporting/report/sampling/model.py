@@ -20,7 +20,7 @@ from reporting.followup.sampling import (
 )
 from reporting.intake.privacy import mask_name, mask_phone
 from reporting.intake.services import ServicesFile, read_services
-from reporting.report.clock import moment_of
+from reporting.report.params import SamplingParams
 from reporting.vocab import headers
 
 
@@ -76,37 +76,20 @@ def _accounting(
     }
 
 
-def build(
-    *,
-    as_of: str,
-    source: str,
-    lookback_days: int = 3,
-    sample_rate: float = 0.1,
-    stratum_rates: str = "",
-    key_customer_types: str = "",
-    agents: str = "",
-    work_hours: str = "09:00-18:00",
-    slot_minutes: int = 15,
-    seed: int = 7,
-) -> SamplingModel:
+def build(params: SamplingParams) -> SamplingModel:
     """Read the services export, draw the sample and schedule the calls.
 
     Args:
-        as_of: ``YYYY-MM-DD HH:MM``; calls start from here and the window ends here ("" means now).
-        source: the services-completed export (CSV / XLSX / Parquet).
-        lookback_days: services completed in the last this many days are the population.
-        sample_rate: the share of each service type's customers to call at least.
-        stratum_rates: ``服务类型:比例, …`` replacing ``sample_rate`` for some types.
-        key_customer_types: customer types always called (besides the 重点客户 column).
-        agents: ``工号:日容量, …``.
-        work_hours: ``09:00-18:00``.
-        slot_minutes: one call's slot.
-        seed: the random seed of the draw.
+        params: the run's parameters (``SamplingParams``): the moment calls start from
+            and the window ends at (``as_of``, else the run's clock), the services export,
+            the window (``lookback_days``), the rates, key customer types, agents, work
+            hours, the slot and the draw's seed.
     """
-    rules = parse_rules(sample_rate, stratum_rates, key_customer_types, agents, work_hours, slot_minutes, seed)
-    moment = moment_of(as_of)
+    p = params
+    rules = parse_rules(p.sample_rate, p.stratum_rates, p.key_customer_types, p.agents, p.work_hours, p.slot_minutes, p.seed)
+    moment, lookback_days = params.moment, params.lookback_days
     window_start = moment - timedelta(days=lookback_days)
-    export = read_services(resolve_path(source))
+    export = read_services(resolve_path(params.services))
     services = export.services
     in_window = services["completed_at"].ge(pd.Timestamp(window_start)) & services["completed_at"].lt(pd.Timestamp(moment))
     refusing = set(services.loc[services["do_not_call"], "customer_id"])

@@ -8,6 +8,7 @@ from IPython.display import HTML
 
 from reporting.report.html.fragments import render_fragment, table_context
 from reporting.report.html.values import round_value
+from reporting.report.params import SamplingParams
 from reporting.report.publish import publish_outputs, workbook_payload
 from reporting.report.sampling.model import SamplingModel, call_sheet
 from reporting.vocab import headers
@@ -74,8 +75,8 @@ def sampling_document(model: SamplingModel) -> dict[str, Any]:
     }
 
 
-def publish(model: SamplingModel) -> None:
-    """Publish metrics.json, the rejects ledger and call_list.xlsx for the exporter."""
+def publish(model: SamplingModel, params: SamplingParams) -> None:
+    """Publish metrics.json, the rejects ledger and call_list.xlsx (through ``params.handover_dir``) for the exporter."""
     sheets = {
         "回访名单": call_sheet(model.schedule, scheduled=True),
         "未能排期": call_sheet(model.schedule, scheduled=False),
@@ -83,5 +84,5 @@ def publish(model: SamplingModel) -> None:
         "人员排班": model.load.rename(columns=headers("agent_load")),
     }
     strata = headers("strata")
-    workbook = workbook_payload(sheets, file="call_list.xlsx", percent=(strata["rate"], strata["target"]))
+    workbook = workbook_payload(sheets, params.handover_dir, file="call_list.xlsx", percent=(strata["rate"], strata["target"]))
     publish_outputs(sampling_document(model), model.rejects, workbook, rejects_id="service_id")

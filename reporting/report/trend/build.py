@@ -6,42 +6,27 @@ from datetime import date
 from typing import Any
 
 from reporting.config import resolve_path
-from reporting.intake.periods import parse_date
 from reporting.report.html.values import round_value
 from reporting.report.loading import load_source, select_slice, slice_label
+from reporting.report.params import TrendParams
 from reporting.report.publish import publish_outputs
 from reporting.report.trend.model import TrendModel, build_trend_model
 from reporting.vocab import load_taxonomy
 
 
-def build(
-    *,
-    source: str,
-    period_start: str | date,
-    period_end: str | date,
-    events: str = "",
-    taxonomy: str = "",
-    slice_field: str = "",
-    slice_value: str = "",
-) -> TrendModel:
+def build(params: TrendParams) -> TrendModel:
     """Load the records of a range and compute the weekly trend review; nothing is written.
 
     Args:
-        source: a store URL, or CSV / XLSX / Parquet files (paths or globs, comma-separated).
-        period_start: first day of the range (``YYYY-MM-DD``).
-        period_end: last day of the range.
-        events: ``YYYY-MM-DD:description`` entries separated by semicolons, marked on the charts.
-        taxonomy: an analyst's own taxonomy YAML, or "" for the bundled one.
-        slice_field: report on one slice only: the field, or "".
-        slice_value: the slice's value.
+        params: the run's parameters (``TrendParams``: range, source, events, taxonomy, slice).
 
     Returns:
         The trend model.
     """
-    start, end = parse_date(period_start, "period_start"), parse_date(period_end, "period_end")
-    cleaned = select_slice(load_source(source, start, end, trend_periods=1), slice_field, slice_value)
-    vocabulary = load_taxonomy(resolve_path(taxonomy) if taxonomy else None)
-    return build_trend_model(cleaned, start, end, vocabulary, events, slice_label(slice_field, slice_value))
+    start, end = params.period_start, params.period_end
+    cleaned = select_slice(load_source(params.source, start, end, trend_periods=1), params.slice_field, params.slice_value)
+    vocabulary = load_taxonomy(resolve_path(params.taxonomy) if params.taxonomy else None)
+    return build_trend_model(cleaned, start, end, vocabulary, params.events, slice_label(params.slice_field, params.slice_value))
 
 
 def trend_document(model: TrendModel) -> dict[str, Any]:
@@ -78,6 +63,6 @@ def trend_document(model: TrendModel) -> dict[str, Any]:
     }
 
 
-def publish(model: TrendModel) -> None:
-    """Hand metrics.json and the rejects ledger to the exporter."""
+def publish(model: TrendModel, params: TrendParams) -> None:  # noqa: ARG001 - every report's publish takes its params
+    """Hand metrics.json and the rejects ledger to the exporter (the trend review has no workbook to hand over)."""
     publish_outputs(trend_document(model), model.rejects)

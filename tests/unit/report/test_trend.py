@@ -44,8 +44,12 @@ def test_weekly_kpis_and_problem_shares():
 
 def test_build_reads_the_range_and_render_shows_every_part(small_csv):
     from reporting.report import trend
+    from reporting.report.params import TrendParams
 
-    model = trend.build(source=str(small_csv), period_start="2026-10-26", period_end="2026-11-22", events="2026-11-09:新政策")
+    params = TrendParams.from_values(
+        {"source": str(small_csv), "period_start": "2026-10-26", "period_end": "2026-11-22", "events": "2026-11-09:新政策"}
+    )
+    model = trend.build(params)
     assert [w.isoformat() for w in model.weeks["start"]] == ["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"]
     assert model.events == ((date(2026, 11, 9), "新政策"),)
     html = trend.render(model, "all", "2026-11-23 09:00").data

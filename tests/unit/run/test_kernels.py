@@ -54,15 +54,12 @@ def test_the_warm_up_runs_first_and_the_namespace_is_cleared_for_each_report(tmp
     kernel = SharedKernel(log, "import sys, colorsys\nsys.warmed = 'yes'\nleft_over = 1")
     try:
         kernel.start()
-        manager = kernel.ready_for(tmp_path / "staging-1")
-        probe = (
-            "import os, sys\n"
-            "print(getattr(sys, 'warmed', None), 'colorsys' in sys.modules, 'left_over' in dir(), os.environ['REPORTING_TRANSFER_DIR'])"
-        )
-        assert _printed(manager, probe) == f"yes True False {tmp_path / 'staging-1'}"
+        manager = kernel.ready()
+        probe = "import sys\nprint(getattr(sys, 'warmed', None), 'colorsys' in sys.modules, 'left_over' in dir())\nleft_over = 2"
+        assert _printed(manager, probe) == "yes True False"
         assert kernel.pid > 0 and kernel.runs == 1
-        manager = kernel.ready_for(tmp_path / "staging-2")  # the next report: same kernel, new folder
-        assert _printed(manager, probe) == f"yes True False {tmp_path / 'staging-2'}" and kernel.runs == 2
+        manager = kernel.ready()  # the next report: same kernel, namespace cleared again
+        assert _printed(manager, probe) == "yes True False" and kernel.runs == 2
     finally:
         kernel.close()
     assert not log.exists()  # the kernel wrote nothing on stderr: no log left behind
@@ -73,7 +70,7 @@ def test_a_failing_warm_up_does_not_stop_the_run_and_its_stderr_is_kept(tmp_path
     kernel = SharedKernel(log, "import os\nos.write(2, b'from the kernel\\n')\nraise ValueError('warm-up failed')")
     try:
         kernel.start()
-        manager = kernel.ready_for(tmp_path)
+        manager = kernel.ready()
         assert _printed(manager, "print(1 + 1)") == "2"
     finally:
         kernel.close()
@@ -88,7 +85,7 @@ def test_a_long_temporary_folder_falls_back_to_loopback_tcp(tmp_path, monkeypatc
     kernel = SharedKernel(tmp_path / "kernel.log", "import sys")
     try:
         kernel.start()
-        manager = kernel.ready_for(tmp_path)
+        manager = kernel.ready()
         assert manager.transport == "tcp" and _printed(manager, "print(6 * 7)") == "42"
     finally:
         kernel.close()

@@ -1,12 +1,14 @@
 """Parameter validation before the kernel starts."""
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 
 from reporting.config import PARAMS_DIR
 from reporting.errors import ParameterError, UserInputError
-from reporting.run.params import coerce_value, load_run_spec
+from reporting.report.params import WeeklyParams, coerce_value
+from reporting.run.params import load_run_spec
 
 WEEKLY = PARAMS_DIR / "weekly.yaml"
 
@@ -22,8 +24,9 @@ def test_overrides_are_typed_and_paths_made_absolute(source, tmp_path):
     spec = load_run_spec(
         WEEKLY, [("source", str(source)), ("period_start", "2026-11-02"), ("period_end", "2026-11-08"), ("min_segment_n", "5")], tmp_path
     )
-    assert spec.parameters["source"] == str(source.resolve())
-    assert spec.parameters["min_segment_n"] == 5
+    assert spec.params == WeeklyParams(
+        source=str(source.resolve()), period_start=date(2026, 11, 2), period_end=date(2026, 11, 8), min_segment_n=5, followup_store=""
+    )
     assert spec.destination == tmp_path.resolve() / "weekly" / "2026-11-02_2026-11-08"
 
 
@@ -50,17 +53,25 @@ def test_missing_params_file(tmp_path):
 
 
 def test_coerce_value():
-    assert coerce_value("a", "0.25", "float") == 0.25
-    assert coerce_value("a", "yes", "bool") is True
-    assert coerce_value("a", None, "str") == ""
-    with pytest.raises(ParameterError):
-        coerce_value("a", 2.5, "int")
+    assert coerce_value("a", "0.25", float) == 0.25
+    assert coerce_value("a", "yes", bool) is True
+    assert coerce_value("a", None, str) == ""
+    assert coerce_value("a", date(2026, 11, 2), str) == "2026-11-02"  # YAML reads an unquoted date as a date
+    assert coerce_value("a", "2026-11-02", date) == date(2026, 11, 2)
+    assert coerce_value("a", "2026-11-23", datetime | None) == datetime(2026, 11, 23, 9, 0)
+    assert coerce_value("a", "2026-11-23 14:05:59", datetime | None) == datetime(2026, 11, 23, 14, 5)
+    assert coerce_value("a", "", datetime | None) is None
+    with pytest.raises(ParameterError, match="参数 a 的值 2.5 不是有效的 int"):
+        coerce_value("a", 2.5, int)
+    with pytest.raises(ParameterError, match="参数 a 的值 True 不是有效的 int"):
+        coerce_value("a", True, int)
 
 
 def test_notify_section_survives_yaml_reading_on_as_true(source, tmp_path):
     params = tmp_path / "p.yaml"
     params.write_text(
-        f"notebook: notebooks/reports/weekly_report.ipynb\nparameters:\n  source: {source}\nnotify:\n  on: [success]\n  command: echo\n",
+        "report: weekly\nnotebook: notebooks/reports/weekly_report.ipynb\n"
+        f"parameters:\n  source: {source}\nnotify:\n  on: [success]\n  command: echo\n",
         encoding="utf-8",
     )
     assert load_run_spec(params, []).notify == {"on": ["success"], "command": "echo"}
