@@ -244,7 +244,7 @@ def _notify(config: dict, outcomes: list, index: Path | None = None) -> None:
 def _import(arguments: argparse.Namespace) -> int:
     from reporting.intake.load import expand_sources
     from reporting.intake.sources import import_files
-    from reporting.intake.store import default_store_url, masked_url
+    from reporting.intake.store_schema import default_store_url, masked_url
 
     url = arguments.store or default_store_url()
     paths = [path for spec in arguments.paths for path in expand_sources(spec)]
@@ -267,10 +267,11 @@ def _import_followups(arguments: argparse.Namespace) -> int:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
+    from reporting.errors import StoreError
     from reporting.followup.results import ID_COLUMN, check_results, read_plan_sheet
     from reporting.followup.tracking import apply_results, count_items, load_items
     from reporting.intake.periods import DEFAULT_TIMEZONE
-    from reporting.intake.store import StoreError, default_store_url, masked_url
+    from reporting.intake.store_schema import default_store_url, masked_url
 
     url = arguments.store or default_store_url()
     sheet = read_plan_sheet(arguments.workbook)

@@ -1,9 +1,21 @@
-"""Paths defined once for the whole package."""
+"""Paths defined once for the whole package, and the one place the environment is read.
+
+Every environment variable the package reads is read here, by a function called when
+the value is needed (so a test or a scheduler may set it late), and documented in the
+README ("Environment variables"):
+
+- ``REPORTING_STORE_URL`` — the default store instead of ``data/records.db``;
+- ``REPORTING_CJK_FONT`` — a house font file for charts, HTML and PDF;
+- ``REPORTING_SMTP_HOST`` / ``_PORT`` / ``_USER`` / ``_PASSWORD`` / ``_FROM`` /
+  ``_STARTTLS`` — the mail server for a batch's notification e-mail;
+- ``XDG_CACHE_HOME`` — where derived files are cached.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -41,3 +53,44 @@ def resolve_path(value: str | Path) -> Path:
         if candidate.exists():
             return candidate.resolve()
     return PROJ_ROOT / path
+
+
+def store_url_setting() -> str:
+    """``REPORTING_STORE_URL``: the store to use when none is named ("" for the embedded default)."""
+    return os.environ.get("REPORTING_STORE_URL", "").strip()
+
+
+def cjk_font_setting() -> Path | None:
+    """``REPORTING_CJK_FONT``: a font file to use before any installed Chinese font, or None."""
+    value = os.environ.get("REPORTING_CJK_FONT", "").strip()
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """The mail server a batch's notification e-mail goes through (``REPORTING_SMTP_*``)."""
+
+    host: str
+    port: int = 25
+    user: str = ""
+    password: str = field(default="", repr=False)
+    sender: str = "reporting@localhost"
+    starttls: bool = False
+
+
+def smtp_settings() -> SmtpSettings:
+    """The ``REPORTING_SMTP_*`` settings.
+
+    Raises:
+        KeyError: ``REPORTING_SMTP_HOST`` is not set (the notifier reports it as a warning).
+        ValueError: ``REPORTING_SMTP_PORT`` is not a number.
+    """
+    env = os.environ
+    return SmtpSettings(
+        host=env["REPORTING_SMTP_HOST"],
+        port=int(env.get("REPORTING_SMTP_PORT", "25")),
+        user=env.get("REPORTING_SMTP_USER", ""),
+        password=env.get("REPORTING_SMTP_PASSWORD", ""),
+        sender=env.get("REPORTING_SMTP_FROM", "reporting@localhost"),
+        starttls=env.get("REPORTING_SMTP_STARTTLS") == "1",
+    )

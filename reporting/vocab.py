@@ -267,6 +267,11 @@ def headers(table: str, /, **values: object) -> dict[str, str]:
     return {key: str(text).format(**values) for key, text in labels()[f"columns_{table}"].items()}
 
 
+def sheet_name(key: str, /) -> str:
+    """The name people see of a workbook sheet, by key (``sheets`` in the labels: ``plan`` → 客户跟进计划表)."""
+    return str(labels()["sheets"][key])
+
+
 def header_keys(table: str, /) -> dict[str, str]:
     """Chinese header → English key for one kind of table (reading a sheet people filled in)."""
     return {text: key for key, text in headers(table).items()}

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reporting.domain import VISIT_COMPLETED, YES
+
 ALPHA = 0.05
 
 
@@ -109,7 +111,7 @@ def compare_means(current: pd.Series, previous: pd.Series) -> Change | None:
 
 def _yes_counts(answers: pd.Series) -> tuple[int, int]:
     answered = answers.dropna()
-    return int(answered.eq("是").sum()), int(answered.size)
+    return int(answered.eq(YES).sum()), int(answered.size)
 
 
 def _top_two(scores: pd.Series) -> tuple[int, int]:
@@ -132,10 +134,10 @@ def period_changes(now: pd.DataFrame, before: pd.DataFrame, dimensions: tuple[st
     valid_now, valid_before = now.loc[now["valid"]], before.loc[before["valid"]]
 
     def completed(frame: pd.DataFrame) -> tuple[int, int]:
-        return int(frame["status"].eq("完成").sum()), len(frame)
+        return int(frame["status"].eq(VISIT_COMPLETED).sum()), len(frame)
 
     def valid_of_completed(frame: pd.DataFrame) -> tuple[int, int]:
-        return int(frame["valid"].sum()), int(frame["status"].eq("完成").sum())
+        return int(frame["valid"].sum()), int(frame["status"].eq(VISIT_COMPLETED).sum())
 
     changes: dict[str, Change | None] = {
         "nps": compare_nps(valid_now["nps"], valid_before["nps"]),

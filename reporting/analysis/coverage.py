@@ -13,9 +13,10 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 
 from reporting.analysis.metrics import Rate
+from reporting.domain import KEY_CUSTOMER, VISIT_COMPLETED
 
 COVERAGE_COLUMNS = ["subject", "served", "followed_up", "rate", "target", "met"]  # headers: labels coverage_*
-KEY_ROW = "重点客户"
+KEY_ROW = KEY_CUSTOMER
 
 
 def coverage_table(
@@ -45,7 +46,7 @@ def coverage_table(
         pd.Timestamp(datetime.combine(end + timedelta(days=1), time.min))
     )
     served = services.loc[window]
-    done = records.loc[records["status"].eq("完成")]
+    done = records.loc[records["status"].eq(VISIT_COMPLETED)]
     rows = []
     for service_type in sorted(set(served["service_type"]) | set(done["service_type"].dropna())):
         rate = Rate(int(done["service_type"].eq(service_type).sum()), int(served["service_type"].eq(service_type).sum()))

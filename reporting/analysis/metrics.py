@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from reporting.domain import VISIT_COMPLETED, VISIT_REFUSED, VISIT_RESCHEDULED, VISIT_UNREACHABLE, YES
 from reporting.text.classify import SCORE_BANDS, score_band
 
 Z95 = 1.959963984540054
@@ -135,10 +136,10 @@ def count_sample(records: pd.DataFrame) -> dict[str, int]:
     status = records["status"]
     return {
         "attempted": int(len(records)),
-        "completed": int(status.eq("完成").sum()),
-        "refused": int(status.eq("拒访").sum()),
-        "unreachable": int(status.eq("未接通").sum()),
-        "rescheduled": int(status.eq("改约").sum()),
+        "completed": int(status.eq(VISIT_COMPLETED).sum()),
+        "refused": int(status.eq(VISIT_REFUSED).sum()),
+        "unreachable": int(status.eq(VISIT_UNREACHABLE).sum()),
+        "rescheduled": int(status.eq(VISIT_RESCHEDULED).sum()),
         "valid": int(records["valid"].sum()),
     }
 
@@ -163,7 +164,7 @@ def score_distribution(valid: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataF
 def yes_rate(answers: pd.Series) -> Rate:
     """Share of 是 among the answered 是/否/不确定 values."""
     answered = answers.dropna()
-    return Rate(int(answered.eq("是").sum()), int(answered.size))
+    return Rate(int(answered.eq(YES).sum()), int(answered.size))
 
 
 def breakdown(records: pd.DataFrame, by: str, min_n: int) -> pd.DataFrame:

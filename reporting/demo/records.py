@@ -4,8 +4,9 @@ The generator draws a latent satisfaction per contact and derives every score fr
 so scores correlate with each other, with NPS and with first-contact resolution. Some
 weeks are slow (response-speed scores fall, customers complain about waiting) and one
 agent is poor at attitude and clarity, so a report has something real to find.
-Comments are composed from phrase banks per problem type and sentiment. All names and
-phone numbers are invented. The output depends only on the arguments.
+Comments are composed from phrase banks per problem type and sentiment (``phrases``); the
+shares, agents and names come from ``population``. All names and phone numbers are
+invented. The output depends only on the arguments.
 """
 
 from __future__ import annotations
@@ -19,185 +20,35 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-SERVICE_TYPES: dict[str, tuple[float, float]] = {
-    # service type: (share of contacts, effect on latent satisfaction)
-    "售后维修": (0.28, -0.15),
-    "业务办理": (0.22, 0.05),
-    "投诉处理": (0.12, -0.55),
-    "新客户激活": (0.14, 0.25),
-    "长期客户维护": (0.14, 0.35),
-    "业务变更通知": (0.10, 0.0),
-}
-PURPOSES = {
-    "售后维修": ["维修效果确认", "上门服务满意度调查", "故障是否复发确认"],
-    "业务办理": ["办理结果确认", "办理体验调查"],
-    "投诉处理": ["投诉处理结果确认", "解决方案满意度确认"],
-    "新客户激活": ["新客户使用指导", "开通情况确认"],
-    "长期客户维护": ["季度关怀回访", "需求了解"],
-    "业务变更通知": ["变更告知确认", "变更影响答疑"],
-}
-# Problem types a service type tends to produce, besides the score-driven ones.
-SERVICE_PROBLEMS = {
-    "售后维修": ["售后服务", "专业能力", "物流配送"],
-    "业务办理": ["流程漏洞", "产品功能", "支付体验"],
-    "投诉处理": ["服务态度", "流程漏洞", "账单疑问"],
-    "新客户激活": ["操作咨询", "产品功能", "支付体验"],
-    "长期客户维护": ["价格异议", "账单疑问", "产品功能"],
-    "业务变更通知": ["账单疑问", "价格异议", "操作咨询"],
-}
-CHANNELS = {"电话": 0.58, "短信问卷": 0.15, "在线客服": 0.12, "APP": 0.09, "邮件": 0.06}
-STATUSES = {"完成": 0.78, "未接通": 0.13, "拒访": 0.07, "改约": 0.02}
-CUSTOMER_TYPES = {"老客户": 0.55, "新客户": 0.30, "VIP客户": 0.15}
-AGENT_COUNT = 12
-BAD_AGENT = "KF007"
-DIMENSIONS = ("score_speed", "score_professional", "score_clarity", "score_attitude")
-DIMENSION_PROBLEM = {
-    "score_speed": "响应速度",
-    "score_attitude": "服务态度",
-    "score_professional": "专业能力",
-    "score_clarity": "流程漏洞",
-}
-
-SURNAMES = list(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-) + ["欧阳", "司马", "诸葛", "上官"]
-GIVEN_CHARS = list(
-    "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍鹏辉建文红琴云飞宇浩然子轩梓涵欣怡佳琪思远博文嘉怡晨阳俊杰雨桐一诺"
+from reporting.demo.phrases import (
+    AGENT_TITLES,
+    CLOSERS_NEG,
+    MILD_REMARKS,
+    MIXED_OPENERS,
+    NEGATIVE_CORES,
+    NEUTRAL_CORES,
+    OPENERS_NEG,
+    PRAISE_CLOSERS,
+    PRAISE_CORES,
+    PRAISE_OPENERS,
+    PRIVATE_TAILS,
+    REFUSAL_COMMENTS,
+    SUGGESTIONS,
 )
-
-NEGATIVE_CORES: dict[str, list[str]] = {
-    "响应速度": [
-        "报修后等了{n}天才有人上门",
-        "电话打了{k}次都没人接",
-        "工单提交后一直没人处理",
-        "在线排队等了{m}分钟才接通",
-        "催了好几次才回复",
-        "问题反映上去迟迟没有回音",
-        "处理速度太慢了",
-        "客服回复很慢，一个问题拖了一个星期",
-        "说好当天回电，结果第{n}天才打过来",
-    ],
-    "服务态度": [
-        "客服态度很差，说话很不耐烦",
-        "感觉在敷衍我，问什么都说不清楚",
-        "打过去被推诿，说不归他们管",
-        "对方语气很冲，听着很不舒服",
-        "问了两句就直接挂电话了",
-        "几个部门之间踢皮球，没人愿意负责",
-        "服务人员爱答不理的",
-    ],
-    "专业能力": [
-        "师傅看起来不专业，第一次没修好",
-        "修了两次还是老样子，又坏了",
-        "客服对业务不懂，答非所问",
-        "问技术问题一问三不知",
-        "工程师判断错了故障原因，白跑一趟",
-        "解释不清楚到底是什么问题",
-    ],
-    "流程漏洞": [
-        "办理流程繁琐，材料太多",
-        "来回跑了好几趟才办完",
-        "同样的资料要重复提交",
-        "电话被转来转去，每次都要重新说一遍",
-        "审核太久，环节太多",
-        "手续麻烦，网上说的和窗口说的不一样",
-    ],
-    "产品功能": [
-        "APP经常闪退，登录不了",
-        "更新后数据同步失败，记录都没了",
-        "系统老是报错，页面打不开",
-        "用起来很卡顿，功能也经常用不了",
-        "设备又出故障了，才用了{n}个月",
-    ],
-    "操作咨询": [
-        "不会用新版的功能，找不到入口",
-        "说明书看不懂，不知道怎么设置",
-        "不知道怎么操作自助办理",
-        "老人家不会操作，希望能有人教一下",
-    ],
-    "账单疑问": [
-        "这个月账单多扣了{n}十块钱",
-        "扣费明细看不明白，收费不明",
-        "账单和说好的不一样",
-        "发票一直开不出来",
-        "莫名其妙被扣费，也没人解释",
-    ],
-    "价格异议": [
-        "价格太贵了，比别家贵不少",
-        "维修收费高，感觉不划算",
-        "套餐性价比低，老客户也没优惠",
-        "上门费太贵了",
-    ],
-    "物流配送": [
-        "快递送了{n}天才到",
-        "配件物流太慢，等了一个多星期",
-        "包装破损，东西磕坏了",
-        "快递送错地址了",
-    ],
-    "售后服务": [
-        "申请退换货一直没进展",
-        "退款拖了{n}个星期还没到账",
-        "保修期内还要收维修费",
-        "配件没货，一直等着",
-        "上门时间改了好几次",
-    ],
-    "支付体验": [
-        "手机上支付失败了好几次",
-        "付款页面一直转圈，付不了款",
-        "出现了重复支付，还得自己申请退回",
-        "绑定银行卡后无法支付",
-    ],
-}
-OPENERS_NEG = ["", "", "说实话，", "我想反映一下，", "这次体验不太好，", "有点失望，", "上次的问题，"]
-CLOSERS_NEG = ["", "", "希望尽快解决。", "希望你们重视一下。", "太耽误事了。", "很影响使用。", "希望给个说法。", "下次不想再这样了。"]
-MIXED_OPENERS = ["整体还行，不过", "问题最后解决了，但是", "服务还可以，就是", "基本满意，只是", "还算可以，但"]
-PRAISE_CORES = [
-    "客服态度很好，很耐心地解答了我的问题",
-    "师傅很专业，一次就修好了",
-    "响应很快，当天就处理好了",
-    "解释得很清楚，我一听就明白了",
-    "上门很准时，还把现场收拾干净了",
-    "办理很顺利，没让我多跑",
-    "工作人员热情周到，值得表扬",
-    "问题解决得很彻底，到现在都没再出现",
-    "回访很及时，感觉被重视",
-    "{agent_title}很负责，还主动留了跟进方式",
-]
-PRAISE_OPENERS = ["", "", "", "这次", "总的来说，", "说实话，", "没想到", "和上次比，"]
-MILD_REMARKS = [
-    "就是打电话的时间不太方便",
-    "就是等的时间稍微长了点",
-    "希望以后也保持",
-    "小问题也很快处理了",
-    "整体不错",
-    "如果能再快一点就更好了",
-    "就是收费说明可以再清楚些",
-    "没什么意见",
-]
-PRAISE_CLOSERS = ["", "", "谢谢！", "给你们点赞。", "会推荐给朋友。", "非常满意。", "辛苦了。"]
-NEUTRAL_CORES = ["没什么意见", "挺好的", "还行吧", "一般般，能用就行", "没有别的问题了", "暂时没有需要"]
-SUGGESTIONS = [
-    "希望能增加晚上的服务时间",
-    "建议上门前提前电话确认时间",
-    "能不能在APP里直接查看维修进度",
-    "希望能简化办理流程",
-    "建议增加在线视频指导",
-    "希望老客户能有些优惠",
-    "建议账单写得再清楚一点",
-    "能不能周末也安排上门",
-    "希望客服培训一下业务知识",
-    "建议出一个常见问题的图文说明",
-    "希望有专门的VIP服务通道",
-    "能不能短信通知处理进度",
-    "建议增加支付宝支付方式",
-]
-REFUSAL_COMMENTS = ["客户表示没时间", "客户不愿意接受回访", "客户说以后不要再打了"]
-AGENT_TITLES = ["回访的客服", "这位师傅", "工作人员", "接待我的小姑娘"]
-PRIVATE_TAILS = [
-    "有问题可以打我电话{phone}",
-    "我叫{name}，麻烦再联系我一下",
-    "联系我：{phone}",
-]
+from reporting.demo.population import (
+    AGENT_COUNT,
+    BAD_AGENT,
+    CHANNELS,
+    CUSTOMER_TYPES,
+    DIMENSION_PROBLEM,
+    DIMENSIONS,
+    GIVEN_CHARS,
+    PURPOSES,
+    SERVICE_PROBLEMS,
+    SERVICE_TYPES,
+    STATUSES,
+    SURNAMES,
+)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from reporting.demo.records import CUSTOMER_TYPES, GIVEN_CHARS, SERVICE_TYPES, SURNAMES
+from reporting.demo.population import CUSTOMER_TYPES, GIVEN_CHARS, SERVICE_TYPES, SURNAMES
 
 SERVICE_HEADERS = {
     "service_id": "服务单号",

@@ -16,7 +16,7 @@ import pandas as pd
 from reporting.errors import ReportingError
 from reporting.intake.hygiene import escape_formula_frame
 from reporting.intake.ledger import LEDGER_COLUMNS
-from reporting.vocab import chinese_header, label
+from reporting.vocab import chinese_header, label, sheet_name
 
 
 def collect_optional_output(notebook: nbformat.NotebookNode, mimetype: str) -> Any:
@@ -105,7 +105,7 @@ def write_workbook(payload: dict[str, Any], rejects: dict[str, Any] | None, fold
 
     sheets = _payload_sheets(payload)
     if rejects is not None:
-        sheets["剔除记录"] = _ledger_table(rejects)
+        sheets[sheet_name("rejects")] = _ledger_table(rejects)
     percent = frozenset(payload.get("percent") or ())
     return write_workbook_file(sheets, folder / payload["file"], payload.get("highlight"), payload.get("choices"), percent)
 

@@ -15,9 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from reporting.analysis.metrics import Rate
 from reporting.config import VOCAB_DIR
-from reporting.intake.pairs import parse_pairs
+from reporting.domain import COMPLAINT
 from reporting.text.classify import score_band
 from reporting.vocab import read_yaml
 
@@ -151,7 +150,7 @@ def build_plan(
     """
     rules = rules or load_followup_rules()
     bands = score_band(valid["overall_satisfaction"]).to_numpy(dtype=object)
-    complaints = feedback_types.reindex(valid.index).eq("投诉").to_numpy()
+    complaints = feedback_types.reindex(valid.index).eq(COMPLAINT).to_numpy()
     needs = has_need.reindex(valid.index).fillna(False).astype(bool).to_numpy()
     about = subjects.reindex(valid.index).to_numpy(dtype=object) if subjects is not None else [None] * len(valid)
     missing = [None] * len(valid)
@@ -200,78 +199,6 @@ def escalation_list(plan: pd.DataFrame, as_of: datetime) -> pd.DataFrame:
     return late.sort_values(["due_at", "item_id"], kind="stable").reset_index(drop=True)
 
 
-RECORD_COLUMNS = {
-    "record_id": "记录编号",
-    "customer_id": "客户编号",
-    "customer_name": "客户姓名",
-    "phone": "联系方式",
-    "customer_type": "客户类型",
-    "service_type": "服务类型",
-    "service_completed_at": "服务完成时间",
-    "visit_at": "回访时间",
-    "visitor": "回访人",
-    "channel": "沟通方式",
-    "status": "回访状态",
-    "overall_satisfaction": "整体满意度",
-    "nps": "推荐意愿",
-    "comment": "客户反馈",
-}
-
-
-def record_sheet(
-    valid: pd.DataFrame,
-    problems: pd.DataFrame,
-    feedback: pd.DataFrame,
-    tags: pd.DataFrame,
-    themes: pd.Series | None = None,
-    negative: pd.Series | None = None,
-) -> pd.DataFrame:
-    """客户回访记录表: the period's valid responses, masked, with the analysis columns.
-
-    Args:
-        valid: valid responses.
-        problems: boolean problem tags.
-        feedback: ``sentiment`` and ``feedback_type`` per response.
-        tags: boolean customer tags.
-        themes: the discovered theme of a response the taxonomy left untyped (自动主题).
-        negative: the text's probability of being negative (负面概率).
-
-    Returns:
-        Chinese-headed columns; names, phones and personal data in comments masked.
-    """
-    from reporting.intake.privacy import mask_name, mask_phone, mask_text
-
-    present = [c for c in RECORD_COLUMNS if c in valid]
-    sheet = valid[present].copy()
-    if "customer_name" in sheet:
-        names = sheet["customer_name"]
-        sheet["customer_name"] = names.map(mask_name)
-        if "comment" in sheet:
-            sheet["comment"] = [mask_text(c, (n,) if isinstance(n, str) else ()) for c, n in zip(valid["comment"], names, strict=True)]
-    elif "comment" in sheet:
-        sheet["comment"] = sheet["comment"].map(mask_text)
-    if "phone" in sheet:
-        sheet["phone"] = sheet["phone"].map(mask_phone)
-    sheet = sheet.rename(columns=RECORD_COLUMNS)
-    sheet["问题类型"] = _joined_labels(problems)
-    if themes is not None:
-        sheet["自动主题"] = themes.to_numpy(dtype=object)
-    sheet["情感倾向"] = feedback["sentiment"].to_numpy()
-    if negative is not None:
-        sheet["负面概率"] = negative.round(2).to_numpy()
-    sheet["反馈类型"] = feedback["feedback_type"].to_numpy()
-    sheet["客户标签"] = _joined_labels(tags)
-    return sheet.reset_index(drop=True)
-
-
-def _joined_labels(flags: pd.DataFrame) -> list[str] | str:
-    """Per row, the names of the columns that are true, joined with 、."""
-    if not len(flags.columns):
-        return ""
-    names = flags.columns.to_numpy(dtype=object)
-    return ["、".join(names[row]) for row in flags.to_numpy(dtype=bool)]
-
-
 def response_subjects(problems: pd.DataFrame, texts: pd.Series, demand_rules: dict[str, Any] | None = None) -> pd.Series:
     """What each response is about: its problem types, then the topics of the needs it states.
 
@@ -301,141 +228,3 @@ def response_subjects(problems: pd.DataFrame, texts: pd.Series, demand_rules: di
         found += [t for t in topics_of[text] if t not in found]
         subjects.append("、".join(found))
     return pd.Series(subjects, index=problems.index, dtype="object")
-
-
-@dataclass(frozen=True)
-class FollowupKpis:
-    """How the follow-up plan is going, judged at ``as_of``.
-
-    Attributes:
-        due: items due in the window by ``as_of`` (the denominator of the rates).
-        closure: of those, done (已完成).
-        on_time: of those, done no later than planned.
-        problem_resolution: problem and complaint items due, done.
-        demand_conversion: need items due, done (the customer's need was answered).
-        overdue: open items, from any period, past their due time.
-        open: items not done, from any period.
-        results_recorded: items whose status staff have changed (0: no results imported yet).
-    """
-
-    due: int
-    closure: Rate
-    on_time: Rate
-    problem_resolution: Rate
-    demand_conversion: Rate
-    overdue: int
-    open: int
-    results_recorded: int
-
-
-def followup_kpis(items: pd.DataFrame, window_start: datetime, window_end: datetime, as_of: datetime) -> FollowupKpis:
-    """The plan's KPIs for items due from ``window_start`` to ``window_end``, judged at ``as_of``.
-
-    Args:
-        items: plan items (``PLAN_COLUMNS``), including open items from earlier periods.
-        window_start: first moment of the window, inclusive.
-        window_end: end of the window, exclusive.
-        as_of: only items due by then count; results entered later do not.
-
-    Returns:
-        The KPIs with numerators and denominators.
-    """
-    done_status = load_followup_rules().done_status
-    as_of_ts = pd.Timestamp(as_of)
-    due_at = items["due_at"]
-    done = items["status"].eq(done_status) & items["done_at"].le(as_of_ts)
-    due = due_at.ge(pd.Timestamp(window_start)) & due_at.lt(pd.Timestamp(window_end)) & due_at.le(as_of_ts)
-    problem = items["kind"].isin(PROBLEM_KINDS)
-    need = items["kind"].eq("需求")
-    still_open = ~done
-    return FollowupKpis(
-        due=int(due.sum()),
-        closure=Rate(int((due & done).sum()), int(due.sum())),
-        on_time=Rate(int((due & done & items["done_at"].le(due_at)).sum()), int(due.sum())),
-        problem_resolution=Rate(int((due & done & problem).sum()), int((due & problem).sum())),
-        demand_conversion=Rate(int((due & done & need).sum()), int((due & need).sum())),
-        overdue=int((still_open & due_at.lt(as_of_ts)).sum()),
-        open=int(still_open.sum()),
-        results_recorded=int(items["status"].ne(load_followup_rules().new_status).sum()),
-    )
-
-
-def second_round(items: pd.DataFrame, changes: dict[str, str]) -> pd.DataFrame:
-    """二次回访清单: dissatisfied customers and those who made suggestions, with the change that answers them.
-
-    Args:
-        items: plan items (``PLAN_COLUMNS``) of the window.
-        changes: problem type or demand topic → the change made (from the params).
-
-    Returns:
-        One row per customer and record: 客户编号, 记录编号, 回访时间, 相关问题, 原跟进事项,
-        已做改进 (empty when no recorded change answers them), 回访话术.
-    """
-    columns = ["customer_id", "record_id", "visit_at", "subject", "original_items", "changes_made", "script"]
-    chosen = items.loc[items["kind"].isin([*PROBLEM_KINDS, "需求"])]
-    rows = []
-    for (customer, record), group in chosen.groupby(["customer_id", "record_id"], sort=True, dropna=False):
-        subjects = [s for s in str(group["subject"].dropna().iloc[0] if group["subject"].notna().any() else "").split("、") if s]
-        answered = [f"{s}：{changes[s]}" for s in subjects if s in changes]
-        script = (
-            "告知客户针对其反馈已做的改进：" + "；".join(answered) + "，并请客户评价改进效果"
-            if answered
-            else "告知客户其反馈已记录并在处理中，说明预计答复时间"
-        )
-        rows.append(
-            {
-                "customer_id": customer,
-                "record_id": record,
-                "visit_at": group["visit_at"].min(),
-                "subject": "、".join(subjects),
-                "original_items": "；".join(group["item"]),
-                "changes_made": "；".join(answered),
-                "script": script,
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
-
-
-def workload(items: pd.DataFrame, as_of: datetime, horizon_days: int = 7) -> pd.DataFrame:
-    """Open items per owner: how many, how many overdue, how many due in the next ``horizon_days``.
-
-    Returns:
-        Columns owner, open, overdue, due_soon (headers ``columns_workload``), most overdue first.
-    """
-    done_status = load_followup_rules().done_status
-    open_items = items.loc[~items["status"].eq(done_status)]
-    as_of_ts = pd.Timestamp(as_of)
-    table = pd.DataFrame(
-        {
-            "owner": open_items["owner"].fillna("未指定"),
-            "open": 1,
-            "overdue": open_items["due_at"].lt(as_of_ts).astype(int),
-            "due_soon": open_items["due_at"].between(as_of_ts, as_of_ts + pd.Timedelta(days=horizon_days)).astype(int),
-        }
-    )
-    summary = table.groupby("owner", as_index=False).sum()
-    return summary.sort_values(["overdue", "open", "owner"], ascending=[False, False, True], kind="stable").reset_index(drop=True)
-
-
-def assign_owners(plan: pd.DataFrame, groups: dict[str, list[str]]) -> pd.DataFrame:
-    """Give items owned by a role to the people of its group, round robin by due time.
-
-    Args:
-        plan: plan items; 负责人 is a role (客服主管 …) or already a person.
-        groups: role → staff codes, e.g. ``{"客服主管": ["ZG01", "ZG02"]}``.
-
-    Returns:
-        The plan with roles replaced by people; items of roles without a group keep the role.
-    """
-    assigned = plan.copy()
-    for role, people in groups.items():
-        rows = assigned.index[assigned["owner"].eq(role)]
-        if people and len(rows):
-            assigned.loc[rows, "owner"] = [people[i % len(people)] for i in range(len(rows))]
-    return assigned
-
-
-def parse_owner_groups(text: str) -> dict[str, list[str]]:
-    """Owner groups from ``角色:工号,工号；角色:工号`` (the ``owner_groups`` parameter)."""
-    pairs = parse_pairs(text, "owner_groups", "客服主管:ZG01,ZG02")
-    return {role: [p.strip() for p in people.replace("，", ",").split(",") if p.strip()] for role, people in pairs.items()}

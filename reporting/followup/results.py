@@ -16,9 +16,8 @@ import pandas as pd
 from reporting.errors import SourceError
 from reporting.followup.plan import EDITABLE_COLUMNS, FollowupRules, load_followup_rules
 from reporting.intake.tables import read_sheets, with_header
-from reporting.vocab import header_keys, headers
+from reporting.vocab import header_keys, headers, sheet_name
 
-PLAN_SHEET = "客户跟进计划表"
 ID_COLUMN = "item_id"
 
 
@@ -46,13 +45,14 @@ def read_plan_sheet(path: Path) -> pd.DataFrame:
     """
     if path.suffix.lower() != ".xlsx":
         raise SourceError(f"{path} 不是 XLSX 工作簿：请用本系统导出的 workbook.xlsx，在 Excel/WPS/LibreOffice 中保存为 .xlsx")
-    grid = read_sheets(path, "工作簿", sheet=PLAN_SHEET).grids[PLAN_SHEET]
+    plan = sheet_name("plan")
+    grid = read_sheets(path, "工作簿", sheet=plan).grids[plan]
     keys = header_keys("plan")
     sheet = with_header(grid) if len(grid) else pd.DataFrame(columns=[])
     sheet.columns = [keys.get(h, h) for h in sheet.columns]
     missing = [headers("plan")[c] for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in sheet.columns]
     if missing:
-        raise SourceError(f"工作簿 {path} 的 {PLAN_SHEET} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
+        raise SourceError(f"工作簿 {path} 的 {plan} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
     sheet.index = sheet.index + 1  # grid row i is Excel row i + 1
     # a cell that held only spaces is empty
     blank = sheet.apply(lambda column: column.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))).all(axis=1)
@@ -96,7 +96,7 @@ def _check_row(
 ) -> dict[str, object] | str | None:
     """One row of the sheet: the change it makes, an error line, or None when it changes nothing."""
     statuses, done_status = list(rules.statuses), rules.done_status
-    where = f"{PLAN_SHEET} 第 {row_number} 行"
+    where = f"{sheet_name('plan')} 第 {row_number} 行"
     item = _text(row[ID_COLUMN])
     if not item:
         return f"{where}：缺少跟进编号：请保留导出时的跟进编号，不要清空"

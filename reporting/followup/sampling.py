@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 import numpy as np
 import pandas as pd
 
+from reporting.domain import COMPLAINT, KEY_CUSTOMER
 from reporting.errors import ParameterError
 from reporting.intake.pairs import parse_pairs, parse_rates
 
@@ -118,8 +119,8 @@ def draw_sample(customers: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         False
     ).astype(bool)
     reason = pd.Series(None, index=frame.index, dtype="object")
-    reason[key] = "重点客户"
-    reason[frame["complaint"].astype(bool)] = "投诉"
+    reason[key] = KEY_CUSTOMER
+    reason[frame["complaint"].astype(bool)] = COMPLAINT
     for stratum in sorted(frame["service_type"].unique()):
         members = frame.index[frame["service_type"].eq(stratum)]
         target = math.ceil(rules.stratum_rates.get(stratum, rules.rate) * len(members) - 1e-9)
@@ -135,7 +136,7 @@ def achieved_rates(sample: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Per stratum: customers served, mandatory calls, drawn calls, the achieved and the target rate (headers ``columns_strata``)."""
     rows = []
     for stratum, group in sample.groupby("service_type", sort=True):
-        mandatory = int(group["reason"].isin(["投诉", "重点客户"]).sum())
+        mandatory = int(group["reason"].isin([COMPLAINT, KEY_CUSTOMER]).sum())
         drawn = int(group["reason"].eq("分层抽样").sum())
         rows.append(
             {
@@ -179,7 +180,7 @@ def schedule_calls(selected: pd.DataFrame, rules: Rules, as_of: datetime) -> pd.
         found) and ``unscheduled_reason``.
     """
     order = selected.assign(_deadline=selected["completed_at"] + pd.Timedelta(hours=LATEST_HOURS))
-    order["_priority"] = order["reason"].map({"投诉": 0, "重点客户": 1}).fillna(2)
+    order["_priority"] = order["reason"].map({COMPLAINT: 0, KEY_CUSTOMER: 1}).fillna(2)
     order = order.sort_values(["_deadline", "_priority", "customer_id"], kind="stable")
     used: dict[str, set[datetime]] = {agent: set() for agent in rules.agents}
     per_day: dict[tuple[str, object], int] = {}

@@ -8,11 +8,8 @@ from typing import Any
 import pandas as pd
 
 from reporting.followup.plan import load_followup_rules, overdue
-from reporting.followup.results import PLAN_SHEET
 from reporting.intake.privacy import mask_text
-from reporting.vocab import headers
-
-ESCALATION_SHEET = "升级清单"
+from reporting.vocab import headers, sheet_name
 
 
 def plan_sheet(items: pd.DataFrame) -> pd.DataFrame:
@@ -23,7 +20,7 @@ def plan_sheet(items: pd.DataFrame) -> pd.DataFrame:
 def plan_marks(plan: pd.DataFrame, as_of: datetime) -> dict[str, Any]:
     """``workbook_payload``'s highlight and choices for a 客户跟进计划表: overdue rows at ``as_of``, 当前状态 as a drop-down."""
     return {
-        "highlight": {PLAN_SHEET: overdue(plan, as_of).tolist()},
+        "highlight": {sheet_name("plan"): overdue(plan, as_of).tolist()},
         "choices": {headers("plan")["status"]: list(load_followup_rules().statuses)},
     }
 

@@ -14,9 +14,11 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
-from reporting.followup.plan import PLAN_COLUMNS, FollowupKpis, followup_kpis, load_followup_rules
+from reporting.errors import StoreError
+from reporting.followup.plan import PLAN_COLUMNS, load_followup_rules
+from reporting.followup.progress import FollowupKpis, followup_kpis
 from reporting.intake.hygiene import plain_value
-from reporting.intake.store import StoreError, failure_reason, followups_table, masked_url, open_store
+from reporting.intake.store_schema import failure_reason, followups_table, masked_url, open_store
 
 
 def save_plan(url: str, plan: pd.DataFrame, now: datetime) -> int:

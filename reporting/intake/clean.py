@@ -1,34 +1,29 @@
 """Cleaning and validation: every input row ends up imported, a duplicate, or rejected with a reason.
 
-Per file, ``read = imported + duplicates + rejected`` always holds.
+Per file, ``read = imported + duplicates + rejected`` always holds. Values are parsed by
+``parse``; duplicates across files (and against the store) are counted by ``combine``.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from reporting.domain import VISIT_COMPLETED
 from reporting.intake.hygiene import is_arrow_text
-from reporting.intake.ledger import Refusals, empty_ledger
-from reporting.vocab import label, normalise_token, value_synonyms
+from reporting.intake.ledger import Refusals
+from reporting.intake.parse import normalise_choice, parse_datetimes, parse_numbers
+from reporting.vocab import label
 
 SCORE_FIELDS = ("score_speed", "score_professional", "score_clarity", "score_attitude", "overall_satisfaction")
 EARLIEST_PLAUSIBLE = pd.Timestamp("2000-01-01")
 # Fields that identify a follow-up when the export has no record id.
 FINGERPRINT_FIELDS = ("customer_id", "phone", "customer_name", "visit_at", "service_type", "visitor", "status")
-_DATE_PARTS = re.compile(r"^\s*(\d{4})\D{1,2}(\d{1,2})\D{1,2}(\d{1,2})\D{0,2}(?:\s*(\d{1,2})[:：](\d{1,2}))?")
-_EXCEL_SERIAL = re.compile(r"^\s*(\d{5})(\.\d+)?\s*$")
-# the form almost every export uses; parsed in one vectorised call, everything else value by value
-_CANONICAL_MINUTE = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"
-_CANONICAL_FORMAT = "%Y-%m-%d %H:%M"
 
 
 @dataclass(frozen=True)
@@ -95,97 +90,6 @@ class CleanResult:
         return sum(ledger.duplicates for ledger in self.ledgers)
 
 
-def per_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """Parse text values once per distinct value and spread the results back.
-
-    Exports repeat the same dates, scores and answers thousands of times; parsing each
-    distinct text once keeps cleaning fast. Values that are not all text are parsed as
-    they are (numbers that compare equal, such as 1 and 1.0, must not share a result).
-
-    Args:
-        values: the values as read (text or missing).
-        parse: an elementwise parser of a whole Series.
-
-    Returns:
-        ``parse(values)``, computed on the distinct values.
-    """
-    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
-        return parse(values)
-    codes, distinct = pd.factorize(values)  # Arrow text is dictionary-encoded without becoming Python objects
-    # the last entry parses a missing value: factorize marks missing values with code -1
-    parsed = parse(pd.Series(np.append(np.asarray(distinct, dtype=object), None), dtype="object", name=values.name))
-    return pd.Series(parsed.to_numpy()[codes], index=values.index, name=parsed.name)
-
-
-def parse_datetimes(values: pd.Series) -> pd.Series:
-    """Parse timestamps written as ``2026-11-17 09:05``, ``2026/11/17 9:05``, ``2026年11月17日 09:05`` or Excel serials.
-
-    Args:
-        values: strings (or None).
-
-    Returns:
-        ``datetime64`` values at minute precision; NaT where a value does not parse.
-    """
-    if is_arrow_text(values):
-        return _parse_datetimes(values)  # Arrow text (Parquet): vectorised over the column, timestamps rarely repeat
-    return per_distinct(values, _parse_datetimes)
-
-
-def _parse_datetimes(values: pd.Series) -> pd.Series:
-    text = values.astype("string")
-    canonical = text.str.fullmatch(_CANONICAL_MINUTE).fillna(False).astype(bool)
-    fast = pd.to_datetime(text.where(canonical), format=_CANONICAL_FORMAT, errors="coerce").astype("datetime64[ns]").rename(None)
-    rest = fast.isna() & text.notna().to_numpy(dtype=bool)
-    if not rest.any():
-        return fast
-    return fast.where(~rest, _parse_any_datetimes(values[rest])).astype("datetime64[ns]")
-
-
-def _parse_any_datetimes(values: pd.Series) -> pd.Series:
-    text = values.astype("string").map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v)
-    parts = text.str.extract(_DATE_PARTS).astype("Float64")
-    parts.columns = ["year", "month", "day", "hour", "minute"]
-    parts = parts.fillna({"hour": 0, "minute": 0})
-    parsed = pd.to_datetime(parts, errors="coerce").astype("datetime64[ns]")
-    serial = pd.to_numeric(text.where(text.str.match(_EXCEL_SERIAL, na=False)), errors="coerce")
-    from_serial = pd.to_datetime(serial, unit="D", origin="1899-12-30", errors="coerce").astype("datetime64[ns]")
-    return parsed.fillna(from_serial).dt.round("min")
-
-
-def parse_numbers(values: pd.Series) -> pd.Series:
-    """Parse numbers, accepting full-width digits; NaN where a value is not a number."""
-    return per_distinct(values, _parse_numbers)
-
-
-def _parse_numbers(values: pd.Series) -> pd.Series:
-    text = values.astype("string").map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else v)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
-
-
-def normalise_choice(values: pd.Series, kind: str, keep_unknown: bool = False) -> pd.Series:
-    """Map free spellings of an enumerated answer onto its canonical value.
-
-    Args:
-        values: the answers as written.
-        kind: the synonym list in ``vocab/synonyms.yaml``.
-        keep_unknown: keep an unrecognised value as written (else it becomes None).
-
-    Returns:
-        The canonical values.
-    """
-    synonyms = value_synonyms(kind)
-
-    def one(value: object) -> str | None:
-        if not isinstance(value, str) or not value.strip():
-            return None
-        return synonyms.get(normalise_token(value), value.strip() if keep_unknown else None)
-
-    # once per distinct answer; a text never equals a non-text, and every non-text gives None
-    codes, distinct = pd.factorize(values if values.dtype != object else values.to_numpy(dtype=object))
-    answers = np.array([one(value) for value in distinct] + [None], dtype=object)
-    return pd.Series(answers[codes], index=values.index, dtype="object")
-
-
 def record_keys(records: pd.DataFrame, id_given: pd.Series) -> pd.Series:
     """The identity of each follow-up: its record id, or a fingerprint of what identifies it.
 
@@ -235,7 +139,7 @@ def clean_records(
     # a duplicate repeats an earlier row that was kept (a refused row owns no key); one filter for both
     repeated = frame["record_key"].where(~rejected).duplicated(keep="first") & ~rejected
     records = _python_text(frame.loc[~rejected & ~repeated].reset_index(drop=True))
-    records["valid"] = records["status"].eq("完成") & records["overall_satisfaction"].notna() & records["nps"].notna()
+    records["valid"] = records["status"].eq(VISIT_COMPLETED) & records["overall_satisfaction"].notna() & records["nps"].notna()
     ledger = FileLedger(
         path=source,
         read=len(frame),
@@ -308,7 +212,7 @@ def _typed(raw: pd.DataFrame, source: str) -> pd.DataFrame:
 
 def _refusals(frame: pd.DataFrame, raw: pd.DataFrame, source: str, today: date | None) -> Refusals:
     """Which rows are refused (each for its first reason), with their ledger rows; scores are parsed into ``frame``."""
-    completed = frame["status"].eq("完成")
+    completed = frame["status"].eq(VISIT_COMPLETED)
     latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=1)
     refusals = Refusals(source, frame["source_row"], frame["record_id"])
     refuse = refusals.refuse
@@ -326,51 +230,6 @@ def _refusals(frame: pd.DataFrame, raw: pd.DataFrame, source: str, today: date |
         refuse(completed & raw[column].notna() & ~numbers.between(low, high), column, raw[column], reason)
         frame[column] = numbers.where(completed)
     return refusals
-
-
-def drop_known(result: CleanResult, known: set[str]) -> CleanResult:
-    """Count rows whose follow-up is already known (stored, or in an earlier file) as duplicates.
-
-    Args:
-        result: a cleaned file or set of files.
-        known: record keys seen before.
-
-    Returns:
-        The result without those rows, each file's ledger moved from imported to duplicates.
-    """
-    seen = result.records["record_key"].isin(known)
-    if not seen.any():
-        return result
-    moved = result.records.loc[seen, "source"].value_counts()
-    ledgers = tuple(
-        replace(led, imported=led.imported - int(moved.get(led.path, 0)), duplicates=led.duplicates + int(moved.get(led.path, 0)))
-        for led in result.ledgers
-    )
-    return CleanResult(result.records.loc[~seen].reset_index(drop=True), result.rejects, ledgers)
-
-
-def combine_cleaned(results: list[CleanResult]) -> CleanResult:
-    """Combine several files; a follow-up that an earlier file already had is a duplicate.
-
-    Args:
-        results: the cleaned files, in order.
-
-    Returns:
-        One result with every file's ledger.
-    """
-    known: set[str] = set()
-    parts: list[CleanResult] = []
-    for result in results:
-        unique = drop_known(result, known)
-        known.update(unique.records["record_key"])
-        parts.append(unique)
-    records = [p.records for p in parts if not p.records.empty]
-    rejects = [p.rejects for p in parts if not p.rejects.empty]
-    return CleanResult(
-        records=pd.concat(records, ignore_index=True) if records else (parts[0].records if parts else pd.DataFrame()),
-        rejects=pd.concat(rejects, ignore_index=True) if rejects else empty_ledger(),
-        ledgers=tuple(ledger for p in parts for ledger in p.ledgers),
-    )
 
 
 def _field_label(column: str) -> str:

@@ -14,9 +14,9 @@ import pandas as pd
 
 from reporting.config import VOCAB_DIR
 from reporting.errors import SourceError
-from reporting.intake.clean import parse_datetimes
 from reporting.intake.ledger import Refusals
 from reporting.intake.load import map_headers
+from reporting.intake.parse import parse_datetimes
 from reporting.intake.tables import read_sheets, with_header
 from reporting.vocab import read_yaml
 

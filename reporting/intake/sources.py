@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from reporting.intake.clean import CleanResult, FileLedger, clean_records, combine_cleaned, select_period
+from reporting.intake.clean import CleanResult, FileLedger, clean_records, select_period
+from reporting.intake.combine import combine_cleaned
 from reporting.intake.load import expand_sources, file_sha256, read_records
-from reporting.intake.store import distinct_stored_values, import_cleaned, is_store_url
+from reporting.intake.store import import_cleaned
+from reporting.intake.store_queries import distinct_stored_values
+from reporting.intake.store_schema import is_store_url
 
 
 def read_files(paths: list[Path], window: tuple[date, date] | None = None) -> CleanResult:

@@ -10,7 +10,8 @@ import pandas as pd
 from reporting.intake.clean import CleanResult
 from reporting.intake.load import expand_sources
 from reporting.intake.sources import read_files
-from reporting.intake.store import is_store_url, pull_feedback, pull_period, pull_recent, summarise_periods
+from reporting.intake.store_queries import pull_feedback, pull_period, pull_recent, summarise_periods
+from reporting.intake.store_schema import is_store_url
 from reporting.report.window import TREND_PERIODS, TrendWindow, window_starts
 from reporting.text.reading import HISTORY_LIMIT, history_of
 from reporting.vocab import label

@@ -264,17 +264,6 @@ class SamplingParams(PlanParams):
 REPORT_PARAMS: dict[str, type[ReportParams]] = {p.REPORT: p for p in (WeeklyParams, TrendParams, FollowupParams, SamplingParams)}
 
 
-def params_class(report: str) -> type[ReportParams]:
-    """The parameter object of a report by its name (``weekly`` …).
-
-    Raises:
-        ParameterError: no report has that name.
-    """
-    if report not in REPORT_PARAMS:
-        raise ParameterError(f"未知的报告 {report!r}：请在参数文件中写 report 项，取 {', '.join(REPORT_PARAMS)} 之一")
-    return REPORT_PARAMS[report]
-
-
 def coerce_value(name: str, raw: Any, kind: Any) -> Any:
     """Convert one value to its declared type: ``str``, ``int``, ``float``, ``bool``, ``date`` or a moment.
 

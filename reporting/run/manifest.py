@@ -10,7 +10,8 @@ from typing import Any
 
 from reporting import __version__
 from reporting.intake.load import expand_sources, file_sha256
-from reporting.intake.store import is_store_url, masked_url, query_fingerprint
+from reporting.intake.store_queries import query_fingerprint
+from reporting.intake.store_schema import is_store_url, masked_url
 from reporting.report.params import ReportParams
 from reporting.run.params import FILE_PARAMETERS, RunSpec
 

@@ -8,9 +8,9 @@ The ``notify`` section of a params file::
       email:
         to: [cx-ops@example.com]
 
-SMTP settings come from the environment: ``REPORTING_SMTP_HOST`` (required for e-mail),
-``REPORTING_SMTP_PORT`` (25), ``REPORTING_SMTP_USER``, ``REPORTING_SMTP_PASSWORD``,
-``REPORTING_SMTP_FROM`` and ``REPORTING_SMTP_STARTTLS`` (1 to use STARTTLS).
+SMTP settings come from the environment, read by ``config.smtp_settings``: ``REPORTING_SMTP_HOST``
+(required for e-mail), ``REPORTING_SMTP_PORT`` (25), ``REPORTING_SMTP_USER``,
+``REPORTING_SMTP_PASSWORD``, ``REPORTING_SMTP_FROM`` and ``REPORTING_SMTP_STARTTLS`` (1 to use STARTTLS).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from reporting.config import smtp_settings
 from reporting.run.batch import Outcome
 
 
@@ -80,22 +81,22 @@ def send_notifications(config: dict[str, Any], outcomes: list[Outcome], index: P
     if config.get("email"):
         try:
             send_email(config["email"], status, text)
-        except (OSError, smtplib.SMTPException, KeyError) as error:
+        except (OSError, smtplib.SMTPException, KeyError, ValueError) as error:
             warnings.append(f"通知邮件发送失败（{type(error).__name__}: {error}）：请检查 REPORTING_SMTP_* 环境变量")
     return warnings
 
 
 def send_email(config: dict[str, Any], status: str, text: str) -> None:
-    """Send the summary by SMTP, with settings from ``REPORTING_SMTP_*`` environment variables."""
-    host = os.environ["REPORTING_SMTP_HOST"]
+    """Send the summary by SMTP, with the ``REPORTING_SMTP_*`` settings (``config.smtp_settings``)."""
+    smtp_config = smtp_settings()
     message = EmailMessage()
     message["Subject"] = f"{config.get('subject', '回访报告')}：{'有失败' if status == 'failure' else '全部成功'}"
-    message["From"] = os.environ.get("REPORTING_SMTP_FROM", "reporting@localhost")
+    message["From"] = smtp_config.sender
     message["To"] = ", ".join(config["to"])
     message.set_content(text)
-    with smtplib.SMTP(host, int(os.environ.get("REPORTING_SMTP_PORT", "25")), timeout=30) as smtp:
-        if os.environ.get("REPORTING_SMTP_STARTTLS") == "1":
+    with smtplib.SMTP(smtp_config.host, smtp_config.port, timeout=30) as smtp:
+        if smtp_config.starttls:
             smtp.starttls()
-        if os.environ.get("REPORTING_SMTP_USER"):
-            smtp.login(os.environ["REPORTING_SMTP_USER"], os.environ.get("REPORTING_SMTP_PASSWORD", ""))
+        if smtp_config.user:
+            smtp.login(smtp_config.user, smtp_config.password)
         smtp.send_message(message)

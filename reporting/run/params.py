@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -12,8 +12,8 @@ from reporting.config import DEFAULT_OUTPUT_DIR, resolve_path
 from reporting.errors import ParameterError
 from reporting.intake.load import check_source, expand_sources
 from reporting.intake.periods import DEFAULT_TIMEZONE, resolve_period, today_in, week_start_index
-from reporting.intake.store import is_store_url, open_store
-from reporting.report.params import RUNNER_FIELDS, PlanParams, ReportParams, params_class
+from reporting.intake.store_schema import is_store_url, open_store
+from reporting.report.params import REPORT_PARAMS, RUNNER_FIELDS, PlanParams, ReportParams
 from reporting.vocab import column_aliases, load_rules, load_taxonomy, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
@@ -123,7 +123,7 @@ def load_run_spec(
     """
     document, notebook = _read_params_document(params_file)
     report = str(document.get("report") or params_file.stem)
-    kind = params_class(report)
+    kind = _params_kind(report, notebook)
     timezone = str(document.get("timezone") or DEFAULT_TIMEZONE)
     given = _given_parameters(document, overrides, as_of)
     reserved = sorted(set(given) & set(RUNNER_FIELDS))
@@ -143,6 +143,30 @@ def load_run_spec(
         slices=_slices(document, params_file),
         notify=_notify_section(document.get("notify") or {}),
     )
+
+
+def _params_kind(report: str, notebook: Path) -> type[ReportParams]:
+    """The run's parameter object: the named report's, else the one whose names the notebook declares.
+
+    A report of the analyst's own (``report: fragile``, a copy of a standard notebook) gets
+    the parameters of the standard report its notebook declares.
+
+    Raises:
+        ParameterError: the name is not a standard report and the notebook declares the
+            parameters of none.
+    """
+    if report in REPORT_PARAMS:
+        return REPORT_PARAMS[report]
+    import papermill
+
+    declared = set(papermill.inspect_notebook(str(notebook)))
+    matching = [kind for kind in REPORT_PARAMS.values() if {f.name for f in fields(kind)} == declared]
+    if len(matching) != 1:
+        raise ParameterError(
+            f"报告 {report!r} 不是 {'、'.join(REPORT_PARAMS)} 之一，其笔记本 {notebook.name} 的参数单元格也与其中任何一种不同："
+            "请在参数文件的 report 项写标准报告名，或让笔记本声明与同类标准报告相同的参数"
+        )
+    return matching[0]
 
 
 def _read_params_document(params_file: Path) -> tuple[dict[str, Any], Path]:

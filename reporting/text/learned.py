@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reporting.domain import NEGATIVE, NEUTRAL, POSITIVE
 from reporting.text.sentiment import bundled_polarity
 
 MIN_EXAMPLES = 60  # fewer labelled comments (or fewer than MIN_PER_CLASS of a class): the lexicon alone
@@ -170,7 +171,7 @@ def _lexicon_probability(texts: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _result(negative: np.ndarray, present: np.ndarray, index: pd.Index, method: str, examples: int, weight: float) -> LearnedSentiment:
     probability = np.where(present, negative, np.nan)
-    sentiment = np.select([~present, probability >= NEGATIVE_AT, probability <= POSITIVE_AT], [None, "负面", "正面"], "中性")
+    sentiment = np.select([~present, probability >= NEGATIVE_AT, probability <= POSITIVE_AT], [None, NEGATIVE, POSITIVE], NEUTRAL)
     return LearnedSentiment(
         negative=pd.Series(probability, index=index),
         sentiment=pd.Series(sentiment.astype(object), index=index).where(present, None),
@@ -210,5 +211,5 @@ def find_disagreements(negative: pd.Series, ratings: pd.Series, limit: int) -> p
     self_confidence = np.where(labels[doubtful] == 1, p_negative[doubtful], 1 - p_negative[doubtful])
     order = doubtful[np.lexsort((doubtful, self_confidence))][:limit]
     return pd.DataFrame(
-        {"position": order, "label": np.where(labels[order] == 1, "负面", "正面"), "text_negative": p_negative[order]}, columns=columns
+        {"position": order, "label": np.where(labels[order] == 1, NEGATIVE, POSITIVE), "text_negative": p_negative[order]}, columns=columns
     )

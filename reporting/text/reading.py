@@ -14,6 +14,7 @@ from datetime import date
 
 import pandas as pd
 
+from reporting.domain import COMPLAINT, NEGATIVE
 from reporting.text.classify import feedback_text, problem_distribution, tag_problems
 from reporting.text.demand import tag_customers
 from reporting.text.learned import LearnedSentiment, find_disagreements, learn_sentiment
@@ -119,7 +120,7 @@ def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame
     learned = learn_sentiment(texts, ratings, history)
     feedback = classify_feedback(texts, ratings, tags.any(axis=1), learned.sentiment)
     has_words = texts.fillna("").str.strip().ne("")
-    complaints = has_words & (feedback["sentiment"].eq("负面") | feedback["feedback_type"].eq("投诉"))
+    complaints = has_words & (feedback["sentiment"].eq(NEGATIVE) | feedback["feedback_type"].eq(COMPLAINT))
     typed = tags.any(axis=1) if len(tags.columns) else pd.Series(False, index=valid.index)
     themes, theme_of = _themes(texts, complaints & ~typed)
     return CommentReading(

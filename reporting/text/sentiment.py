@@ -16,10 +16,8 @@ import numpy as np
 import pandas as pd
 
 from reporting.config import VOCAB_DIR
+from reporting.domain import FEEDBACK_TYPES, NEGATIVE, NEUTRAL, POSITIVE
 from reporting.vocab import read_yaml
-
-SENTIMENTS = ("正面", "中性", "负面")
-FEEDBACK_TYPES = ("投诉", "建议", "咨询", "表扬")
 
 
 @dataclass(frozen=True)
@@ -97,22 +95,21 @@ def classify_feedback(
     has_problem = np.array([bool(v) for v in complaint_tags], dtype=bool)
     negative = negative + has_problem
     rating = pd.Series(list(ratings), dtype="object").to_numpy(dtype="float64", na_value=np.nan)
-    by_rating = np.select([np.isnan(rating), rating <= 2, rating == 3], [None, "负面", "中性"], "正面").astype(object)
+    by_rating = np.select([np.isnan(rating), rating <= 2, rating == 3], [None, NEGATIVE, NEUTRAL], POSITIVE).astype(object)
     if text_sentiment is None:
         has_words = (positive > 0) | (negative > 0)
-        by_text = np.select([~has_words, positive > negative, negative > positive], [None, "正面", "负面"], "中性").astype(object)
-        contradiction = ((by_text == "负面") & (rating == 5)) | ((by_text == "正面") & (by_rating == "负面"))
-        praised = (by_text == "正面") & (positive > 0)
+        by_text = np.select([~has_words, positive > negative, negative > positive], [None, POSITIVE, NEGATIVE], NEUTRAL).astype(object)
+        contradiction = ((by_text == NEGATIVE) & (rating == 5)) | ((by_text == POSITIVE) & (by_rating == NEGATIVE))
+        praised = (by_text == POSITIVE) & (positive > 0)
     else:
         by_text = np.array([None if pd.isna(v) else v for v in text_sentiment.reindex(texts.index)], dtype=object)
         contradiction = np.zeros(len(texts), dtype=bool)
-        praised = (by_text == "正面") & ~has_problem
-    sentiment = np.where(by_text != None, by_text, np.where(by_rating != None, by_rating, "中性")).astype(object)  # noqa: E711 - elementwise
-    kind = np.select(
-        [(sentiment == "负面") & ((negative > 0) | (by_text == "负面")), suggestion > 0, inquiry > 0, (sentiment == "正面") & praised],
-        ["投诉", "建议", "咨询", "表扬"],
-        None,
-    ).astype(object)
+        praised = (by_text == POSITIVE) & ~has_problem
+    sentiment = np.where(by_text != None, by_text, np.where(by_rating != None, by_rating, NEUTRAL)).astype(object)  # noqa: E711 - elementwise
+    complained = (sentiment == NEGATIVE) & ((negative > 0) | (by_text == NEGATIVE))
+    kind = np.select([complained, suggestion > 0, inquiry > 0, (sentiment == POSITIVE) & praised], list(FEEDBACK_TYPES), None).astype(
+        object
+    )
     return pd.DataFrame(
         {
             "sentiment": pd.Series(sentiment, index=texts.index, dtype="object"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from reporting.domain import NEGATIVE, POSITIVE
 from reporting.intake.privacy import mask_name
 
 OUTLIER_Z = 2.5
@@ -33,7 +34,7 @@ def second_verification(valid: pd.DataFrame, disagreements: pd.DataFrame) -> pd.
     probability: dict[int, float] = {}
     for row in disagreements.itertuples(index=False):
         index = valid.index[int(row.position)]
-        said = "负面" if row.text_negative >= 0.5 else "正面"
+        said = NEGATIVE if row.text_negative >= 0.5 else POSITIVE
         reasons.setdefault(index, []).append(f"评分与文字矛盾（评分{row.label}，文字{said}）")
         probability[index] = round(float(row.text_negative), 3)
     silent_low = (

@@ -11,6 +11,8 @@ import pytest
 
 from reporting.config import PROJ_ROOT
 
+pytestmark = pytest.mark.e2e  # the benchmark runs `reporting run` (kernels) in processes of its own
+
 SCRIPT = PROJ_ROOT / "benchmarks" / "run.py"
 
 
@@ -50,8 +52,26 @@ def test_required_ratios_and_figures_are_positive_numbers(results):
 
 def test_every_stage_is_timed_with_its_peak_memory(results):
     stages = results["by_size"]["2000"]["stages"]
-    for name in ("load_csv", "load_xlsx", "load_parquet", "clean", "model", "classify", "metrics", "quotes", "charts", "io_floor"):
+    for name in (
+        "load_csv", "load_xlsx", "load_parquet", "clean", "io_floor",
+        "build", "load", "model", "read_comments", "overview", "conclusions", "problems", "followup",
+        "sync_plan", "render", "render_charts", "render_problems", "publish", "model_full_year",
+    ):  # fmt: skip
         assert positive(stages[name]["seconds"]) and positive(stages[name]["peak_rss_mb"]), name
+    assert {"select", "window", "suggestions", "recommendations"} <= set(stages)  # timed too, but may round to 0 s
+
+
+def test_the_weekly_notebooks_stages_are_timed_inside_its_build(results):
+    """``build``'s stages come from its timing hook: they add up to at most ``build``, whose peak covers theirs."""
+    stages = results["by_size"]["2000"]["stages"]
+    inner = ("load", "select", "window", "read_comments", "overview", "conclusions", "problems")
+    inner += ("suggestions", "recommendations", "followup")
+    assert sum(stages[name]["seconds"] for name in inner) <= stages["build"]["seconds"]
+    assert stages["model"]["seconds"] == round(stages["build"]["seconds"] - stages["load"]["seconds"], 4)
+    assert stages["build"]["peak_rss_mb"] >= max(stages[name]["peak_rss_mb"] for name in inner)
+    parts = ("header", "overview", "conclusions", "charts", "problems", "recommendations", "methods")
+    assert sum(stages[f"render_{part}"]["seconds"] for part in parts) <= stages["render"]["seconds"]
+    assert results["by_size"]["2000"]["analysis_s"] == round(stages["build"]["seconds"], 3)
     assert positive(results["export"]["html_export"]["seconds"]) and positive(results["export"]["pdf_export"]["seconds"])
     assert positive(results["tooling_floor"]["seconds"]) and positive(results["weekly_e2e"]["seconds"])
     assert results["ratios"]["weekly_e2e_vs_tooling_floor"] == round(

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from reporting.config import PARAMS_DIR
-from reporting.intake.store import masked_url
+from reporting.intake.store_schema import masked_url
 from reporting.vocab import chinese_header
 from tests.conftest import WEEK, run_cli, weekly_args, without_encoded_data
 
@@ -83,6 +83,7 @@ def test_messy_exports_import_with_every_row_accounted_for(exports, store_url):
     assert text.returncode == 0 and "读取" in text.stdout and "重复" in text.stdout
 
 
+@pytest.mark.e2e
 def test_report_from_the_store_is_masked_escaped_and_accounted(exports, store_url, tmp_path, small_records):
     assert run_cli("import", *map(str, exports), "--store", store_url).returncode == 0
     out = tmp_path / "out"
@@ -125,6 +126,7 @@ def test_report_from_the_store_is_masked_escaped_and_accounted(exports, store_ur
     assert len(rejects) == metrics["ledger"]["rejected"]
 
 
+@pytest.mark.e2e
 def test_glob_source_runs_through_the_same_validation(exports, tmp_path):
     result = run_cli(
         "run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", f"{exports[0].parent}/crm_export*", "--output-dir", str(tmp_path)
@@ -134,6 +136,7 @@ def test_glob_source_runs_through_the_same_validation(exports, tmp_path):
     assert [f["path"] for f in metrics["ledger"]["files"]] == ["crm_export.xlsx", "crm_export_gbk.csv"]
 
 
+@pytest.mark.e2e
 def test_empty_period_warns_and_fail_on_empty_exits_2(small_csv, tmp_path):
     args = [
         *weekly_args(small_csv),
@@ -168,7 +171,11 @@ def test_empty_period_warns_and_fail_on_empty_exits_2(small_csv, tmp_path):
             lambda d: ["import", str(d / "ok.csv"), "--store", "postgresql+psycopg://u:pw@127.0.0.1:1/x"],
             "无法连接数据库 postgresql+psycopg://u:***@127.0.0.1:1/x",
         ),
-        (lambda d: ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", "postgresql+psycopg://u:pw@127.0.0.1:1/x"], "无法连接数据库"),
+        pytest.param(
+            lambda d: ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", "postgresql+psycopg://u:pw@127.0.0.1:1/x"],
+            "无法连接数据库",
+            marks=pytest.mark.e2e,  # `reporting run` starts its kernel before it checks the source
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_stored(make_args, message, tmp_path, small_csv):

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from reporting.intake import store
+from reporting.errors import StoreError
+from reporting.intake import store, store_queries, store_schema
 from reporting.intake.clean import select_period
 from reporting.intake.sources import import_files, read_files
-from reporting.intake.store import StoreError, open_store, pull_period, records_table
+from reporting.intake.store_queries import pull_period
+from reporting.intake.store_schema import open_store, records_table
 
 
 def stored_count(url: str) -> int:
@@ -39,7 +41,7 @@ def test_pulled_period_equals_the_files_period(store_url, small_csv):
     start, end = date(2026, 11, 16), date(2026, 11, 22)
     pulled = pull_period(store_url, start, end)
     from_files = select_period(read_files([small_csv]).records, start, end)
-    assert len(pulled.records) == len(from_files) == store.count_period(store_url, start, end)
+    assert len(pulled.records) == len(from_files) == store_queries.count_period(store_url, start, end)
     columns = ["record_id", "visit_at", "status", "service_type", "overall_satisfaction", "nps", "comment", "valid"]
 
     def comparable(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -121,7 +123,7 @@ def test_a_store_made_before_the_controls_column_is_brought_up_to_date(tmp_path,
     import_files([small_csv], url)
     with sqlite3.connect(path) as connection:  # the imports table as an earlier version made it
         connection.execute("ALTER TABLE imports DROP COLUMN controls_removed")
-    store.open_store.cache_clear()  # as a new process (of the newer version) would meet it
+    store_schema.open_store.cache_clear()  # as a new process (of the newer version) would meet it
     pulled = pull_period(url, date(2026, 11, 16), date(2026, 11, 22))  # adds the column again, as NULL
     assert [led.controls_removed for led in pulled.ledgers] == [0]
     (again,) = import_files([small_csv], url)

@@ -6,9 +6,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import event
 
+from reporting.errors import StoreError
 from reporting.followup.plan import build_plan
 from reporting.followup.tracking import apply_results, load_items, plan_with_history, save_plan
-from reporting.intake.store import StoreError, open_store
+from reporting.intake.store_schema import open_store
 
 NOW = datetime(2026, 11, 24, 9, 0)
 

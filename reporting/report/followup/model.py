@@ -9,23 +9,13 @@ import pandas as pd
 
 from reporting.analysis.metrics import Rate
 from reporting.config import resolve_path
-from reporting.followup.plan import (
-    PLAN_COLUMNS,
-    FollowupKpis,
-    assign_owners,
-    build_plan,
-    escalation_list,
-    followup_kpis,
-    load_followup_rules,
-    parse_owner_groups,
-    response_subjects,
-    second_round,
-    workload,
-)
+from reporting.domain import SUGGESTING_CUSTOMER
+from reporting.followup.plan import PLAN_COLUMNS, build_plan, escalation_list, load_followup_rules, response_subjects
+from reporting.followup.progress import FollowupKpis, assign_owners, followup_kpis, parse_owner_groups, second_round, workload
 from reporting.followup.tracking import load_items, save_plan, set_owners
 from reporting.intake.clean import CleanResult
 from reporting.intake.pairs import parse_pairs
-from reporting.intake.store import store_url
+from reporting.intake.store_schema import store_url
 from reporting.report.loading import load_source
 from reporting.report.params import FollowupParams
 from reporting.text.classify import feedback_text, tag_problems
@@ -88,7 +78,7 @@ def plan_for_responses(valid: pd.DataFrame, taxonomy_path: str = "") -> pd.DataF
     problems = tag_problems(texts, load_taxonomy(resolve_path(taxonomy_path) if taxonomy_path else None))
     feedback = classify_feedback(texts, valid["overall_satisfaction"], problems.any(axis=1))
     customer_tags = tag_customers(valid, texts, feedback["feedback_type"], problems)
-    has_need = customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index))
+    has_need = customer_tags.get(SUGGESTING_CUSTOMER, pd.Series(False, index=valid.index))
     return build_plan(valid, feedback["feedback_type"], has_need, response_subjects(problems, texts))
 
 

@@ -6,14 +6,13 @@ from typing import Any
 
 from IPython.display import HTML
 
-from reporting.followup.results import PLAN_SHEET
-from reporting.followup.sheets import ESCALATION_SHEET, plan_marks, plan_sheet
+from reporting.followup.sheets import plan_marks, plan_sheet
 from reporting.report.followup.model import WORKLOAD_DAYS, FollowupModel
 from reporting.report.html.fragments import render_fragment, table_context
 from reporting.report.html.values import rate_entry
 from reporting.report.params import FollowupParams
 from reporting.report.publish import publish_outputs, workbook_payload
-from reporting.vocab import headers
+from reporting.vocab import headers, sheet_name
 
 SHOWN_ROWS = 30
 
@@ -62,10 +61,10 @@ def followup_document(model: FollowupModel) -> dict[str, Any]:
 def publish(model: FollowupModel, params: FollowupParams) -> None:
     """Hand metrics.json, the rejects ledger and workbook.xlsx (through ``params.handover_dir``) to the exporter."""
     sheets = {
-        PLAN_SHEET: plan_sheet(model.plan),
-        ESCALATION_SHEET: plan_sheet(model.escalations),
-        "二次回访清单": model.second_round.rename(columns=headers("second_round")),
-        "负责人工作量": model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
+        sheet_name("plan"): plan_sheet(model.plan),
+        sheet_name("escalation"): plan_sheet(model.escalations),
+        sheet_name("second_round"): model.second_round.rename(columns=headers("second_round")),
+        sheet_name("workload"): model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
     }
     workbook = workbook_payload(sheets, params.handover_dir, **plan_marks(model.plan, model.as_of))
     publish_outputs(followup_document(model), model.rejects, workbook)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from typing import Any
 
 from matplotlib import font_manager, rcParams
 
+from reporting.config import cjk_font_setting
 from reporting.errors import ReportingError
 
 _SYSTEM_FONTS = (
@@ -59,9 +59,9 @@ def find_cjk_font() -> CjkFont:
     Raises:
         ReportingError: no CJK font is installed, or the named file does not exist.
     """
-    override = os.environ.get("REPORTING_CJK_FONT")
+    override = cjk_font_setting()
     if override:
-        return _font_file(Path(override))
+        return _font_file(override)
     for family, path in _SYSTEM_FONTS:
         if path.exists():
             return CjkFont(family, path, system=True)

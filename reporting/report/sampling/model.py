@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from reporting.config import resolve_path
+from reporting.domain import COMPLAINT, KEY_CUSTOMER
 from reporting.followup.sampling import (
     LATEST_HOURS,
     Rules,
@@ -22,6 +23,8 @@ from reporting.intake.privacy import mask_name, mask_phone
 from reporting.intake.services import ServicesFile, read_services
 from reporting.report.params import SamplingParams
 from reporting.vocab import headers
+
+PERSONAL_FIELDS = ("customer_name", "phone", "service_id")  # the summary page names customers by id; the call list has the rest
 
 
 @dataclass(frozen=True)
@@ -71,8 +74,8 @@ def _accounting(
         "selected": len(schedule),
         "scheduled": int(schedule["call_at"].notna().sum()),
         "unscheduled": int(schedule["call_at"].isna().sum()),
-        "complaints": int(sample["reason"].eq("投诉").sum()),
-        "key_customers": int(sample["reason"].eq("重点客户").sum()),
+        "complaints": int(sample["reason"].eq(COMPLAINT).sum()),
+        "key_customers": int(sample["reason"].eq(KEY_CUSTOMER).sum()),
     }
 
 
@@ -113,13 +116,25 @@ def build(params: SamplingParams) -> SamplingModel:
     )
 
 
-def call_sheet(schedule: pd.DataFrame, scheduled: bool) -> pd.DataFrame:
-    """The call list (or the unscheduled list) with Chinese headers, names and phones masked."""
+def call_sheet(schedule: pd.DataFrame, scheduled: bool, without: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The call list (or the unscheduled list) with Chinese headers, names and phones masked.
+
+    Args:
+        schedule: the schedule (English keys).
+        scheduled: the calls placed (True) or the customers left unscheduled (False).
+        without: fields left out (English keys, e.g. ``PERSONAL_FIELDS``), dropped before any
+            header is applied, so renaming a label cannot bring them back.
+    """
     rows = schedule.loc[schedule["call_at"].notna() == scheduled]
     rows = rows.sort_values(["call_at", "agent", "customer_id"] if scheduled else ["deadline", "customer_id"], kind="stable")
     names = headers("calls")
+    unknown = set(without) - set(names)
+    if unknown:
+        raise ValueError(f"call_sheet cannot leave out unknown fields {sorted(unknown)}")
     columns = [
-        c for c in names if c in rows and (scheduled or c not in ("call_at", "agent")) and (not scheduled or c != "unscheduled_reason")
+        c
+        for c in names
+        if c in rows and c not in without and (scheduled or c not in ("call_at", "agent")) and (not scheduled or c != "unscheduled_reason")
     ]
     sheet = rows[columns].copy()
     if "customer_name" in sheet:

@@ -10,8 +10,8 @@ from reporting.report.html.fragments import render_fragment, table_context
 from reporting.report.html.values import round_value
 from reporting.report.params import SamplingParams
 from reporting.report.publish import publish_outputs, workbook_payload
-from reporting.report.sampling.model import SamplingModel, call_sheet
-from reporting.vocab import headers
+from reporting.report.sampling.model import PERSONAL_FIELDS, SamplingModel, call_sheet
+from reporting.vocab import headers, sheet_name
 
 SHOWN_ROWS = 40
 
@@ -20,8 +20,7 @@ def render(model: SamplingModel, part: str = "all", generated_at: str = "") -> H
     """The sampling summary as HTML (one part, ``all``: counts, strata, agent load, the unscheduled list, the first calls, the rules)."""
     if part != "all":
         raise ValueError(f"the sampling plan has one part, 'all', not {part!r}")
-    hidden = ["客户姓名", "联系电话", "服务单号"]  # the summary names customers by id; the call list has the rest
-    calls = call_sheet(model.schedule, scheduled=True).drop(columns=hidden, errors="ignore")
+    calls = call_sheet(model.schedule, scheduled=True, without=PERSONAL_FIELDS)
     return render_fragment(
         "sampling.html.j2",
         m=model,
@@ -33,7 +32,7 @@ def render(model: SamplingModel, part: str = "all", generated_at: str = "") -> H
             )
         ),
         load=table_context(model.load.rename(columns=headers("agent_load"))),
-        unscheduled=table_context(call_sheet(model.schedule, scheduled=False).drop(columns=hidden, errors="ignore")),
+        unscheduled=table_context(call_sheet(model.schedule, scheduled=False, without=PERSONAL_FIELDS)),
         calls=table_context(calls),
         shown=SHOWN_ROWS,
     )
@@ -78,10 +77,10 @@ def sampling_document(model: SamplingModel) -> dict[str, Any]:
 def publish(model: SamplingModel, params: SamplingParams) -> None:
     """Publish metrics.json, the rejects ledger and call_list.xlsx (through ``params.handover_dir``) for the exporter."""
     sheets = {
-        "回访名单": call_sheet(model.schedule, scheduled=True),
-        "未能排期": call_sheet(model.schedule, scheduled=False),
-        "分层抽样": model.strata.rename(columns=headers("strata")),
-        "人员排班": model.load.rename(columns=headers("agent_load")),
+        sheet_name("calls"): call_sheet(model.schedule, scheduled=True),
+        sheet_name("unscheduled"): call_sheet(model.schedule, scheduled=False),
+        sheet_name("strata"): model.strata.rename(columns=headers("strata")),
+        sheet_name("agent_load"): model.load.rename(columns=headers("agent_load")),
     }
     strata = headers("strata")
     workbook = workbook_payload(sheets, params.handover_dir, file="call_list.xlsx", percent=(strata["rate"], strata["target"]))

@@ -21,11 +21,11 @@ from reporting.followup.tracking import plan_with_history, save_plan
 from reporting.intake.clean import CleanResult, select_period
 from reporting.intake.pairs import parse_rates
 from reporting.intake.services import read_services
-from reporting.intake.store import store_url
+from reporting.intake.store_schema import store_url
 from reporting.report.loading import load_with_window, select_slice, slice_label
 from reporting.report.params import WeeklyParams
 from reporting.report.publish import publish_outputs, workbook_payload
-from reporting.report.weekly.compute import build_report_model
+from reporting.report.weekly.compute import Timer, build_report_model, no_timer
 from reporting.report.weekly.document import metrics_document
 from reporting.report.weekly.model import ReportModel
 from reporting.report.weekly.sheets import workbook_tables
@@ -36,7 +36,7 @@ from reporting.vocab import RecommendationRules, Taxonomy, load_rules, load_taxo
 DEFAULT_COVERAGE = 0.1  # DOMAIN.md: at least 10 % of the customers served
 
 
-def build(params: WeeklyParams) -> ReportModel:
+def build(params: WeeklyParams, timer: Timer = no_timer) -> ReportModel:
     """Load the records and compute the weekly report for one period (and slice); nothing is written.
 
     The follow-up plan is computed here and written to the store by ``sync_plan``, the one
@@ -45,6 +45,8 @@ def build(params: WeeklyParams) -> ReportModel:
     Args:
         params: the run's parameters (``WeeklyParams``: period, source, slice, thresholds,
             vocabularies, coverage).
+        timer: a timing hook (the benchmark's): the stages ``load`` and ``coverage`` run
+            under it here, the model's stages in ``build_report_model``; ``no_timer``: none.
 
     Returns:
         The report model.
@@ -52,7 +54,8 @@ def build(params: WeeklyParams) -> ReportModel:
     start, end = params.period_start, params.period_end
     vocabulary = load_taxonomy(resolve_path(params.taxonomy) if params.taxonomy else None)
     measures = _own_rules(params.rules, vocabulary) if params.rules else load_rules()
-    cleaned, window = load_with_window(params.source, start, end, params.slice_field, params.slice_value)
+    with timer("load"):
+        cleaned, window = load_with_window(params.source, start, end, params.slice_field, params.slice_value)
     model = build_report_model(
         cleaned,
         start,
@@ -64,9 +67,11 @@ def build(params: WeeklyParams) -> ReportModel:
         trend_periods=TREND_PERIODS,
         slice_label=slice_label(params.slice_field, params.slice_value),
         window=window,
+        timer=timer,
     )
     if params.services:
-        model = replace(model, coverage=_coverage(cleaned, params))
+        with timer("coverage"):
+            model = replace(model, coverage=_coverage(cleaned, params))
     return model
 
 

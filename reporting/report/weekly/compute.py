@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,22 +26,38 @@ from reporting.analysis.metrics import (
     score_distribution,
     yes_rate,
 )
-from reporting.followup.plan import build_plan, record_sheet, response_subjects
+from reporting.domain import FEEDBACK_TYPES, PRAISE, SENTIMENTS, SUGGESTING_CUSTOMER
+from reporting.followup.plan import build_plan, response_subjects
 from reporting.intake.clean import CleanResult, select_period
 from reporting.report.weekly.model import Ledger, PeriodRecords, ProblemSection, ReportModel, TextMethod, ThemeSection
+from reporting.report.weekly.sheets import record_sheet
 from reporting.report.window import TrendWindow, window_of, window_starts
 from reporting.text.classify import count_causes, feedback_text, tag_problems
 from reporting.text.demand import mine_demands
 from reporting.text.keywords import distinguishing_keywords
 from reporting.text.quotes import select_quotes
 from reporting.text.reading import CommentReading, problem_ranking, read_comments
-from reporting.text.sentiment import FEEDBACK_TYPES, SENTIMENTS
 from reporting.text.suggestions import suggest_types
 from reporting.text.themes import Theme
 from reporting.text.verify import second_verification
 from reporting.vocab import RecommendationRules, Taxonomy
 
 TOP_PROBLEMS = 3
+
+Timer = Callable[[str], AbstractContextManager[None]]
+"""A timing hook: called with a stage's name, it returns the context the stage runs in (the benchmark times it)."""
+
+
+def no_timer(stage: str) -> AbstractContextManager[None]:
+    """The default timing hook: times nothing.
+
+    Args:
+        stage: the stage's name (ignored).
+
+    Returns:
+        An empty context.
+    """
+    return nullcontext()
 
 
 def build_report_model(
@@ -53,8 +71,14 @@ def build_report_model(
     trend_periods: int = 8,
     slice_label: str = "",
     window: TrendWindow | None = None,
+    timer: Timer = no_timer,
 ) -> ReportModel:
     """Compute the whole report for one period, section by section, in the report's order.
+
+    Each stage runs inside ``timer(name)``: ``select``, ``window``, ``read_comments`` (with
+    the problem ranking), ``overview``, ``conclusions``, ``problems``, ``suggestions``,
+    ``recommendations``, ``followup``. The hook only observes: the model is the same with
+    any timer.
 
     Args:
         cleaned: the cleaned records and rejects of the source.
@@ -68,17 +92,30 @@ def build_report_model(
         slice_label: what slice the records are ("服务类型 = 售后维修"), or "".
         window: the trend window from a store's queries; None: computed from ``cleaned``
             (which then holds the whole window).
+        timer: the timing hook each stage runs under (``no_timer``: none).
 
     Returns:
         The report model.
     """
-    period = select_records(cleaned, period_start, period_end)
-    window = window or window_of(cleaned.records, period_start, period_end, trend_periods)
-    reading = read_comments(period.valid, taxonomy, window.history)
-    ranking = problem_ranking(reading, len(period.valid))
-    overview = overview_section(cleaned, period, min_segment_n)
-    conclusions = conclusions_section(period, ranking, overview, agent_gap, window)
-    problems = problems_section(period, reading, taxonomy, window, trend_periods)
+    with timer("select"):
+        period = select_records(cleaned, period_start, period_end)
+    with timer("window"):
+        window = window or window_of(cleaned.records, period_start, period_end, trend_periods)
+    with timer("read_comments"):
+        reading = read_comments(period.valid, taxonomy, window.history)
+        ranking = problem_ranking(reading, len(period.valid))
+    with timer("overview"):
+        overview = overview_section(cleaned, period, min_segment_n)
+    with timer("conclusions"):
+        conclusions = conclusions_section(period, ranking, overview, agent_gap, window)
+    with timer("problems"):
+        problems = problems_section(period, reading, taxonomy, window, trend_periods)
+    with timer("suggestions"):
+        suggestions = suggest_types(reading.themes, taxonomy, reading.texts, reading.complaints)
+    with timer("recommendations"):
+        recommendations = recommend(conclusions["weaknesses"], ranking, rules, period_end)
+    with timer("followup"):
+        followup = followup_section(period, reading)
     return ReportModel(
         period_start=period_start,
         period_end=period_end,
@@ -90,9 +127,9 @@ def build_report_model(
         **conclusions,
         **problems,
         top_problems=ranking.head(TOP_PROBLEMS),
-        taxonomy_suggestions=suggest_types(reading.themes, taxonomy, reading.texts, reading.complaints),
-        recommendations=recommend(conclusions["weaknesses"], ranking, rules, period_end),
-        **followup_section(period, reading),
+        taxonomy_suggestions=suggestions,
+        recommendations=recommendations,
+        **followup,
     )
 
 
@@ -189,7 +226,7 @@ def problems_section(
         "keywords": distinguishing_keywords(valid.get("comment", reading.texts), valid["nps"]),
         "demands": mine_demands(valid, reading.texts),
         "tag_counts": {k: int(v) for k, v in reading.customer_tags.sum().items()},
-        "praise": select_quotes(valid, feedback["feedback_type"].eq("表扬"), focus, 3, lowest_first=False),
+        "praise": select_quotes(valid, feedback["feedback_type"].eq(PRAISE), focus, 3, lowest_first=False),
     }
 
 
@@ -209,7 +246,7 @@ def _theme_section(theme: Theme, valid: pd.DataFrame, focus: pd.Series) -> Theme
 def followup_section(period: PeriodRecords, reading: CommentReading) -> dict[str, Any]:
     """For the people who call customers back: the record sheet and the follow-up plan."""
     valid = period.valid
-    eager = reading.customer_tags.get("改进建议积极客户", pd.Series(False, index=valid.index))
+    eager = reading.customer_tags.get(SUGGESTING_CUSTOMER, pd.Series(False, index=valid.index))
     return {
         "record_sheet": record_sheet(
             valid, reading.tags, reading.feedback, reading.customer_tags, reading.theme_of, reading.learned.negative

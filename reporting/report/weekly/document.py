@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from reporting.analysis.metrics import INDICATIVE_BELOW
-from reporting.followup.plan import FollowupKpis
+from reporting.followup.progress import FollowupKpis
 from reporting.report.html.values import interval_entry, rate_entry, round_value
 from reporting.report.weekly.model import ReportModel
 

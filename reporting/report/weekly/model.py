@@ -15,7 +15,7 @@ from reporting.analysis.metrics import (
     NpsResult,
     Rate,
 )
-from reporting.followup.plan import FollowupKpis
+from reporting.followup.progress import FollowupKpis
 from reporting.intake.clean import FileLedger
 from reporting.text.keywords import Keyword
 from reporting.text.quotes import Quote

@@ -1,4 +1,9 @@
-"""The weekly workbook's sheets for follow-up staff: all masked, every header from ``labels/``."""
+"""The weekly workbook's sheets for follow-up staff: personal data masked, every sheet name and header from ``labels/``.
+
+Frames keep their English keys until the last step; personal columns are masked (or
+dropped) by those keys before any header is applied, so a renamed label can never let a
+name or a phone through.
+"""
 
 from __future__ import annotations
 
@@ -7,47 +12,95 @@ from datetime import datetime
 import pandas as pd
 
 from reporting.followup.plan import escalation_list
-from reporting.followup.results import PLAN_SHEET
-from reporting.followup.sheets import ESCALATION_SHEET, plan_sheet
+from reporting.followup.sheets import plan_sheet
+from reporting.intake.privacy import mask_name, mask_phone, mask_text
 from reporting.report.weekly.model import ReportModel
 from reporting.text.reading import theme_label
+from reporting.vocab import headers, sheet_name
+
+RECORD_FIELDS = (
+    "record_id", "customer_id", "customer_name", "phone", "customer_type", "service_type", "service_completed_at",
+    "visit_at", "visitor", "channel", "status", "overall_satisfaction", "nps", "comment",
+)  # fmt: skip
 
 
 def workbook_tables(model: ReportModel, as_of: datetime) -> dict[str, pd.DataFrame]:
     """The weekly workbook's sheets (all masked, Chinese headers), the plan's 升级清单 judged at ``as_of``."""
+    return {
+        sheet_name("records"): model.record_sheet.rename(columns=headers("record")),
+        sheet_name("plan"): plan_sheet(model.plan),
+        sheet_name("feedback"): feedback_table(model).rename(columns=headers("feedback")),
+        sheet_name("verification"): model.verification.rename(columns=headers("verification")),
+        sheet_name("escalation"): plan_sheet(escalation_list(model.plan, as_of)),
+    }
+
+
+def feedback_table(model: ReportModel) -> pd.DataFrame:
+    """客户反馈分类统计表: every problem type and discovered theme with its count, share, first quote and advice."""
     advice = {r.subject: r.action for r in model.recommendations if r.kind == "problem"}
     rows = [(p.type, p.count, p.share, p.quotes) for p in model.problems] + [
         (theme_label(t.name), t.count, t.share, t.quotes) for t in model.themes
     ]
-    feedback_table = pd.DataFrame(
+    return pd.DataFrame(
         [
             {
-                "反馈类型": name,
-                "数量": count,
-                "占比": round(share, 4),
-                "典型案例描述": quotes[0].text if quotes else "",
-                "改进建议": advice.get(name, ""),
+                "type": name,
+                "count": count,
+                "share": round(share, 4),
+                "example": quotes[0].text if quotes else "",
+                "advice": advice.get(name, ""),
             }
             for name, count, share, quotes in rows
         ],
-        columns=["反馈类型", "数量", "占比", "典型案例描述", "改进建议"],
+        columns=["type", "count", "share", "example", "advice"],
     )
-    verification = model.verification.rename(
-        columns={
-            "record_id": "记录编号",
-            "customer_id": "客户编号",
-            "customer_name": "客户姓名",
-            "service_type": "服务类型",
-            "visitor": "回访人",
-            "overall_satisfaction": "整体满意度",
-            "text_negative": "文字负面概率",
-            "reason": "核实原因",
-        }
-    )
-    return {
-        "客户回访记录表": model.record_sheet,
-        PLAN_SHEET: plan_sheet(model.plan),
-        "客户反馈分类统计表": feedback_table,
-        "二次核实清单": verification,
-        ESCALATION_SHEET: plan_sheet(escalation_list(model.plan, as_of)),
-    }
+
+
+def record_sheet(
+    valid: pd.DataFrame,
+    problems: pd.DataFrame,
+    feedback: pd.DataFrame,
+    tags: pd.DataFrame,
+    themes: pd.Series | None = None,
+    negative: pd.Series | None = None,
+) -> pd.DataFrame:
+    """客户回访记录表: the period's valid responses, masked, with the analysis columns (English keys; ``columns_record`` heads them).
+
+    Args:
+        valid: valid responses.
+        problems: boolean problem tags.
+        feedback: ``sentiment`` and ``feedback_type`` per response.
+        tags: boolean customer tags.
+        themes: the discovered theme of a response the taxonomy left untyped (自动主题).
+        negative: the text's probability of being negative (负面概率).
+
+    Returns:
+        The sheet's columns; names, phones and personal data in comments masked.
+    """
+    sheet = valid[[c for c in RECORD_FIELDS if c in valid]].copy()
+    if "customer_name" in sheet:
+        names = sheet["customer_name"]
+        sheet["customer_name"] = names.map(mask_name)
+        if "comment" in sheet:
+            sheet["comment"] = [mask_text(c, (n,) if isinstance(n, str) else ()) for c, n in zip(valid["comment"], names, strict=True)]
+    elif "comment" in sheet:
+        sheet["comment"] = sheet["comment"].map(mask_text)
+    if "phone" in sheet:
+        sheet["phone"] = sheet["phone"].map(mask_phone)
+    sheet["problems"] = _joined_labels(problems)
+    if themes is not None:
+        sheet["theme"] = themes.to_numpy(dtype=object)
+    sheet["sentiment"] = feedback["sentiment"].to_numpy()
+    if negative is not None:
+        sheet["text_negative"] = negative.round(2).to_numpy()
+    sheet["feedback_type"] = feedback["feedback_type"].to_numpy()
+    sheet["tags"] = _joined_labels(tags)
+    return sheet.reset_index(drop=True)
+
+
+def _joined_labels(flags: pd.DataFrame) -> list[str] | str:
+    """Per row, the names of the columns that are true, joined with 、."""
+    if not len(flags.columns):
+        return ""
+    names = flags.columns.to_numpy(dtype=object)
+    return ["、".join(names[row]) for row in flags.to_numpy(dtype=bool)]

@@ -4,7 +4,8 @@ from datetime import date
 
 import pandas as pd
 
-from reporting.demo.records import BAD_AGENT, DemoSpec, generate_demo_records
+from reporting.demo.population import BAD_AGENT
+from reporting.demo.records import DemoSpec, generate_demo_records
 
 SPEC = DemoSpec(weeks=8, rows_per_week=120, seed=11, end=date(2026, 11, 22))
 

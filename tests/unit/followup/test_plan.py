@@ -6,17 +6,8 @@ import pandas as pd
 import pytest
 
 from reporting.errors import ParameterError
-from reporting.followup.plan import (
-    assign_owners,
-    build_plan,
-    escalation_list,
-    followup_kpis,
-    item_id,
-    overdue,
-    parse_owner_groups,
-    second_round,
-    workload,
-)
+from reporting.followup.plan import build_plan, escalation_list, item_id, overdue
+from reporting.followup.progress import assign_owners, followup_kpis, parse_owner_groups, second_round, workload
 from reporting.intake.pairs import parse_pairs
 
 

@@ -4,15 +4,9 @@ from datetime import date
 
 import pandas as pd
 
-from reporting.intake.clean import (
-    clean_records,
-    combine_cleaned,
-    drop_known,
-    normalise_choice,
-    parse_datetimes,
-    parse_numbers,
-    select_period,
-)
+from reporting.intake.clean import clean_records, select_period
+from reporting.intake.combine import combine_cleaned, drop_known
+from reporting.intake.parse import normalise_choice, parse_datetimes, parse_numbers
 
 TODAY = date(2026, 11, 23)
 

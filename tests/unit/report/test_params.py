@@ -21,7 +21,6 @@ from reporting.report.params import (
     TrendParams,
     WeeklyParams,
     coerce_value,
-    params_class,
 )
 
 NOTEBOOK_TYPES = {str: "str", int: "int", float: "float", bool: "bool", date: "str", datetime | None: "str"}  # dates travel as text
@@ -48,7 +47,7 @@ def test_the_notebook_declares_the_objects_names_types_and_defaults(report):
 @pytest.mark.parametrize("report", sorted(REPORT_PARAMS))
 def test_the_params_file_sets_declared_names_with_values_of_their_type(report):
     document = params_file(report)
-    kind = params_class(document["report"])
+    kind = REPORT_PARAMS[document["report"]]
     hints = get_type_hints(kind)
     for name, value in document["parameters"].items():
         assert name in kind.settable(), name
@@ -93,6 +92,19 @@ def test_a_bad_value_is_one_clear_error(kind, values, message):
         kind.from_values(values)
 
 
-def test_an_unknown_report_is_named():
-    with pytest.raises(ParameterError, match="未知的报告 'monthly'：请在参数文件中写 report 项"):
-        params_class("monthly")
+def test_a_report_of_ones_own_gets_the_parameters_its_notebook_declares_or_a_clear_error(tmp_path):
+    from reporting.run.params import load_run_spec
+
+    params = tmp_path / "mine.yaml"
+    params.write_text("report: mine\nnotebook: notebooks/reports/trend_review.ipynb\n", encoding="utf-8")
+    assert isinstance(load_run_spec(params, []).params, TrendParams)  # a copy of the trend review under its own name
+    other = tmp_path / "other.ipynb"
+    other.write_text(
+        '{"cells": [{"cell_type": "code", "id": "p1", "metadata": {"tags": ["parameters"]}, "source": "x = 1", "outputs": [], '
+        '"execution_count": null}], "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "P"}}, '
+        '"nbformat": 4, "nbformat_minor": 5}',
+        encoding="utf-8",
+    )
+    params.write_text(f"report: mine\nnotebook: {other}\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="报告 'mine' 不是 weekly、trend、followup、sampling 之一"):
+        load_run_spec(params, [])
