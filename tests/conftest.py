@@ -1,10 +1,11 @@
-"""Shared fixtures: a small, deterministic records file and the CLI runner."""
+"""Shared fixtures (a small, deterministic records file, the CLI runner, golden files) and the e2e marker's check."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,103 @@ from tests.postgres import new_database, postgres_cluster, why_unavailable
 
 SMALL_SPEC = DemoSpec(weeks=8, rows_per_week=70, seed=3, end=date(2026, 11, 22))
 WEEK = ("2026-11-16", "2026-11-22")
+KERNEL_WATCH = Path(__file__).resolve().parent / "kernel_watch"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UPDATE_GOLDEN = os.environ.get("REPORTING_UPDATE_GOLDEN") == "1"
+
+
+# --- The e2e marker is earned by starting a kernel -----------------------------------------
+# `pytest -m "not e2e"` is the fast loop: every test that executes a notebook (papermill,
+# nbval, `reporting run`/`batch` in this process or its own, a kernel of its own) carries the
+# marker. tests/kernel_watch/sitecustomize.py records each kernel launch, in this process and
+# in every Python process the tests start (it is on their PYTHONPATH); a test phase that
+# launched one, or a test that uses a fixture that did, fails unless the test is marked.
+
+
+def pytest_configure(config: pytest.Config) -> None:  # noqa: ARG001 - pytest's hook signature
+    handle, log = tempfile.mkstemp(prefix="reporting-kernels-", suffix=".log")
+    os.close(handle)
+    os.environ["REPORTING_TEST_KERNEL_LOG"] = log
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, (str(KERNEL_WATCH), os.environ.get("PYTHONPATH"))))
+    from tests.kernel_watch import sitecustomize
+
+    sitecustomize.install()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:  # noqa: ARG001
+    log = os.environ.pop("REPORTING_TEST_KERNEL_LOG", None)
+    if log:
+        Path(log).unlink(missing_ok=True)
+
+
+def _kernel_launches(since: int = 0) -> list[str]:
+    """The launches recorded after byte ``since`` of the log."""
+    with open(os.environ["REPORTING_TEST_KERNEL_LOG"], "rb") as log:
+        log.seek(since)
+        return log.read().decode("utf-8", errors="replace").splitlines()
+
+
+def _log_size() -> int:
+    return os.path.getsize(os.environ["REPORTING_TEST_KERNEL_LOG"])
+
+
+_KERNEL_FIXTURES: set[int] = set()  # id() of the FixtureDefs whose setup launched a kernel
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest) -> object:  # noqa: ARG001
+    before = _log_size()
+    result = yield
+    if _log_size() > before:
+        _KERNEL_FIXTURES.add(id(fixturedef))
+    return result
+
+
+def _unmarked_kernels(item: pytest.Item, phase: str, before: int) -> str:
+    """What says ``item`` starts a kernel although it is not marked e2e ("" when it is marked or starts none)."""
+    if item.get_closest_marker("e2e"):
+        return ""
+    launches = []
+    for line in _kernel_launches(before):
+        pid, command, kernel = line.split("\t")
+        where = "this process" if int(pid) == os.getpid() else f"process {pid} ({command})"
+        launches.append(f"  in its {phase}, {where} launched {kernel}")
+    info = getattr(item, "_fixtureinfo", None)
+    for name, definitions in info.name2fixturedefs.items() if info else ():
+        if definitions and id(definitions[-1]) in _KERNEL_FIXTURES:
+            launches.append(f"  through the fixture {name!r}, whose setup started a kernel")
+    if not launches:
+        return ""
+    return (
+        f"{item.nodeid} starts a Jupyter kernel but is not marked e2e; mark it (pytestmark = pytest.mark.e2e for a module "
+        'whose tests all do), so that `pytest -m "not e2e"` stays the fast loop:\n' + "\n".join(launches)
+    )
+
+
+def _phase_checked(item: pytest.Item, phase: str) -> Iterator[None]:
+    """Run a test phase; fail it if it started a kernel unmarked (on a phase that failed anyway, add that as a note)."""
+    before = _log_size()
+    try:
+        result = yield
+    except BaseException as error:
+        problem = _unmarked_kernels(item, phase, before)
+        if problem:
+            error.add_note(problem)
+        raise
+    problem = _unmarked_kernels(item, phase, before)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Iterator[None]:
+    return (yield from _phase_checked(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    return (yield from _phase_checked(item, "call"))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -64,6 +162,34 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'records.db'}"
     return new_database(request.getfixturevalue("postgres_server"))
+
+
+def check_golden(name: str, text: str) -> None:
+    """``text`` equals tests/golden/``name`` byte for byte; ``REPORTING_UPDATE_GOLDEN=1`` rewrites the file first.
+
+    After an intended change: ``REPORTING_UPDATE_GOLDEN=1 pytest tests/unit/report/test_golden*.py``,
+    then review the diff in git.
+    """
+    path = GOLDEN / name
+    if UPDATE_GOLDEN:
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"{path} is missing: run with REPORTING_UPDATE_GOLDEN=1 once and commit it"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: review the difference, then update the golden file"
+
+
+def golden_json(document: object) -> str:
+    """A metrics document as its golden file holds it: sorted keys, Chinese as is, one trailing newline."""
+    import json
+
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def without_chart_pixels(html: str) -> str:
+    """HTML with each embedded PNG's bytes replaced by ``…``: a golden file pins the chart's place and caption, not
+    matplotlib's rasterising (which moves with its version and the fonts installed)."""
+    import re
+
+    return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "data:image/png;base64,…", html)
 
 
 def libreoffice_resave(workbook: Path, folder: Path) -> Path:

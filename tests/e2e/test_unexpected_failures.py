@@ -30,7 +30,11 @@ def explode(*args, **kwargs):
     raise RuntimeError("内部错误的演示\n第二行不应出现")
 
 
-@pytest.mark.parametrize(("argv", "target", "what"), COMMANDS, ids=[c[0][0] for c in COMMANDS])
+@pytest.mark.parametrize(
+    ("argv", "target", "what"),
+    # `run` starts its kernel before the failing call; the other commands start none
+    [pytest.param(*c, id=c[0][0], marks=[pytest.mark.e2e] if c[0][0] == "run" else []) for c in COMMANDS],
+)
 def test_an_unforeseen_error_is_one_line_and_a_log(argv, target, what, small_csv, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(PROJ_ROOT)
     monkeypatch.setattr("reporting.config.DEFAULT_OUTPUT_DIR", tmp_path / "default-outputs")
@@ -56,6 +60,7 @@ def test_index_into_a_file_instead_of_a_folder_fails_in_one_line(tmp_path):
     assert "生成报告索引时发生意外错误：" in result.stderr and ".log" in result.stderr
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("writer", ["write_rejects_csv", "write_workbook"])  # here, and in the process beside the PDF
 def test_a_writer_failing_mid_export_keeps_the_run_and_its_traceback(small_csv, tmp_path, monkeypatch, capsys, writer):
     monkeypatch.chdir(PROJ_ROOT)

@@ -3,16 +3,14 @@
 A small fixed model (the test demo records, week 2026-11-16..22, bundled vocabularies) is
 built in-process; its metrics.json and each section's HTML are compared with the files
 in tests/golden/. A changed number or sentence fails here with a diff. After an
-intended change, regenerate them with ``REPORTING_UPDATE_GOLDEN=1 pytest tests/unit/report/test_golden.py``
-and review the diff in git.
+intended change, regenerate them with ``REPORTING_UPDATE_GOLDEN=1 pytest tests/unit/report/test_golden*.py``
+and review the diff in git. The trend, follow-up and sampling reports have theirs beside this
+module (test_golden_trend.py, test_golden_followup.py, test_golden_sampling.py).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +20,8 @@ from reporting.report.weekly import sections
 from reporting.report.weekly.compute import build_report_model
 from reporting.report.weekly.document import metrics_document
 from reporting.vocab import load_rules, load_taxonomy
+from tests.conftest import check_golden, golden_json
 
-GOLDEN = Path(__file__).resolve().parents[2] / "golden"
-UPDATE = os.environ.get("REPORTING_UPDATE_GOLDEN") == "1"
 SECTIONS = {
     "overview": sections.render_overview,
     "text_coverage": sections.render_text_coverage,
@@ -41,23 +38,15 @@ def model(small_csv):
     return build_report_model(cleaned, date(2026, 11, 16), date(2026, 11, 22), load_taxonomy(), load_rules())
 
 
-def check(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.is_file(), f"{path} is missing: run with REPORTING_UPDATE_GOLDEN=1 once and commit it"
-    assert text == path.read_text(encoding="utf-8"), f"{name} changed: review the difference, then update the golden file"
-
-
 def test_metrics_json_is_pinned(model):
     document = metrics_document(model)
     document["ledger"]["files"] = [{**f, "path": "small_records.csv"} for f in document["ledger"]["files"]]
-    check("weekly_metrics.json", json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
+    check_golden("weekly_metrics.json", golden_json(document))
 
 
 @pytest.mark.parametrize("section", sorted(SECTIONS))
 def test_section_fragment_is_pinned(model, section):
-    check(f"weekly_{section}.html", SECTIONS[section](model).data.strip() + "\n")
+    check_golden(f"weekly_{section}.html", SECTIONS[section](model).data.strip() + "\n")
 
 
 def test_the_header_carries_the_given_time_not_the_clock(model):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from reporting.run.kernels import SharedKernel, preload_code, report_named_in
 
 
@@ -49,6 +51,7 @@ def _printed(manager, code: str) -> str:
     return "".join(outputs).strip()
 
 
+@pytest.mark.e2e
 def test_the_warm_up_runs_first_and_the_namespace_is_cleared_for_each_report(tmp_path):
     log = tmp_path / "logs" / "kernel.log"
     kernel = SharedKernel(log, "import sys, colorsys\nsys.warmed = 'yes'\nleft_over = 1")
@@ -65,6 +68,7 @@ def test_the_warm_up_runs_first_and_the_namespace_is_cleared_for_each_report(tmp
     assert not log.exists()  # the kernel wrote nothing on stderr: no log left behind
 
 
+@pytest.mark.e2e
 def test_a_failing_warm_up_does_not_stop_the_run_and_its_stderr_is_kept(tmp_path):
     log = tmp_path / "logs" / "kernel.log"
     kernel = SharedKernel(log, "import os\nos.write(2, b'from the kernel\\n')\nraise ValueError('warm-up failed')")
@@ -77,6 +81,7 @@ def test_a_failing_warm_up_does_not_stop_the_run_and_its_stderr_is_kept(tmp_path
     assert "from the kernel" in log.read_text(encoding="utf-8")
 
 
+@pytest.mark.e2e
 def test_a_long_temporary_folder_falls_back_to_loopback_tcp(tmp_path, monkeypatch):
     deep = tmp_path / ("d" * 60) / ("e" * 60)
     deep.mkdir(parents=True)
