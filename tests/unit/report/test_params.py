@@ -92,12 +92,13 @@ def test_a_bad_value_is_one_clear_error(kind, values, message):
         kind.from_values(values)
 
 
-def test_a_report_of_ones_own_gets_the_parameters_its_notebook_declares_or_a_clear_error(tmp_path):
+def test_a_report_of_ones_own_gets_the_parameters_its_notebook_declares_or_a_clear_error(tmp_path, small_csv):
     from reporting.run.params import load_run_spec
 
     params = tmp_path / "mine.yaml"
     params.write_text("report: mine\nnotebook: notebooks/reports/trend_review.ipynb\n", encoding="utf-8")
-    assert isinstance(load_run_spec(params, []).params, TrendParams)  # a copy of the trend review under its own name
+    spec = load_run_spec(params, [("source", str(small_csv))])
+    assert isinstance(spec.params, TrendParams) and spec.report == "mine"  # a copy of the trend review under its own name
     other = tmp_path / "other.ipynb"
     other.write_text(
         '{"cells": [{"cell_type": "code", "id": "p1", "metadata": {"tags": ["parameters"]}, "source": "x = 1", "outputs": [], '
