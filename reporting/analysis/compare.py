@@ -5,19 +5,22 @@
 - Rates (CSAT, participation, FCR …): two-proportion z with the pooled proportion.
 - Means (satisfaction, score dimensions): Welch's t with Welch–Satterthwaite df.
 
-A change is called a rise or a fall only when p < ``ALPHA``.
+The tests of one report form families corrected together (``multiplicity``): every
+period change is one family (``period_change``), every segment against the rest of the
+period another (``segment``). A change is called a rise or a fall only when its
+Benjamini–Hochberg q passes the report's level (0.10 unless the params say otherwise);
+p < 0.05 without that is exploratory.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from reporting.analysis.multiplicity import DEFAULT_Q, HypothesisTest, adjust_p_values, decide
 from reporting.domain import VISIT_COMPLETED, YES
-
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,9 @@ class Change:
         p: the two-sided p-value.
         n_current: the sample behind ``current``.
         n_previous: the sample behind ``previous``.
+        q: the Benjamini–Hochberg adjusted p-value within the report's family of period
+            changes (None until the family is corrected, or when untested).
+        q_level: the false discovery rate the report accepts.
     """
 
     current: float
@@ -43,11 +49,23 @@ class Change:
     p: float | None
     n_current: int
     n_previous: int
+    q: float | None = None
+    q_level: float = DEFAULT_Q
+
+    @property
+    def decision(self) -> str:
+        """``significant``, ``exploratory``, ``none`` or ``untested`` (``multiplicity.decide``)."""
+        return decide(self.p, self.q, self.q_level)
 
     @property
     def significant(self) -> bool:
-        """Whether the difference is unlikely to be noise (p < 0.05)."""
-        return self.p is not None and self.p < ALPHA
+        """Whether the change may be called a rise or a fall: its q passes the report's level."""
+        return self.decision == "significant"
+
+    @property
+    def exploratory(self) -> bool:
+        """p < 0.05 but not after correction: said as such, never called a change."""
+        return self.decision == "exploratory"
 
 
 def _two_sided_normal_p(z: float) -> float:
@@ -119,17 +137,20 @@ def _top_two(scores: pd.Series) -> tuple[int, int]:
     return int((answered >= 4).sum()), int(answered.size)
 
 
-def period_changes(now: pd.DataFrame, before: pd.DataFrame, dimensions: tuple[str, ...]) -> dict[str, Change | None]:
-    """Every headline KPI of this period against the previous one, each with its test.
+def period_changes(
+    now: pd.DataFrame, before: pd.DataFrame, dimensions: tuple[str, ...], q_level: float = DEFAULT_Q
+) -> dict[str, Change | None]:
+    """Every headline KPI of this period against the previous one, each with its test, corrected as one family.
 
     Args:
         now: the report period's records (all statuses, with ``valid``).
         before: the previous period's records.
         dimensions: the score fields to compare (means).
+        q_level: the false discovery rate accepted (Benjamini–Hochberg over all these tests).
 
     Returns:
         ``{kpi: Change or None}`` for satisfaction, CSAT, NPS, participation, valid
-        response, first-contact resolution and each score dimension.
+        response, first-contact resolution and each score dimension, each with its q.
     """
     valid_now, valid_before = now.loc[now["valid"]], before.loc[before["valid"]]
 
@@ -152,4 +173,52 @@ def period_changes(now: pd.DataFrame, before: pd.DataFrame, dimensions: tuple[st
     for field in dimensions:
         if field in now:
             changes[field] = compare_means(valid_now[field], valid_before[field])
-    return changes
+    return with_q(changes, q_level)
+
+
+def with_q(changes: dict[str, Change | None], q_level: float = DEFAULT_Q) -> dict[str, Change | None]:
+    """The changes of one family with their Benjamini–Hochberg q (m = the changes actually tested)."""
+    keys = [key for key, change in changes.items() if change is not None]
+    q_values = adjust_p_values([changes[key].p for key in keys])  # type: ignore[union-attr]
+    corrected = dict(changes)
+    for key, q in zip(keys, q_values, strict=True):
+        corrected[key] = replace(changes[key], q=q, q_level=q_level)  # type: ignore[type-var]
+    return corrected
+
+
+def change_tests(changes: dict[str, Change | None], family: str = "period_change") -> list[HypothesisTest]:
+    """The changes as the report's list of tests (the ones that could be run)."""
+    return [
+        HypothesisTest(family, key, c.test, c.statistic, c.n_current + c.n_previous, c.p, c.q, c.delta)
+        for key, c in changes.items()
+        if c is not None
+    ]
+
+
+def segment_tests(records: pd.DataFrame, fields: tuple[str, ...], min_n: int) -> list[HypothesisTest]:
+    """Each segment's satisfaction against the rest of the period (Welch t), corrected as one family ``segment``.
+
+    Only segments a report shows are tested (at least ``min_n`` valid responses, and a
+    rest of at least two); the subject is ``field=value``.
+
+    Args:
+        records: the period's records (all statuses, with ``valid``).
+        fields: the segment fields (``service_type``, ``visitor`` …) present or not.
+        min_n: the smallest segment shown.
+    """
+    valid = records.loc[records["valid"]]
+    tests = []
+    for field in (f for f in fields if f in valid):
+        for value, group in valid.groupby(field, sort=True):
+            rest = valid.loc[valid[field].ne(value)]
+            if len(group) < min_n or len(rest) < 2:
+                continue
+            change = compare_means(group["overall_satisfaction"], rest["overall_satisfaction"])
+            if change is not None:
+                tests.append(
+                    HypothesisTest(
+                        "segment", f"{field}={value}", change.test, change.statistic, len(group) + len(rest), change.p, None, change.delta
+                    )
+                )
+    q_values = adjust_p_values([test.p for test in tests])
+    return [replace(test, q=q) for test, q in zip(tests, q_values, strict=True)]

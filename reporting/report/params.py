@@ -148,6 +148,9 @@ class WeeklyParams(SlicedParams):
         services: a services-completed export for coverage per service type, or "".
         coverage_targets: ``服务类型:比例, …`` replacing the 10 % target (重点客户 for key customers).
         key_customer_types: customer types counted as key customers (target 100 %).
+        fdr_q: the false discovery rate of the report's tests: each family of tests is
+            corrected with Benjamini–Hochberg and a change is called only when its q is at
+            most this.
     """
 
     REPORT: ClassVar[str] = "weekly"
@@ -160,9 +163,12 @@ class WeeklyParams(SlicedParams):
     services: str = ""
     coverage_targets: str = "投诉处理:1.0"
     key_customer_types: str = "VIP客户"
+    fdr_q: float = 0.1
 
     def check(self) -> None:
         super().check()
+        if not 0 < self.fdr_q <= 0.5:
+            raise ParameterError(f"参数 fdr_q 的值 {self.fdr_q} 须大于 0 且不超过 0.5（检验的错误发现率，常用 0.1 或 0.05）")
         if self.min_segment_n < 1:
             raise ParameterError(f"参数 min_segment_n 的值 {self.min_segment_n} 必须不小于 1")
         if self.agent_gap < 0:

@@ -51,3 +51,11 @@ def test_new_types_pasted_under_subtypes_are_refused(tmp_path):
     path.write_text("version: x\ntypes:\n  响应速度: {keywords: [慢]}\nsubtypes:\n  门禁故障: {刷不开: [刷不开]}\n", encoding="utf-8")
     with pytest.raises(UserInputError, match="subtypes 下有 types 中没有的类型 门禁故障"):
         load_taxonomy(path)
+
+
+def test_every_test_family_and_decision_has_its_words():
+    families = {"period_change", "segment"}  # compare.change_tests and compare.segment_tests
+    decisions = {"significant", "exploratory", "none", "untested"}  # multiplicity.decide
+    assert {f"family_{f}" for f in families} | {f"decision_{d}" for d in decisions} | {f"finding_test_{d}" for d in decisions} <= set(
+        labels()
+    )

@@ -64,6 +64,7 @@ def build(params: WeeklyParams, timer: Timer = no_timer) -> ReportModel:
         measures,
         min_segment_n=params.min_segment_n,
         agent_gap=params.agent_gap,
+        fdr_q=params.fdr_q,
         trend_periods=TREND_PERIODS,
         slice_label=slice_label(params.slice_field, params.slice_value),
         window=window,

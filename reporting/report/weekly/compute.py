@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
-from reporting.analysis.compare import period_changes
+from reporting.analysis.compare import change_tests, period_changes, segment_tests
 from reporting.analysis.drivers import analyse_drivers
-from reporting.analysis.insights import SUB_DIMENSIONS, find_strengths, find_weaknesses, recommend
+from reporting.analysis.insights import SUB_DIMENSIONS, Finding, find_strengths, find_weaknesses, recommend
 from reporting.analysis.metrics import (
     DIMENSION_FIELDS,
     Interval,
@@ -26,6 +27,7 @@ from reporting.analysis.metrics import (
     score_distribution,
     yes_rate,
 )
+from reporting.analysis.multiplicity import DEFAULT_Q, HypothesisTest
 from reporting.domain import FEEDBACK_TYPES, PRAISE, SENTIMENTS, SUGGESTING_CUSTOMER
 from reporting.followup.plan import build_plan, response_subjects
 from reporting.intake.clean import CleanResult, select_period
@@ -43,6 +45,7 @@ from reporting.text.verify import second_verification
 from reporting.vocab import RecommendationRules, Taxonomy
 
 TOP_PROBLEMS = 3
+SEGMENT_FIELDS = ("service_type", "visitor")  # segments tested against the rest of the period
 
 Timer = Callable[[str], AbstractContextManager[None]]
 """A timing hook: called with a stage's name, it returns the context the stage runs in (the benchmark times it)."""
@@ -72,6 +75,7 @@ def build_report_model(
     slice_label: str = "",
     window: TrendWindow | None = None,
     timer: Timer = no_timer,
+    fdr_q: float = DEFAULT_Q,
 ) -> ReportModel:
     """Compute the whole report for one period, section by section, in the report's order.
 
@@ -93,6 +97,7 @@ def build_report_model(
         window: the trend window from a store's queries; None: computed from ``cleaned``
             (which then holds the whole window).
         timer: the timing hook each stage runs under (``no_timer``: none).
+        fdr_q: the false discovery rate of the report's tests (Benjamini–Hochberg per family).
 
     Returns:
         The report model.
@@ -107,7 +112,7 @@ def build_report_model(
     with timer("overview"):
         overview = overview_section(cleaned, period, min_segment_n)
     with timer("conclusions"):
-        conclusions = conclusions_section(period, ranking, overview, agent_gap, window)
+        conclusions = conclusions_section(period, ranking, overview, window, Thresholds(min_segment_n, agent_gap, fdr_q))
     with timer("problems"):
         problems = problems_section(period, reading, taxonomy, window, trend_periods)
     with timer("suggestions"):
@@ -122,6 +127,7 @@ def build_report_model(
         slice_label=slice_label,
         taxonomy_version=taxonomy.version,
         min_segment_n=min_segment_n,
+        fdr_q=fdr_q,
         rejects=cleaned.rejects,
         **overview,
         **conclusions,
@@ -169,16 +175,28 @@ def overview_section(cleaned: CleanResult, period: PeriodRecords, min_segment_n:
     }
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """The report's thresholds: the smallest segment shown, the agent gap named, the tests' false discovery rate."""
+
+    min_segment_n: int
+    agent_gap: float
+    fdr_q: float
+
+
 def conclusions_section(
-    period: PeriodRecords, ranking: pd.DataFrame, overview: dict[str, Any], agent_gap: float, window: TrendWindow
+    period: PeriodRecords, ranking: pd.DataFrame, overview: dict[str, Any], window: TrendWindow, limits: Thresholds
 ) -> dict[str, Any]:
-    """核心结论: satisfaction, CSAT, NPS and the scores, changes and their tests, drivers, strengths and weaknesses."""
+    """核心结论: satisfaction, CSAT, NPS and the scores, changes and segments with their corrected tests, drivers, findings."""
     valid = period.valid
     dimensions = {f: compute_mean(valid[f]) if f in valid else Interval(None, None, None, 0) for f in DIMENSION_FIELDS}
     means = {f: (i.value, i.n) for f, i in dimensions.items()}
     drivers = analyse_drivers(valid, SUB_DIMENSIONS)
     importance = {d.field: d.share for d in drivers.drivers} if drivers else None
-    weaknesses = find_weaknesses(means, ranking, len(valid), overview["by_agent"], agent_gap, importance)
+    changes = period_changes(period.records, period.previous, DIMENSION_FIELDS, limits.fdr_q)
+    segments = segment_tests(period.records, SEGMENT_FIELDS, limits.min_segment_n)
+    weaknesses = find_weaknesses(means, ranking, len(valid), overview["by_agent"], limits.agent_gap, importance)
+    strengths = find_strengths(means, overview["by_service"], weaknesses)
     return {
         "satisfaction": dimensions["overall_satisfaction"],
         "csat": compute_csat(valid["overall_satisfaction"]),
@@ -188,12 +206,26 @@ def conclusions_section(
         "score_distribution": score_distribution(valid, tuple(f for f in DIMENSION_FIELDS if f in valid)),
         "previous_start": period.previous_start,
         "previous_end": period.previous_end,
-        "changes": period_changes(period.records, period.previous, DIMENSION_FIELDS),
+        "changes": changes,
+        "tests": (*change_tests(changes), *segments),
         "drivers": drivers,
-        "strengths": find_strengths(means, overview["by_service"], weaknesses),
-        "weaknesses": weaknesses,
+        "strengths": with_segment_tests(strengths, segments),
+        "weaknesses": with_segment_tests(weaknesses, segments),
         "trend": period_trend(window.summaries, period.start, period.end),
     }
+
+
+def with_segment_tests(findings: tuple[Finding, ...], tests: list[HypothesisTest]) -> tuple[Finding, ...]:
+    """Findings about a service type or an agent with the p and q of that segment against the rest (when tested)."""
+    fields = {"service": "service_type", "agent": "visitor"}
+    by_subject = {test.subject: test for test in tests}
+    enriched = []
+    for finding in findings:
+        test = by_subject.get(f"{fields.get(finding.kind)}={finding.subject}")
+        if test is not None and test.p is not None and test.q is not None:
+            finding = replace(finding, extra=(*finding.extra, ("p", test.p), ("q", test.q)))
+        enriched.append(finding)
+    return tuple(enriched)
 
 
 def problems_section(

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from reporting.analysis.metrics import INDICATIVE_BELOW
+from reporting.analysis.multiplicity import METHOD, METHOD_NAME, family_sizes
 from reporting.followup.progress import FollowupKpis
 from reporting.report.html.values import interval_entry, rate_entry, round_value
 from reporting.report.weekly.model import ReportModel
@@ -27,6 +28,30 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         **recommendation_entries(model),
         "followup": followup_entry(model.followup),
         "taxonomy_version": model.taxonomy_version,
+        "tests": tests_entry(model),
+    }
+
+
+def tests_entry(model: ReportModel) -> dict[str, Any]:
+    """Every statistical test the report ran, by family, with its p and its Benjamini–Hochberg q."""
+    return {
+        "method": f"{METHOD_NAME} (statsmodels multipletests, method={METHOD!r}), per family",
+        "q_level": model.fdr_q,
+        "families": family_sizes(model.tests),
+        "results": [
+            {
+                "family": test.family,
+                "subject": test.subject,
+                "test": test.test,
+                "statistic": round_value(test.statistic),
+                "n": test.n,
+                "delta": round_value(test.delta),
+                "p": round_value(test.p),
+                "q": round_value(test.q),
+                "decision": test.decision(model.fdr_q),
+            }
+            for test in model.tests
+        ],
     }
 
 
@@ -219,8 +244,10 @@ def _changes(model: ReportModel):  # noqa: ANN202 - a small closure
             "test": found.test,
             "statistic": round_value(found.statistic),
             "p": round_value(found.p),
+            "q": round_value(found.q),
             "n_previous": found.n_previous,
             "significant": found.significant,
+            "decision": found.decision,
         }
 
     return change

@@ -15,6 +15,7 @@ from reporting.analysis.metrics import (
     NpsResult,
     Rate,
 )
+from reporting.analysis.multiplicity import DEFAULT_Q, HypothesisTest
 from reporting.followup.progress import FollowupKpis
 from reporting.intake.clean import FileLedger
 from reporting.text.keywords import Keyword
@@ -166,6 +167,8 @@ class ReportModel:
     text_method: TextMethod = TextMethod("lexicon", 0, 0.0)
     top_problems: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     taxonomy_suggestions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    fdr_q: float = DEFAULT_Q
+    tests: tuple[HypothesisTest, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reporting.analysis.compare import Change
 from reporting.analysis.drivers import MIN_RESPONSES
 from reporting.analysis.insights import Finding, Recommendation
+from reporting.analysis.multiplicity import DEFAULT_Q, decide
 from reporting.report.html.values import format_percent
 from reporting.report.weekly.model import ReportModel
 from reporting.vocab import label
@@ -45,7 +46,10 @@ def describe_drivers(model: ReportModel) -> str:
 
 
 def describe_change(key: str, change: Change | None) -> str:
-    """One sentence on a KPI's change: a rise or fall only when the test says so (p < 0.05)."""
+    """One sentence on a KPI's change: a rise or fall only when its corrected test passes (q ≤ the report's level).
+
+    p < 0.05 without that is said to be exploratory (探索性), not a change.
+    """
     name = label(key)
     if change is None:
         return label("change_none", name=name)
@@ -55,15 +59,33 @@ def describe_change(key: str, change: Change | None) -> str:
         delta = f"{abs(change.delta) * 100:.1f} 个百分点" if change.significant else f"{change.delta * 100:+.1f} 个百分点"
     else:
         delta = f"{abs(change.delta):.2f} 分" if change.significant else f"{change.delta:+.2f} 分"
-    p = "< 0.001" if change.p is not None and change.p < 0.001 else f"= {change.p:.3f}" if change.p is not None else "无法计算"
+    p, q = format_p(change.p), format_p(change.q)
+    if change.exploratory:
+        return label("change_exploratory", name=name, delta=delta, p=p, q=q)
     if not change.significant:
         return label("change_noise", name=name, delta=delta, p=p)
     test = label(TEST_LABELS[change.test])
-    return label("change_up" if change.delta > 0 else "change_down", name=name, delta=delta, test=test, p=p)
+    return label("change_up" if change.delta > 0 else "change_down", name=name, delta=delta, test=test, p=p, q=q)
 
 
-def describe_finding(finding: Finding, strength: bool) -> str:
-    """One sentence for a strength or weakness, with its numbers."""
+def format_p(value: float | None) -> str:
+    """A p or q value after its sign: ``< 0.001``, ``= 0.034``, or 无法计算 when the test could not run."""
+    if value is None:
+        return "无法计算"
+    return "< 0.001" if value < 0.001 else f"= {value:.3f}"
+
+
+def describe_segment_test(finding: Finding, q_level: float) -> str:
+    """How a service type's or an agent's difference from the rest stands after correction ("" when untested)."""
+    extra = dict(finding.extra)
+    if "q" not in extra:
+        return ""
+    word = decide(extra["p"], extra["q"], q_level)
+    return label(f"finding_test_{word}", p=format_p(extra["p"]), q=format_p(extra["q"]))
+
+
+def describe_finding(finding: Finding, strength: bool, q_level: float = DEFAULT_Q) -> str:
+    """One sentence for a strength or weakness, with its numbers (and a segment's corrected test, where run)."""
     extra = dict(finding.extra)
     if finding.kind == "dimension":
         if not strength and "importance" in extra:
@@ -72,10 +94,11 @@ def describe_finding(finding: Finding, strength: bool) -> str:
         return label(key, name=label(finding.subject), mean=finding.value, n=finding.n)
     if finding.kind == "service":
         key = "strength_service" if strength else "weakness_service"
-        return label(key, name=finding.subject, mean=finding.value, n=finding.n)
+        return label(key, name=finding.subject, mean=finding.value, n=finding.n) + describe_segment_test(finding, q_level)
     if finding.kind == "problem":
         return label("weakness_problem", name=finding.subject, share=finding.value, count=int(extra["count"]), n=finding.n)
-    return label("weakness_agent", name=finding.subject, mean=finding.value, n=finding.n, gap=extra["gap"])
+    sentence = label("weakness_agent", name=finding.subject, mean=finding.value, n=finding.n, gap=extra["gap"])
+    return sentence + describe_segment_test(finding, q_level)
 
 
 def describe_target(recommendation: Recommendation) -> str:

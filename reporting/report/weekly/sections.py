@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
+from reporting.analysis.multiplicity import family_sizes
 from reporting.report.html.fragments import render_fragment
 from reporting.report.html.parts import render_part
 from reporting.report.weekly.charts import render_chart
@@ -54,8 +55,8 @@ def render_conclusions(model: ReportModel) -> HTML:
     return render_fragment(
         "conclusions.html.j2",
         m=model,
-        strengths=[describe_finding(f, strength=True) for f in model.strengths],
-        weaknesses=[describe_finding(f, strength=False) for f in model.weaknesses] + coverage_gaps(model),
+        strengths=[describe_finding(f, strength=True, q_level=model.fdr_q) for f in model.strengths],
+        weaknesses=[describe_finding(f, strength=False, q_level=model.fdr_q) for f in model.weaknesses] + coverage_gaps(model),
         changes=changes,
         change_heading=label("change_heading", start=model.previous_start, end=model.previous_end) if model.previous_start else "",
         drivers=describe_drivers(model),
@@ -109,7 +110,11 @@ def render_methods(model: ReportModel) -> HTML:
     """口径说明: definitions of every rate and interval in the report, and which sentiment method this run used."""
     method = model.text_method
     how = label(f"methods_sentiment_{method.method}_how", weight=f"{method.model_weight:.0%}")
-    return render_fragment("methods.html.j2", m=model, sentiment_method=label("methods_sentiment_model", examples=method.examples, how=how))
+    sizes = family_sizes(model.tests)
+    families = "、".join(f"{label(f'family_{name}')} {m} 个" for name, m in sizes.items())
+    multiplicity = label("methods_multiplicity", m=sum(sizes.values()), k=len(sizes), families=families or "无", q=model.fdr_q)
+    sentiment = label("methods_sentiment_model", examples=method.examples, how=how)
+    return render_fragment("methods.html.j2", m=model, sentiment_method=sentiment, multiplicity=multiplicity)
 
 
 def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:

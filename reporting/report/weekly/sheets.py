@@ -15,8 +15,9 @@ from reporting.followup.plan import escalation_list
 from reporting.followup.sheets import plan_sheet
 from reporting.intake.privacy import mask_name, mask_phone, mask_text
 from reporting.report.weekly.model import ReportModel
+from reporting.report.weekly.narrative import TEST_LABELS
 from reporting.text.reading import theme_label
-from reporting.vocab import headers, sheet_name
+from reporting.vocab import headers, label, sheet_name
 
 RECORD_FIELDS = (
     "record_id", "customer_id", "customer_name", "phone", "customer_type", "service_type", "service_completed_at",
@@ -32,7 +33,32 @@ def workbook_tables(model: ReportModel, as_of: datetime) -> dict[str, pd.DataFra
         sheet_name("feedback"): feedback_table(model).rename(columns=headers("feedback")),
         sheet_name("verification"): model.verification.rename(columns=headers("verification")),
         sheet_name("escalation"): plan_sheet(escalation_list(model.plan, as_of)),
+        sheet_name("tests"): tests_table(model).rename(columns=headers("tests")),
     }
+
+
+def tests_table(model: ReportModel) -> pd.DataFrame:
+    """检验明细: every test the report ran — family, what, test, statistic, n, p, q, decision — in words people read."""
+    rows = [
+        {
+            "family": label(f"family_{test.family}"),
+            "subject": _subject_name(test.subject),
+            "test": label(TEST_LABELS[test.test]),
+            "statistic": None if test.statistic is None else round(test.statistic, 3),
+            "n": test.n,
+            "p": None if test.p is None else round(test.p, 4),
+            "q": None if test.q is None else round(test.q, 4),
+            "decision": label(f"decision_{test.decision(model.fdr_q)}"),
+        }
+        for test in model.tests
+    ]
+    return pd.DataFrame(rows, columns=["family", "subject", "test", "statistic", "n", "p", "q", "decision"])
+
+
+def _subject_name(subject: str) -> str:
+    """A test's subject as people read it: ``nps`` → NPS, ``service_type=售后维修`` → 服务类型 售后维修."""
+    field, _, value = subject.partition("=")
+    return f"{label(field)} {value}" if value else label(field)
 
 
 def feedback_table(model: ReportModel) -> pd.DataFrame:

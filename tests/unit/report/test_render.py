@@ -47,10 +47,18 @@ def test_change_sentences_call_rises_and_falls_only_when_significant():
     from reporting.analysis.compare import Change
     from reporting.report.weekly.narrative import describe_change
 
-    fall = Change(-28.6, 0.0, -28.6, "two-sample z", -3.76, 0.00017, 234, 219)
-    noise = Change(0.786, 0.793, -0.007, "two-proportion z", -0.2, 0.844, 309, 280)
-    rise = Change(4.1, 3.9, 0.2, "Welch t", 2.5, 0.013, 200, 190)
-    assert describe_change("nps", fall) == "NPS较上期下降 28.6 分（双样本 z 检验，p < 0.001），差异显著。"
+    fall = Change(-28.6, 0.0, -28.6, "two-sample z", -3.76, 0.00017, 234, 219, q=0.0012)
+    noise = Change(0.786, 0.793, -0.007, "two-proportion z", -0.2, 0.844, 309, 280, q=0.844)
+    rise = Change(4.1, 3.9, 0.2, "Welch t", 2.5, 0.013, 200, 190, q=0.052)
+    exploratory = Change(4.1, 3.9, 0.2, "Welch t", 2.1, 0.036, 200, 190, q=0.144)
+    assert describe_change("nps", fall) == "NPS较上期下降 28.6 分（双样本 z 检验，p < 0.001，校正后 q = 0.001），差异显著。"
     assert describe_change("participation", noise) == "参与率较上期变化 -0.7 个百分点（p = 0.844），差异在随机波动范围内，不视为升降。"
-    assert describe_change("overall_satisfaction", rise) == "整体满意度较上期上升 0.20 分（Welch t 检验，p = 0.013），差异显著。"
+    assert (
+        describe_change("overall_satisfaction", rise)
+        == "整体满意度较上期上升 0.20 分（Welch t 检验，p = 0.013，校正后 q = 0.052），差异显著。"
+    )
+    assert describe_change("overall_satisfaction", exploratory) == (
+        "整体满意度较上期变化 +0.20 分（p = 0.036，校正后 q = 0.144）："
+        "探索性——单看 p 小于 0.05，但经多重检验校正后未达到显著水平，不视为升降。"
+    )
     assert describe_change("csat", None) == "CSAT（4-5 分占比）：上期没有可比数据。"
