@@ -320,12 +320,12 @@ def run_weekly_notebook(params: Any, meter: Meter, analysis_only: bool = False) 
 
 HOOK_STAGES = (
     "load", "select", "window", "read_comments", "overview", "conclusions", "problems",
-    "suggestions", "recommendations", "followup", "coverage",
+    "suggestions", "recommendations", "followup", "attention", "coverage", "alerts",
 )  # fmt: skip
 """The stage names ``weekly.build``'s timing hook reports (``coverage`` only with a services export)."""
 
 
-BUILD_OWN_STAGES = ("load", "coverage")
+BUILD_OWN_STAGES = ("load", "coverage", "alerts")
 """The stages ``weekly.build`` times itself; the others its timing hook reports are the model's (``build_report_model``)."""
 
 

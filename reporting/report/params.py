@@ -148,6 +148,8 @@ class WeeklyParams(SlicedParams):
         services: a services-completed export for coverage per service type, or "".
         coverage_targets: ``服务类型:比例, …`` replacing the 10 % target (重点客户 for key customers).
         key_customer_types: customer types counted as key customers (target 100 %).
+        alert_rules: an operator's own alert rules YAML, "" for the bundled ones (the
+            report opens 核心结论 with the alerts of its slice).
         fdr_q: the false discovery rate of the report's tests: each family of tests is
             corrected with Benjamini–Hochberg and a change is called only when its q is at
             most this.
@@ -164,6 +166,7 @@ class WeeklyParams(SlicedParams):
     coverage_targets: str = "投诉处理:1.0"
     key_customer_types: str = "VIP客户"
     fdr_q: float = 0.1
+    alert_rules: str = ""
 
     def check(self) -> None:
         super().check()

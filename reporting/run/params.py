@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from reporting.alerts.rules import load_alert_rules
 from reporting.config import DEFAULT_OUTPUT_DIR, resolve_path
 from reporting.errors import ParameterError
 from reporting.intake.load import check_source, expand_sources
@@ -17,7 +18,7 @@ from reporting.report.params import REPORT_PARAMS, RUNNER_FIELDS, PlanParams, Re
 from reporting.vocab import column_aliases, load_rules, load_taxonomy, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
-FILE_PARAMETERS = ("taxonomy", "rules", "services")
+FILE_PARAMETERS = ("taxonomy", "rules", "services", "alert_rules")
 TOP_LEVEL_KEYS = frozenset({"report", "notebook", "parameters", "slices", "notify", "timezone", "week_start"})
 
 
@@ -262,6 +263,8 @@ def _checked_inputs(params: ReportParams) -> ReportParams:
         load_taxonomy(Path(files["taxonomy"]))
     if files.get("rules"):
         load_rules(Path(files["rules"]))
+    if files.get("alert_rules"):
+        load_alert_rules(Path(files["alert_rules"]))
     if hasattr(params, "source"):
         source = params.source  # type: ignore[attr-defined]
         # a plan notebook may work from the store alone; a report needs records

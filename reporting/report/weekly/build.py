@@ -13,6 +13,9 @@ from datetime import datetime, time, timedelta
 
 import pandas as pd
 
+from reporting.alerts.evaluate import ReportMetrics, evaluate
+from reporting.alerts.model import Alert
+from reporting.alerts.rules import AlertRules, load_alert_rules
 from reporting.analysis.coverage import coverage_table
 from reporting.config import resolve_path
 from reporting.errors import UserInputError
@@ -54,6 +57,7 @@ def build(params: WeeklyParams, timer: Timer = no_timer) -> ReportModel:
     start, end = params.period_start, params.period_end
     vocabulary = load_taxonomy(resolve_path(params.taxonomy) if params.taxonomy else None)
     measures = _own_rules(params.rules, vocabulary) if params.rules else load_rules()
+    alerting = load_alert_rules(resolve_path(params.alert_rules) if params.alert_rules else None)
     with timer("load"):
         cleaned, window = load_with_window(params.source, start, end, params.slice_field, params.slice_value)
     model = build_report_model(
@@ -69,11 +73,19 @@ def build(params: WeeklyParams, timer: Timer = no_timer) -> ReportModel:
         slice_label=slice_label(params.slice_field, params.slice_value),
         window=window,
         timer=timer,
+        response_rules=alerting.of_kind("response"),
     )
     if params.services:
         with timer("coverage"):
             model = replace(model, coverage=_coverage(cleaned, params))
-    return model
+    with timer("alerts"):
+        return replace(model, alerts=own_alerts(model, alerting))
+
+
+def own_alerts(model: ReportModel, rules: AlertRules) -> tuple[Alert, ...]:
+    """The alerts the rules raise on this report alone (its tests are one family here; a batch corrects over all its reports)."""
+    period = f"{model.period_start}_{model.period_end}"
+    return tuple(evaluate([ReportMetrics("weekly", period, "", "report.html", metrics_document(model))], rules))
 
 
 def _own_rules(path: str, taxonomy: Taxonomy) -> RecommendationRules:

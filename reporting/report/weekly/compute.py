@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from reporting.alerts.attention import needing_attention
+from reporting.alerts.rules import AlertRule
 from reporting.analysis.compare import change_tests, period_changes, segment_tests
 from reporting.analysis.drivers import analyse_drivers
 from reporting.analysis.insights import SUB_DIMENSIONS, Finding, find_strengths, find_weaknesses, recommend
@@ -76,6 +78,7 @@ def build_report_model(
     window: TrendWindow | None = None,
     timer: Timer = no_timer,
     fdr_q: float = DEFAULT_Q,
+    response_rules: tuple[AlertRule, ...] = (),
 ) -> ReportModel:
     """Compute the whole report for one period, section by section, in the report's order.
 
@@ -98,6 +101,7 @@ def build_report_model(
             (which then holds the whole window).
         timer: the timing hook each stage runs under (``no_timer``: none).
         fdr_q: the false discovery rate of the report's tests (Benjamini–Hochberg per family).
+        response_rules: the alert rules that pick responses needing someone today.
 
     Returns:
         The report model.
@@ -121,6 +125,8 @@ def build_report_model(
         recommendations = recommend(conclusions["weaknesses"], ranking, rules, period_end)
     with timer("followup"):
         followup = followup_section(period, reading)
+    with timer("attention"):
+        attention = needing_attention(period.valid, response_rules)
     return ReportModel(
         period_start=period_start,
         period_end=period_end,
@@ -128,6 +134,7 @@ def build_report_model(
         taxonomy_version=taxonomy.version,
         min_segment_n=min_segment_n,
         fdr_q=fdr_q,
+        attention=attention,
         rejects=cleaned.rejects,
         **overview,
         **conclusions,
@@ -233,8 +240,8 @@ def problems_section(
 ) -> dict[str, Any]:
     """问题分析: problem types with quotes, causes and trends; sentiment, feedback types, keywords, demands."""
     valid, feedback, focus = period.valid, reading.feedback, reading.focus
-    top = tuple(reading.distribution["type"].iloc[:TOP_PROBLEMS])
-    trends = problem_trends(window, taxonomy, top, period.start, period.end, trend_periods) if top else {}
+    types = tuple(reading.distribution["type"])
+    trends = problem_trends(window, taxonomy, types, period.start, period.end, trend_periods) if types else {}
     problems = tuple(
         ProblemSection(
             p.type,
@@ -248,6 +255,7 @@ def problems_section(
     )
     return {
         "problems": problems,
+        "problem_history": trends,
         "sentiment_counts": {name: int(feedback["sentiment"].eq(name).sum()) for name in SENTIMENTS},
         "feedback_counts": {name: int(feedback["feedback_type"].eq(name).sum()) for name in FEEDBACK_TYPES}
         | {"其他": int(feedback["feedback_type"].isna().sum())},

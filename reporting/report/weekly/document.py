@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,11 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "followup": followup_entry(model.followup),
         "taxonomy_version": model.taxonomy_version,
         "tests": tests_entry(model),
+        "attention": [asdict(item) for item in model.attention],
+        "problem_history": {
+            problem: [{"start": start.isoformat(), "share": round_value(share)} for start, share in history]
+            for problem, history in model.problem_history.items()
+        },
     }
 
 

@@ -7,6 +7,8 @@ from datetime import date
 
 import pandas as pd
 
+from reporting.alerts.attention import AttentionItem
+from reporting.alerts.model import Alert
 from reporting.analysis.compare import Change
 from reporting.analysis.drivers import DriverAnalysis
 from reporting.analysis.insights import Finding, Recommendation
@@ -169,6 +171,9 @@ class ReportModel:
     taxonomy_suggestions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     fdr_q: float = DEFAULT_Q
     tests: tuple[HypothesisTest, ...] = ()
+    attention: tuple[AttentionItem, ...] = ()
+    problem_history: dict[str, tuple[tuple[date, float], ...]] = field(default_factory=dict)
+    alerts: tuple[Alert, ...] = ()
 
 
 @dataclass(frozen=True)

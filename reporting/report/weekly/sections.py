@@ -55,6 +55,10 @@ def render_conclusions(model: ReportModel) -> HTML:
     return render_fragment(
         "conclusions.html.j2",
         m=model,
+        alerts=[
+            {"level": a.severity, "severity": label(f"severity_{a.severity}"), "message": a.message} for a in model.alerts[:ALERTS_SHOWN]
+        ],
+        alerts_more=max(0, len(model.alerts) - ALERTS_SHOWN),
         strengths=[describe_finding(f, strength=True, q_level=model.fdr_q) for f in model.strengths],
         weaknesses=[describe_finding(f, strength=False, q_level=model.fdr_q) for f in model.weaknesses] + coverage_gaps(model),
         changes=changes,
@@ -67,6 +71,7 @@ def render_conclusions(model: ReportModel) -> HTML:
 
 
 VERIFY_SHOWN = 20
+ALERTS_SHOWN = 8  # the rest are in the batch's alerts.json and the messages sent
 
 
 LATE_SHOWN = 10

@@ -27,7 +27,7 @@ from reporting.report.weekly.model import ReportModel
 
 BENCHMARK = PROJ_ROOT / "benchmarks" / "run.py"
 NOTEBOOK = PROJ_ROOT / "notebooks" / "reports" / "weekly_report.ipynb"
-MODEL_STAGES = ("select", "window", "read_comments", "overview", "conclusions", "problems", "suggestions", "recommendations", "followup")
+MODEL_STAGES = ("select", "window", "read_comments", "overview", "conclusions", "problems", "suggestions", "recommendations", "followup", "attention")
 WEEKLY_API = {"build", "sync_plan", "render", "publish"}  # what the notebook calls on ``weekly``
 SECTION_HOMES = ("reporting.analysis", "reporting.text", "reporting.followup", "reporting.report.weekly.", "reporting.report.html")
 ALLOWED_FROM_REPORT = {
@@ -78,7 +78,7 @@ def test_the_hook_sees_every_stage_in_order_and_changes_nothing(small_csv, tmp_p
     run = params(small_csv, tmp_path)
     recorder = Recorder()
     timed = weekly.build(run, timer=recorder)
-    assert [e[1:] for e in recorder.events[::2]] == ["load", *MODEL_STAGES]
+    assert [e[1:] for e in recorder.events[::2]] == ["load", *MODEL_STAGES, "alerts"]
     assert all(recorder.events[i] == "+" + recorder.events[i + 1][1:] for i in range(0, len(recorder.events), 2))  # none nested
     assert document(timed) == document(weekly.build(run))
 
