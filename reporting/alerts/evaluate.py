@@ -194,7 +194,8 @@ def _emerging(report: ReportMetrics, rules: tuple[AlertRule, ...]) -> list[tuple
             message = _where(report) + label(
                 "alert_emerging", name=problem["type"], share=share, count=count, baseline=baseline, k=len(earlier)
             )
-            alert = _alert(report, rule, f"problem:{problem['type']}", message, value=share, baseline=baseline, n=valid, p=float(p))
+            metric = f"problem:{problem['type']}"
+            alert = _alert(report, rule, metric, message, value=share, baseline=baseline, n=valid, p=float(p), record=problem["type"])
             candidates.append((alert, big))
     return candidates
 

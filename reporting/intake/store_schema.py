@@ -102,6 +102,22 @@ followups_table = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime),
 )
+alerts_sent_table = Table(  # who was told what (reporting.alerts.ledger): one row per alert key × channel
+    "alerts_sent",
+    metadata,
+    Column("key", String(512), primary_key=True),
+    Column("channel", String(512), primary_key=True),
+    Column("condition", String(512), nullable=False, index=True),  # the key without its period: the same alert in any period
+    Column("rule", String(255), nullable=False),
+    Column("report", String(64), nullable=False, index=True),
+    Column("slice", String(255), nullable=False),
+    Column("period", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("metric", String(255)),
+    Column("sent_at", DateTime, nullable=False),
+    Column("cleared_at", DateTime),  # when a 已恢复 line for this condition was recorded on this channel
+    Column("cleared_by", String(512)),  # that line's key
+)
 STORED_FIELDS = tuple(c.name for c in records_table.columns if c.name not in ("import_id",))
 
 
