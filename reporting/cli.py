@@ -29,6 +29,7 @@ COMMAND_NAMES = {
     "index": "生成报告索引",
     "import": "导入回访记录",
     "import-followups": "导入跟进结果",
+    "alerts": "评估与发送预警",
 }
 
 
@@ -60,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--as-of", default=None, help="相对周期以哪一天为准，YYYY-MM-DD")
     batch.add_argument("--slice-by", default=None, help="按字段切片（等同 slices: {字段: all}），例如 service_type")
     batch.add_argument("--output-dir", type=Path, default=None, help="输出根目录（默认 outputs/）")
+
+    alerts = commands.add_parser("alerts", help="按参数文件的 alerts 项评估已生成的报告并发送预警（--dry-run 只显示将发送的内容）")
+    alerts.add_argument("params", type=Path, nargs="+", help="参数文件，可多个")
+    alerts.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"), help="覆盖一个参数")
+    alerts.add_argument("--slice-by", default=None, help="连同按此字段切片的各份报告一起评估（等同 batch 的 --slice-by）")
+    alerts.add_argument("--as-of", default=None, help="相对周期以哪一天为准，YYYY-MM-DD")
+    alerts.add_argument("--output-dir", type=Path, default=None, help="输出根目录（默认 outputs/）")
+    alerts.add_argument("--dry-run", action="store_true", help="只显示将发送的预警，不发送、不记录")
 
     index = commands.add_parser("index", help="生成输出目录的报告索引 index.html")
     index.add_argument("--output-dir", type=Path, default=None, help="输出根目录（默认 outputs/）")
@@ -103,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
             return _import_followups(arguments)
         if arguments.command == "batch":
             return _batch(arguments)
+        if arguments.command == "alerts":
+            return _alerts_command(arguments)
         if arguments.command == "index":
             print(f"已生成索引：{_write_index(arguments.output_dir)}")
             return 0
@@ -192,6 +203,7 @@ def _run_with(spec: RunSpec, kernel: SharedKernel, fail_on_empty: bool) -> int:
         print(f"  {path.name}")
     if result.attempted == 0:
         print(label("empty_period_warning", start=spec.period_start, end=spec.period_end), file=sys.stderr)
+    _send_alerts([spec], in_manifest=True)
     return 0
 
 
@@ -209,6 +221,7 @@ def _batch(arguments: argparse.Namespace) -> int:
         print("  ".join(_pad(cell, width) for cell, width in zip(row, (10, 14, 6, 8, 0, 0), strict=True)).rstrip())
     index = _write_index(runs[0].output_dir if runs else arguments.output_dir)
     print(f"索引：{index}")
+    _send_alerts([spec for spec, outcome in zip(runs, outcomes, strict=True) if outcome.ok])
     for params_file in dict.fromkeys(spec.params_file for spec in runs):
         mine = [o for o, spec in zip(outcomes, runs, strict=True) if spec.params_file == params_file]
         _notify(next(s for s in runs if s.params_file == params_file).notify, mine, index)
@@ -218,6 +231,33 @@ def _batch(arguments: argparse.Namespace) -> int:
         print(f"错误：{len(failed)} 份报告失败：{names}（见上表的错误列）", file=sys.stderr)
         return 1
     return 0
+
+
+def _alerts_command(arguments: argparse.Namespace) -> int:
+    """``reporting alerts``: evaluate the reports these params produced and send (or, with --dry-run, show) the alerts."""
+    from reporting.intake.periods import parse_date
+    from reporting.run.batch import plan_batch
+
+    as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
+    runs = plan_batch(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of, arguments.slice_by)
+    if not any(spec.alerts for spec in runs):
+        raise ParameterError("参数文件没有 alerts 项：请先按 README 的预警一节写明规则与发送渠道")
+    missing = [spec for spec in runs if not (spec.destination / "metrics.json").is_file()]
+    if len(missing) == len(runs):
+        raise ParameterError(f"还没有可评估的报告（如 {runs[0].destination}）：请先运行 reporting run 或 reporting batch")
+    _send_alerts(runs, dry_run=arguments.dry_run)
+    return 0
+
+
+def _send_alerts(runs: list[RunSpec], in_manifest: bool = False, dry_run: bool = False) -> None:
+    """Evaluate and send the alerts of finished runs (``run.alerting.alert_after_runs``); never fails the command."""
+    from reporting.run.alerting import alert_after_runs
+
+    lines, warnings = alert_after_runs(runs, in_manifest, dry_run)
+    for line in lines:
+        print(line)
+    for warning in warnings:
+        print(f"警告：{warning}", file=sys.stderr)
 
 
 def _write_index(output_dir: Path | None) -> Path:

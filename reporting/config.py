@@ -8,7 +8,9 @@ README ("Environment variables"):
 - ``REPORTING_CJK_FONT`` — a house font file for charts, HTML and PDF;
 - ``REPORTING_SMTP_HOST`` / ``_PORT`` / ``_USER`` / ``_PASSWORD`` / ``_FROM`` /
   ``_STARTTLS`` — the mail server for a batch's notification e-mail;
-- ``XDG_CACHE_HOME`` — where derived files are cached.
+- ``XDG_CACHE_HOME`` — where derived files are cached;
+- whatever variable a params file names (``named_setting``): an alert channel's
+  ``url_env`` / ``secret_env`` (robot addresses and signing secrets stay out of the YAML).
 """
 
 from __future__ import annotations
@@ -94,3 +96,19 @@ def smtp_settings() -> SmtpSettings:
         sender=env.get("REPORTING_SMTP_FROM", "reporting@localhost"),
         starttls=env.get("REPORTING_SMTP_STARTTLS") == "1",
     )
+
+
+def named_setting(name: str) -> str:
+    """The value of an environment variable a params file names ("" when unset).
+
+    An alert channel names its webhook address and signing secret by variable
+    (``url_env: REPORTING_DINGTALK_URL``), so secrets never sit in a params file; the
+    delivery reads them here, when it sends.
+
+    Args:
+        name: the variable's name, as the params file gives it.
+
+    Returns:
+        Its value without surrounding white space, or "" when it is not set.
+    """
+    return os.environ.get(name, "").strip()

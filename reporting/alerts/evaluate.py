@@ -58,7 +58,21 @@ def evaluate(reports: Sequence[ReportMetrics], rules: AlertRules, base_url: str 
         a for r in reports for a in _emerging(r, rules.of_kind("emerging"))
     ]
     found += _significant(tested, rules.q)
-    return most_severe_first([replace(a, link=base_url + a.link) if base_url else a for a in found])
+    return most_severe_first([replace(a, link=base_url + a.link) if base_url else a for a in _once_per_response(found)])
+
+
+def _once_per_response(alerts: list[Alert]) -> list[Alert]:
+    """One alert per response: a customer in both the overall report and a slice's is named once (the first report's)."""
+    seen: set[tuple[str, str, str]] = set()
+    kept = []
+    for alert in alerts:
+        if alert.kind == "response":
+            identity = (alert.report, alert.period, alert.key.rsplit("|", 1)[-1])
+            if identity in seen:
+                continue
+            seen.add(identity)
+        kept.append(alert)
+    return kept
 
 
 def _significant(candidates: list[tuple[Alert, bool]], q_level: float) -> list[Alert]:

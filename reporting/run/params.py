@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from reporting.alerts.rules import load_alert_rules
+from reporting.alerts.settings import AlertSettings, alert_settings
 from reporting.config import DEFAULT_OUTPUT_DIR, resolve_path
 from reporting.errors import ParameterError
 from reporting.intake.load import check_source, expand_sources
@@ -19,7 +20,7 @@ from reporting.vocab import column_aliases, load_rules, load_taxonomy, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
 FILE_PARAMETERS = ("taxonomy", "rules", "services", "alert_rules")
-TOP_LEVEL_KEYS = frozenset({"report", "notebook", "parameters", "slices", "notify", "timezone", "week_start"})
+TOP_LEVEL_KEYS = frozenset({"report", "notebook", "parameters", "slices", "notify", "alerts", "timezone", "week_start"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class RunSpec:
         params_file: the params YAML the run came from.
         slices: the params' ``slices`` section.
         notify: the params' ``notify`` section.
+        alerts: the params' ``alerts`` section (None: alerts are not evaluated after the run).
     """
 
     report: str
@@ -43,6 +45,7 @@ class RunSpec:
     params_file: Path
     slices: dict[str, Any] = field(default_factory=dict)
     notify: dict[str, Any] = field(default_factory=dict)
+    alerts: AlertSettings | None = None
 
     @property
     def as_of(self) -> datetime | None:
@@ -132,6 +135,9 @@ def load_run_spec(
         raise ParameterError(
             f"未知参数 {', '.join(reserved)}：可用参数为 {', '.join(kind.settable())}（时区写在参数文件顶层的 timezone 项）"
         )
+    alerts = alert_settings(document.get("alerts"), params_file)
+    if alerts and alerts.rules and "alert_rules" in kind.settable() and "alert_rules" not in given:
+        given["alert_rules"] = alerts.rules  # the report opens 核心结论 with the same rules' alerts
     params = kind.from_values({**given, "timezone": timezone})
     if isinstance(params, PlanParams) and params.as_of is None:
         params = params.replace(as_of=params.now)
@@ -143,6 +149,7 @@ def load_run_spec(
         params_file=params_file.resolve(),
         slices=_slices(document, params_file),
         notify=_notify_section(document.get("notify") or {}),
+        alerts=alerts,
     )
 
 

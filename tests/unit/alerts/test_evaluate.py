@@ -119,3 +119,14 @@ def test_a_key_customer_response_and_overdue_items_fire_with_their_own_keys():
 def test_links_take_the_base_url():
     alerts = evaluate([report(kpi_document(3.2, 3.25))], RULES, base_url="https://reports.example/")
     assert alerts and all(a.link == "https://reports.example/weekly/2026-11-16_2026-11-22/report.html" for a in alerts)
+
+
+def test_a_customer_in_the_overall_report_and_a_slice_is_named_once():
+    document = kpi_document(4.2, 4.2)
+    document["attention"] = [
+        {"rule": "重点客户不满或扬言投诉", "reason": "words", "record_id": "HF7", "customer_id": "CS7", "customer_type": "",
+         "overall_satisfaction": 3, "words": ["12315"], "quote": "再不处理我就打12315"},
+    ]  # fmt: skip
+    alerts = evaluate([report(document), report(copy.deepcopy(document), "售后维修")], RULES)
+    responses = [a for a in alerts if a.kind == "response"]
+    assert len(responses) == 1 and responses[0].slice == "" and "提到“12315”" in responses[0].message
