@@ -58,7 +58,7 @@ def reports_of(specs: list[RunSpec]) -> list[ReportMetrics]:
         if metrics.is_file():
             link = spec.destination.relative_to(spec.output_dir) / "report.html"
             document = json.loads(metrics.read_text(encoding="utf-8"))
-            reports.append(ReportMetrics(spec.report, spec.period_name, spec.slice_value, link.as_posix(), document))
+            reports.append(ReportMetrics(spec.report, spec.period_name, spec.slice_value, f"{link.as_posix()}#alerts", document))
     return reports
 
 

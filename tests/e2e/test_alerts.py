@@ -103,12 +103,14 @@ def test_a_collapsing_slice_is_announced_once_and_stationary_slices_stay_quiet(t
         f"  followup_store: sqlite:///{tmp_path / 'store.db'}\n"
         "alerts:\n  base_url: https://reports.example/\n  channels:\n"
         "    - type: dingtalk\n      url_env: TEST_DINGTALK_URL\n      secret_env: TEST_DINGTALK_SECRET\n"
-        "    - type: webhook\n      url_env: TEST_WEBHOOK_URL\n",
+        "    - type: webhook\n      url_env: TEST_WEBHOOK_URL\n"
+        "    - type: webhook\n      url_env: TEST_DEAD_URL\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("TEST_DINGTALK_URL", f"{robot}/robot/send?access_token=tok123")
     monkeypatch.setenv("TEST_DINGTALK_SECRET", "SECsecret")
     monkeypatch.setenv("TEST_WEBHOOK_URL", f"{robot}/hook")
+    monkeypatch.setenv("TEST_DEAD_URL", "http://127.0.0.1:9/refused")  # nothing listens there: this channel fails
     out = tmp_path / "out"
     first = run_cli("batch", str(params), "--slice-by", "service_type", "--output-dir", str(out), "--jobs", "2")
     assert first.returncode == 0, first.stderr
@@ -124,12 +126,24 @@ def test_a_collapsing_slice_is_announced_once_and_stationary_slices_stay_quiet(t
     assert all(a["link"].startswith("https://reports.example/weekly/2026-11-16_2026-11-22/") for a in alerts)
 
     paths = [path for path, _ in Robot.received]
-    assert len(paths) == 2 and sum(p.startswith("/robot/send?access_token=tok123&timestamp=") for p in paths) == 1  # one message per channel
+    assert (
+        len(paths) == 2 and sum(p.startswith("/robot/send?access_token=tok123&timestamp=") for p in paths) == 1
+    )  # one per channel
     ding = next(body for path, body in Robot.received if path.startswith("/robot/"))
     assert ding["msgtype"] == "markdown" and "严重" in ding["markdown"]["text"] and "售后维修" in ding["markdown"]["text"]
-    assert all(d["ok"] for d in document["deliveries"]) and "tok123" not in json.dumps(document) and "SECsecret" not in first.stdout
+    delivered = {d["target"]: d["ok"] for d in document["deliveries"]}
+    assert delivered == {
+        "TEST_DINGTALK_URL": True,
+        "TEST_WEBHOOK_URL": True,
+        "TEST_DEAD_URL": False,
+    }  # one down, others deliver
+    assert "tok123" not in json.dumps(document) and "SECsecret" not in first.stdout + first.stderr
+    page = (out / "weekly" / f"{WEEK[0]}_{WEEK[1]}" / "售后维修" / "report.html").read_text(encoding="utf-8")
+    assert 'id="alerts"' in page and "本期预警" in page and "账单疑问" in page
 
     again = run_cli("batch", str(params), "--slice-by", "service_type", "--output-dir", str(out), "--jobs", "2")
-    assert again.returncode == 0 and len(Robot.received) == 2  # the rerun sends nothing
+    assert again.returncode == 0 and len(Robot.received) == 2  # the rerun sends nothing where it was delivered …
+    retried = json.loads((out / "alerts.json").read_text(encoding="utf-8"))["deliveries"]
+    assert [(d["target"], d["ok"]) for d in retried] == [("TEST_DEAD_URL", False)]  # … and tries the failed channel again
     dry = run_cli("alerts", str(params), "--slice-by", "service_type", "--output-dir", str(out), "--dry-run")
-    assert dry.returncode == 0 and "将发送 0 条" in dry.stdout and len(Robot.received) == 2
+    assert dry.returncode == 0 and dry.stdout.count("将发送 0 条") == 2 and len(Robot.received) == 2
