@@ -88,9 +88,11 @@ def console_main() -> None:
     """The installed command and ``python -m reporting``: run, flush, and leave at once.
 
     Tearing the interpreter down (freeing pandas', pyarrow's and jupyter_client's objects
-    one by one) costs about 0.3 s after a report is complete and nobody needs it: the
-    kernel is shut down, files are closed and the outputs are in place, so the process
-    flushes its streams and logs and exits with ``os._exit``.
+    one by one) costs time after a report is complete and nobody needs it: the kernel is
+    shut down, files are closed and the outputs are in place, so the process flushes its
+    streams and logs and exits with ``os._exit`` — the one place it does. Measured
+    2026-12-03 (medians of 5 interleaved weekly runs): 6.58 s this way, 7.11 s with
+    ``sys.exit``; README "Performance".
     """
     code = main()
     logging.shutdown()
