@@ -190,26 +190,29 @@ def _baseline(
 
 
 def _emerging(report: ReportMetrics, rules: tuple[AlertRule, ...]) -> list[tuple[Alert, bool]]:
-    """Problem types whose share is well above their recent share: one-sided binomial test of this period's count."""
+    """Problem types and discovered themes whose share is well above their recent share: one-sided binomial test.
+
+    Each one's history (``problem_history``: its share of valid responses per period, this
+    period last) gives this period's share and count and the baseline (the mean of the k
+    periods before).
+    """
     from scipy.stats import binomtest  # imported on use, like every SciPy test here
 
     valid = int(report.document.get("sample", {}).get("valid") or 0)
-    history = report.document.get("problem_history", {})
     candidates = []
     for rule in rules:
-        for problem in report.document.get("problems", []):
-            earlier = [float(s["share"]) for s in history.get(problem["type"], [])][:-1][-rule.k :]
-            count, share = int(problem["count"]), float(problem["share"])
+        for name, history in report.document.get("problem_history", {}).items():
+            shares = [float(s["share"]) for s in history]
+            earlier = shares[:-1][-rule.k :]
             if not earlier or valid == 0:
                 continue
-            baseline = sum(earlier) / len(earlier)
+            share, baseline = shares[-1], sum(earlier) / len(earlier)
+            count = round(share * valid)
             p = binomtest(count, valid, max(baseline, 0.5 / valid), alternative="greater").pvalue
             big = share >= rule.ratio * baseline and share >= rule.min_share and count >= rule.min_count
-            message = _where(report) + label(
-                "alert_emerging", name=problem["type"], share=share, count=count, baseline=baseline, k=len(earlier)
-            )
-            metric = f"problem:{problem['type']}"
-            alert = _alert(report, rule, metric, message, value=share, baseline=baseline, n=valid, p=float(p), record=problem["type"])
+            shown = {"name": name, "share": share, "count": count, "baseline": baseline, "k": len(earlier)}
+            message = _where(report) + label("alert_emerging", **shown)
+            alert = _alert(report, rule, f"problem:{name}", message, value=share, baseline=baseline, n=valid, p=float(p), record=name)
             candidates.append((alert, big))
     return candidates
 

@@ -35,8 +35,9 @@ from reporting.followup.plan import build_plan, response_subjects
 from reporting.intake.clean import CleanResult, select_period
 from reporting.report.weekly.model import Ledger, PeriodRecords, ProblemSection, ReportModel, TextMethod, ThemeSection
 from reporting.report.weekly.sheets import record_sheet
-from reporting.report.window import TrendWindow, window_of, window_starts
-from reporting.text.classify import count_causes, feedback_text, tag_problems
+from reporting.report.weekly.trends import period_trend, problem_trends, theme_trends
+from reporting.report.window import TrendWindow, window_of
+from reporting.text.classify import count_causes
 from reporting.text.demand import mine_demands
 from reporting.text.keywords import distinguishing_keywords
 from reporting.text.quotes import select_quotes
@@ -255,7 +256,7 @@ def problems_section(
     )
     return {
         "problems": problems,
-        "problem_history": trends,
+        "problem_history": trends | theme_trends(window, reading.themes, period.start, period.end, trend_periods),
         "sentiment_counts": {name: int(feedback["sentiment"].eq(name).sum()) for name in SENTIMENTS},
         "feedback_counts": {name: int(feedback["feedback_type"].eq(name).sum()) for name in FEEDBACK_TYPES}
         | {"其他": int(feedback["feedback_type"].isna().sum())},
@@ -293,67 +294,3 @@ def followup_section(period: PeriodRecords, reading: CommentReading) -> dict[str
         ),
         "plan": build_plan(valid, reading.feedback["feedback_type"], eager, response_subjects(reading.tags, reading.texts)),
     }
-
-
-def problem_trends(
-    window: TrendWindow, taxonomy: Taxonomy, problems: tuple[str, ...], period_start: date, period_end: date, periods: int
-) -> dict[str, tuple[tuple[date, float], ...]]:
-    """The share of valid responses mentioning each problem type, per period, oldest first.
-
-    The window's words are read once for all the types; each period's share is over all
-    its valid responses (``window.summaries``), with words or without.
-
-    Args:
-        window: the trend window (its summaries and its valid responses' words).
-        taxonomy: the problem taxonomy.
-        problems: the problem types.
-        period_start: first day of the report period.
-        period_end: last day of the report period.
-        periods: how many periods of equal length, the report period included.
-
-    Returns:
-        ``{problem: ((period start, share), …)}``, oldest first.
-    """
-    if window.summaries.empty:
-        return {problem: () for problem in problems}
-    starts = window_starts(period_start, period_end, periods)
-    length = (period_end - period_start).days + 1
-    chosen = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name in problems))
-    tags = tag_problems(feedback_text(window.feedback), chosen)
-    index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
-    valid_n = window.summaries.set_index("start")["n"]
-    trends = {}
-    for problem in problems:
-        counts = tags[problem].groupby(index).sum()
-        trends[problem] = tuple((start, float(counts.get(starts.index(start), 0)) / float(n)) for start, n in valid_n.items())
-    return trends
-
-
-def period_trend(summaries: pd.DataFrame, period_start: date, period_end: date) -> pd.DataFrame:
-    """Satisfaction, response speed and NPS for the period and the ones of equal length before it.
-
-    Args:
-        summaries: the trend window's per-period sums (``TrendWindow.summaries``: only
-            periods with valid responses, oldest first).
-        period_start: first day of the report period.
-        period_end: last day of the report period.
-
-    Returns:
-        One row per period that has valid responses, oldest first: ``start``, ``end``,
-        ``n``, ``satisfaction``, ``speed``, ``nps``, ``current``.
-    """
-    last_day = timedelta(days=(period_end - period_start).days)
-    has_speed = "speed_sum" in summaries
-    rows = [
-        {
-            "start": row.start,
-            "end": row.start + last_day,
-            "n": int(row.n),
-            "satisfaction": float(row.satisfaction_sum) / row.n,
-            "speed": (float(row.speed_sum) / row.speed_n if row.speed_n else float("nan")) if has_speed else None,
-            "nps": 100 * (int(row.promoters) - int(row.detractors)) / row.n,
-            "current": row.start == period_start,
-        }
-        for row in summaries.itertuples(index=False)
-    ]
-    return pd.DataFrame(rows, columns=["start", "end", "n", "satisfaction", "speed", "nps", "current"])

@@ -27,7 +27,9 @@ from reporting.report.weekly.model import ReportModel
 
 BENCHMARK = PROJ_ROOT / "benchmarks" / "run.py"
 NOTEBOOK = PROJ_ROOT / "notebooks" / "reports" / "weekly_report.ipynb"
-MODEL_STAGES = ("select", "window", "read_comments", "overview", "conclusions", "problems", "suggestions", "recommendations", "followup", "attention")
+MODEL_STAGES = (
+    "select", "window", "read_comments", "overview", "conclusions", "problems", "suggestions", "recommendations", "followup", "attention",
+)  # fmt: skip
 WEEKLY_API = {"build", "sync_plan", "render", "publish"}  # what the notebook calls on ``weekly``
 SECTION_HOMES = ("reporting.analysis", "reporting.text", "reporting.followup", "reporting.report.weekly.", "reporting.report.html")
 ALLOWED_FROM_REPORT = {

@@ -59,7 +59,7 @@ def test_second_level_causes_with_other():
 def test_problem_trend_per_period():
     from datetime import date
 
-    from reporting.report.weekly.compute import problem_trends
+    from reporting.report.weekly.trends import problem_trends
     from reporting.report.window import window_of
 
     records = pd.DataFrame(

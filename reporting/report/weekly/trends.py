@@ -1,0 +1,104 @@
+"""The weekly model's history over the trend window: the KPIs per period, each problem type's and discovered theme's share."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from reporting.report.window import TrendWindow, window_starts
+from reporting.text.classify import feedback_text, tag_problems
+from reporting.text.reading import theme_label
+from reporting.text.themes import Theme
+from reporting.vocab import Taxonomy
+
+
+def problem_trends(
+    window: TrendWindow, taxonomy: Taxonomy, problems: tuple[str, ...], period_start: date, period_end: date, periods: int
+) -> dict[str, tuple[tuple[date, float], ...]]:
+    """The share of valid responses mentioning each problem type, per period, oldest first.
+
+    The window's words are read once for all the types; each period's share is over all
+    its valid responses (``window.summaries``), with words or without.
+
+    Args:
+        window: the trend window (its summaries and its valid responses' words).
+        taxonomy: the problem taxonomy.
+        problems: the problem types.
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+        periods: how many periods of equal length, the report period included.
+
+    Returns:
+        ``{problem: ((period start, share), …)}``, oldest first.
+    """
+    if window.summaries.empty:
+        return {problem: () for problem in problems}
+    starts = window_starts(period_start, period_end, periods)
+    length = (period_end - period_start).days + 1
+    chosen = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name in problems))
+    tags = tag_problems(feedback_text(window.feedback), chosen)
+    index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
+    valid_n = window.summaries.set_index("start")["n"]
+    trends = {}
+    for problem in problems:
+        counts = tags[problem].groupby(index).sum()
+        trends[problem] = tuple((start, float(counts.get(starts.index(start), 0)) / float(n)) for start, n in valid_n.items())
+    return trends
+
+
+def theme_trends(
+    window: TrendWindow, themes: tuple[Theme, ...], period_start: date, period_end: date, periods: int
+) -> dict[str, tuple[tuple[date, float], ...]]:
+    """Each discovered theme's words over the trend window: per period, the share of valid responses naming them.
+
+    A theme is found anew each period, so it has no history of its own; its keywords do. A
+    response names a theme when its words hold at least two of the theme's keywords (all
+    of them when it has fewer), the same measure in every period, this one included.
+
+    Returns:
+        ``{主题「…」: ((period start, share), …)}``, oldest first.
+    """
+    if window.summaries.empty or not themes:
+        return {}
+    starts = window_starts(period_start, period_end, periods)
+    length = (period_end - period_start).days + 1
+    texts = feedback_text(window.feedback)
+    index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
+    valid_n = window.summaries.set_index("start")["n"]
+    trends = {}
+    for theme in themes:
+        hits = sum(texts.str.contains(word, regex=False).astype(int) for word in theme.keywords)
+        counts = (hits >= min(2, len(theme.keywords))).groupby(index).sum()
+        trends[theme_label(theme.name)] = tuple((s, float(counts.get(starts.index(s), 0)) / float(n)) for s, n in valid_n.items())
+    return trends
+
+
+def period_trend(summaries: pd.DataFrame, period_start: date, period_end: date) -> pd.DataFrame:
+    """Satisfaction, response speed and NPS for the period and the ones of equal length before it.
+
+    Args:
+        summaries: the trend window's per-period sums (``TrendWindow.summaries``: only
+            periods with valid responses, oldest first).
+        period_start: first day of the report period.
+        period_end: last day of the report period.
+
+    Returns:
+        One row per period that has valid responses, oldest first: ``start``, ``end``,
+        ``n``, ``satisfaction``, ``speed``, ``nps``, ``current``.
+    """
+    last_day = timedelta(days=(period_end - period_start).days)
+    has_speed = "speed_sum" in summaries
+    rows = [
+        {
+            "start": row.start,
+            "end": row.start + last_day,
+            "n": int(row.n),
+            "satisfaction": float(row.satisfaction_sum) / row.n,
+            "speed": (float(row.speed_sum) / row.speed_n if row.speed_n else float("nan")) if has_speed else None,
+            "nps": 100 * (int(row.promoters) - int(row.detractors)) / row.n,
+            "current": row.start == period_start,
+        }
+        for row in summaries.itertuples(index=False)
+    ]
+    return pd.DataFrame(rows, columns=["start", "end", "n", "satisfaction", "speed", "nps", "current"])
