@@ -16,7 +16,7 @@ import pytest
 from reporting.config import PARAMS_DIR, PROJ_ROOT
 from reporting.demo.records import DemoSpec, generate_demo_records
 from reporting.export.files import write_records_csv
-from tests.postgres import new_database, postgres_cluster, why_unavailable
+from tests.postgres import free_port, new_database, postgres_cluster, why_unavailable
 
 SMALL_SPEC = DemoSpec(weeks=8, rows_per_week=70, seed=3, end=date(2026, 11, 22))
 WEEK = ("2026-11-16", "2026-11-22")
@@ -250,3 +250,28 @@ def run_cli(*args: str, cwd: Path = PROJ_ROOT) -> subprocess.CompletedProcess[st
     finally:
         os.chdir(previous)
     return subprocess.CompletedProcess(["reporting", *args], code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives; the REPORTING_SMTP_* settings point at it."""
+    from aiosmtpd.controller import Controller
+
+    received: list = []
+
+    class Collect:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN202 - aiosmtpd's hook
+            received.append(envelope)
+            return "250 OK"
+
+    port = free_port()
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    for name in ("USER", "PASSWORD", "STARTTLS", "FROM"):
+        monkeypatch.delenv(f"REPORTING_SMTP_{name}", raising=False)
+    monkeypatch.setenv("REPORTING_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("REPORTING_SMTP_PORT", str(port))
+    try:
+        yield received
+    finally:
+        controller.stop()

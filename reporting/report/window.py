@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 import pandas as pd
 
 from reporting.intake.clean import select_period
+from reporting.text.classify import feedback_text
 from reporting.text.reading import comment_history
 
 
@@ -37,6 +39,11 @@ class TrendWindow:
     summaries: pd.DataFrame
     feedback: pd.DataFrame
     history: pd.DataFrame
+
+    @cached_property
+    def texts(self) -> pd.Series:
+        """The window's words as the problem types read them (``classify.feedback_text``), computed once for every trend."""
+        return feedback_text(self.feedback)
 
 
 def window_starts(period_start: date, period_end: date, periods: int) -> tuple[date, ...]:

@@ -20,7 +20,6 @@ import pytest
 from reporting.config import PROJ_ROOT
 from tests.conftest import WEEK, run_cli, weekly_args
 from tests.e2e.test_batch import write_params
-from tests.postgres import free_port
 
 pytestmark = pytest.mark.e2e  # every test runs a report
 
@@ -89,33 +88,16 @@ def test_a_second_run_of_the_same_report_exits_with_a_clear_line(small_csv, tmp_
     assert "正由另一个进程生成" in result.stderr and result.stderr.count("\n") == 1
 
 
-def test_notifications_by_command_and_by_real_smtp(small_csv, tmp_path, monkeypatch):
-    from aiosmtpd.controller import Controller
-
-    received = []
-
-    class Collect:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-            received.append(envelope)
-            return "250 OK"
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        log = tmp_path / "notified.txt"
-        hook = tmp_path / "hook.py"
-        hook.write_text(f"import os, sys\nopen({str(log)!r}, 'w').write(os.environ['REPORTING_STATUS'] + '\\n' + sys.stdin.read())\n")
-        command = f"{shlex.quote(sys.executable)} {shlex.quote(str(hook))}"
-        extra = (
-            f"notify:\n  on: [success, failure]\n  command: {json.dumps(command)}\n  email:\n    to: [ops@example.com]\n    subject: 周报\n"
-        )
-        params = write_params(tmp_path / "notify.yaml", small_csv, extra=extra)
-        params.write_text(params.read_text(encoding="utf-8").split("slices:")[0] + extra, encoding="utf-8")
-        monkeypatch.setenv("REPORTING_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("REPORTING_SMTP_PORT", str(controller.port))
-        result = run_cli("batch", str(params), "--output-dir", str(tmp_path / "out"))
-    finally:
-        controller.stop()
+def test_notifications_by_command_and_by_real_smtp(small_csv, tmp_path, smtp_server):
+    received = smtp_server
+    log = tmp_path / "notified.txt"
+    hook = tmp_path / "hook.py"
+    hook.write_text(f"import os, sys\nopen({str(log)!r}, 'w').write(os.environ['REPORTING_STATUS'] + '\\n' + sys.stdin.read())\n")
+    command = f"{shlex.quote(sys.executable)} {shlex.quote(str(hook))}"
+    extra = f"notify:\n  on: [success, failure]\n  command: {json.dumps(command)}\n  email:\n    to: [ops@example.com]\n    subject: 周报\n"
+    params = write_params(tmp_path / "notify.yaml", small_csv, extra=extra)
+    params.write_text(params.read_text(encoding="utf-8").split("slices:")[0] + extra, encoding="utf-8")
+    result = run_cli("batch", str(params), "--output-dir", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     assert log.read_text(encoding="utf-8").startswith("success\n回访报告：1 份成功，0 份失败。")
     assert len(received) == 1 and received[0].rcpt_tos == ["ops@example.com"]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pandas as pd
 
 from reporting.report.window import TrendWindow, window_starts
-from reporting.text.classify import feedback_text, tag_problems
+from reporting.text.classify import tag_problems
 from reporting.text.reading import theme_label
 from reporting.text.themes import Theme
 from reporting.vocab import Taxonomy
@@ -37,7 +38,7 @@ def problem_trends(
     starts = window_starts(period_start, period_end, periods)
     length = (period_end - period_start).days + 1
     chosen = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name in problems))
-    tags = tag_problems(feedback_text(window.feedback), chosen)
+    tags = tag_problems(window.texts, chosen)
     index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
     valid_n = window.summaries.set_index("start")["n"]
     trends = {}
@@ -63,13 +64,17 @@ def theme_trends(
         return {}
     starts = window_starts(period_start, period_end, periods)
     length = (period_end - period_start).days + 1
-    texts = feedback_text(window.feedback)
+    # one regex pass finds every theme word in every response; each theme then counts its own
+    every_word = "|".join(re.escape(w) for w in sorted({w for t in themes for w in t.keywords}, key=len, reverse=True))
+    found = window.texts.str.findall(every_word).explode().dropna() if every_word else pd.Series(dtype=object)
+    found = found.reset_index().drop_duplicates().set_index("index").iloc[:, 0] if len(found) else found
     index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
     valid_n = window.summaries.set_index("start")["n"]
     trends = {}
     for theme in themes:
-        hits = sum(texts.str.contains(word, regex=False).astype(int) for word in theme.keywords)
-        counts = (hits >= min(2, len(theme.keywords))).groupby(index).sum()
+        hits = found.isin(theme.keywords).groupby(level=0).sum()
+        named = hits.index[hits >= min(2, len(theme.keywords))]
+        counts = index.loc[named].value_counts()
         trends[theme_label(theme.name)] = tuple((s, float(counts.get(starts.index(s), 0)) / float(n)) for s, n in valid_n.items())
     return trends
 

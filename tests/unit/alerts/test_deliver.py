@@ -456,28 +456,11 @@ def test_an_unset_variable_is_reported_without_trying(monkeypatch):
 # ---------------------------------------------------------------- e-mail
 
 
-def test_email_goes_through_the_smtp_settings(monkeypatch):
-    from aiosmtpd.controller import Controller
-
-    received = []
-
-    class Collect:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-            received.append(envelope)
-            return "250 OK"
-
-    controller = Controller(Collect(), hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        for name in ("USER", "PASSWORD", "STARTTLS"):
-            monkeypatch.delenv(f"REPORTING_SMTP_{name}", raising=False)
-        monkeypatch.setenv("REPORTING_SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("REPORTING_SMTP_PORT", str(controller.port))
-        monkeypatch.setenv("REPORTING_SMTP_FROM", "alerts@example.com")
-        mail = channels({"type": "email", "to": ["cx-ops@example.com", "lead@example.com"]})
-        deliveries = deliver(ALERTS, mail, "回访报告预警", timeout=5)
-    finally:
-        controller.stop()
+def test_email_goes_through_the_smtp_settings(monkeypatch, smtp_server):
+    received = smtp_server
+    monkeypatch.setenv("REPORTING_SMTP_FROM", "alerts@example.com")
+    mail = channels({"type": "email", "to": ["cx-ops@example.com", "lead@example.com"]})
+    deliveries = deliver(ALERTS, mail, "回访报告预警", timeout=5)
     assert deliveries == [Delivery("email", "cx-ops@example.com, lead@example.com", ok=True, attempts=1)]
     [envelope] = received
     assert envelope.rcpt_tos == ["cx-ops@example.com", "lead@example.com"] and envelope.mail_from == "alerts@example.com"
