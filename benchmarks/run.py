@@ -330,7 +330,7 @@ BUILD_OWN_STAGES = ("load", "coverage", "alerts")
 
 
 def model_stage(stages: dict[str, dict[str, float]]) -> dict[str, float]:
-    """``model``: the part of ``weekly.build`` after the records are loaded (``build`` less its ``load``)."""
+    """``model``: ``build_report_model``'s part of ``weekly.build`` (``build`` less its own stages: load, coverage, alerts)."""
     inner = [v for k, v in stages.items() if k in HOOK_STAGES and k not in BUILD_OWN_STAGES]
     own = sum(stages[k]["seconds"] for k in BUILD_OWN_STAGES if k in stages)
     return {

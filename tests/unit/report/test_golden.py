@@ -14,6 +14,7 @@ from datetime import date
 
 import pytest
 
+from reporting.alerts.rules import load_alert_rules
 from reporting.intake.sources import read_files
 from reporting.report import weekly
 from reporting.report.weekly import sections
@@ -35,7 +36,8 @@ SECTIONS = {
 @pytest.fixture(scope="module")
 def model(small_csv):
     cleaned = read_files([small_csv])
-    return build_report_model(cleaned, date(2026, 11, 16), date(2026, 11, 22), load_taxonomy(), load_rules())
+    responses = load_alert_rules().of_kind("response")  # as weekly.build passes them
+    return build_report_model(cleaned, date(2026, 11, 16), date(2026, 11, 22), load_taxonomy(), load_rules(), response_rules=responses)
 
 
 def test_metrics_json_is_pinned(model):
