@@ -253,6 +253,8 @@ def _alerts_command(arguments: argparse.Namespace) -> int:
 
 def _send_alerts(runs: list[RunSpec], in_manifest: bool = False, dry_run: bool = False) -> None:
     """Evaluate and send the alerts of finished runs (``run.alerting.alert_after_runs``); never fails the command."""
+    if not any(spec.alerts for spec in runs):
+        return  # no alerts section: nothing to evaluate (and the alerting modules are not even imported)
     from reporting.run.alerting import alert_after_runs
 
     lines, warnings = alert_after_runs(runs, in_manifest, dry_run)
