@@ -45,30 +45,18 @@ from http.client import HTTPException
 from typing import Any
 
 from reporting.alerts.channels import Channel
-from reporting.alerts.model import SEVERITIES, Alert, most_severe_first
+from reporting.alerts.message import DEFAULT_TITLE, GroupedMessage, group_alerts, render_markdown, render_text
+from reporting.alerts.model import Alert
 from reporting.config import named_setting, smtp_settings
 from reporting.errors import describe
 
 logger = logging.getLogger(__name__)
 
-# The fixed words of a message, under the keys they are to have in reporting/labels/zh_CN.yaml
-# (the severity_* ones are there already).
-LABELS: dict[str, str] = {
-    "alert_message_title": "{title}（{count} 条：{counts}）",
-    "severity_critical": "严重",
-    "severity_warning": "警告",
-    "severity_info": "提示",
-    "alert_message_recovered": "已恢复",
-    "alert_message_link": "详情",
-    "alert_message_more": "……另有 {count} 条未列出，详见报告",
-}
-DEFAULT_TITLE = "回访报告预警"
 
 # WeCom documents 4096 bytes for markdown content; the robots share the smallest budget, which
 # also keeps a chat message readable. Lines that do not fit are counted in an "另有 N 条" line.
 ROBOT_TEXT_BYTES = 4000
 _MASK = "***"
-_MARKDOWN_SAFE = str.maketrans({"*": "＊", "_": "＿", "[": "［", "]": "］", "<": "＜", ">": "＞", "`": "｀"})
 
 
 @dataclass(frozen=True)
@@ -94,14 +82,6 @@ class Delivery:
     def name(self) -> str:
         """The channel's stable name, as ``Channel.name`` gives it (``dingtalk:REPORTING_DINGTALK_URL``)."""
         return f"{self.channel}:{self.target}"
-
-
-@dataclass(frozen=True)
-class GroupedMessage:
-    """The alerts of one run as one message: the title line and the alerts in the order they are listed."""
-
-    heading: str
-    alerts: tuple[Alert, ...]
 
 
 @dataclass(frozen=True)
@@ -176,70 +156,6 @@ def deliver_planned(
 
     with ThreadPoolExecutor(max_workers=len(work), thread_name_prefix="alert-delivery") as pool:
         return list(pool.map(send, work))
-
-
-def group_alerts(alerts: Sequence[Alert], title: str = DEFAULT_TITLE) -> GroupedMessage:
-    """The grouped message: fired alerts most severe first, then the 已恢复 ones; the title line carries the counts."""
-    fired = most_severe_first([a for a in alerts if a.kind != "recovered"])
-    recovered = most_severe_first([a for a in alerts if a.kind == "recovered"])
-    counts = [f"{LABELS[f'severity_{s}']} {n}" for s in SEVERITIES if (n := sum(a.severity == s for a in fired))]
-    if recovered:
-        counts.append(f"{LABELS['alert_message_recovered']} {len(recovered)}")
-    heading = LABELS["alert_message_title"].format(title=title, count=len(alerts), counts="、".join(counts))
-    return GroupedMessage(heading=heading, alerts=(*fired, *recovered))
-
-
-def render_text(message: GroupedMessage, max_bytes: int | None = None) -> str:
-    """The message as plain text: the title line, then one line per alert (``【严重】… 详情：…``)."""
-    return _fit(message.heading, [_text_line(a) for a in message.alerts], max_bytes)
-
-
-def render_markdown(message: GroupedMessage, max_bytes: int | None = None) -> str:
-    """The message as robot markdown: a ``###`` title line, then one list item per alert."""
-    lines = [f"- {_markdown_line(a)}" for a in message.alerts]
-    return _fit(f"### {message.heading}\n", lines, max_bytes, more_prefix="- ")
-
-
-def _tag(alert: Alert, markup: str = "{}") -> str:
-    """The line's leading word: 【严重】/【警告】/【提示】, or 【已恢复】 unless the message already says so."""
-    if alert.kind != "recovered":
-        return markup.format(f"【{LABELS[f'severity_{alert.severity}']}】")
-    recovered = LABELS["alert_message_recovered"]
-    return "" if recovered in alert.message else markup.format(f"【{recovered}】")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _text_line(alert: Alert) -> str:
-    link = f"　{LABELS['alert_message_link']}：{alert.link}" if alert.link else ""
-    return f"{_tag(alert)}{_one_line(alert.message)}{link}"
-
-
-def _markdown_line(alert: Alert) -> str:
-    # Masked names and phones (张*, 138****5678) and customers' words must not turn into markup.
-    text = _one_line(alert.message).translate(_MARKDOWN_SAFE)
-    if alert.link.startswith(("http://", "https://")):
-        link = f"　[{LABELS['alert_message_link']}]({urllib.parse.quote(alert.link, safe=':/?#&=%~+,;@!$')})"
-    elif alert.link:
-        link = f"　{LABELS['alert_message_link']}：{alert.link}"
-    else:
-        link = ""
-    return f"{_tag(alert, '**{}** ')}{text}{link}"
-
-
-def _fit(heading: str, lines: list[str], max_bytes: int | None, more_prefix: str = "") -> str:
-    """Heading and lines joined, keeping only the lines that fit in ``max_bytes`` (UTF-8) and counting the rest."""
-    kept: list[str] = []
-    for number, line in enumerate(lines):
-        rest = len(lines) - number - 1
-        more = [more_prefix + LABELS["alert_message_more"].format(count=rest)] if rest else []
-        if max_bytes is not None and len("\n".join([heading, *kept, line, *more]).encode()) > max_bytes:
-            more = [more_prefix + LABELS["alert_message_more"].format(count=len(lines) - number)]
-            return "\n".join([heading, *kept, *more])
-        kept.append(line)
-    return "\n".join([heading, *kept])
 
 
 def _deliver_to(channel: Channel, message: GroupedMessage, *, timeout: float, attempts: int, backoff: float) -> Delivery:

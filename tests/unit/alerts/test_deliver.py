@@ -22,7 +22,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from reporting.alerts.channels import Channel, parse_channels
-from reporting.alerts.deliver import Delivery, deliver, deliver_planned, group_alerts, render_markdown, render_text
+from reporting.alerts.deliver import Delivery, deliver, deliver_planned
+from reporting.alerts.message import group_alerts, render_markdown, render_text
 from reporting.alerts.model import Alert
 from reporting.errors import ParameterError
 from tests.postgres import free_port
