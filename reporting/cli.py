@@ -183,6 +183,7 @@ def _run(arguments: argparse.Namespace) -> int:
 
         as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
         spec = load_run_spec(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of)
+        _alerts_step([spec], "before")
         print(f"正在生成 {spec.report} 报告：{spec.period_start} 至 {spec.period_end} …", flush=True)
         return _run_with(spec, kernel, arguments.fail_on_empty)
     finally:
@@ -205,7 +206,7 @@ def _run_with(spec: RunSpec, kernel: SharedKernel, fail_on_empty: bool) -> int:
         print(f"  {path.name}")
     if result.attempted == 0:
         print(label("empty_period_warning", start=spec.period_start, end=spec.period_end), file=sys.stderr)
-    _send_alerts([spec], in_manifest=True)
+    _alerts_step([spec], in_manifest=True)
     return 0
 
 
@@ -217,13 +218,14 @@ def _batch(arguments: argparse.Namespace) -> int:
         raise ParameterError(f"--jobs 的值 {arguments.jobs} 必须为正整数")
     as_of = parse_date(arguments.as_of, "--as-of") if arguments.as_of else None
     runs = plan_batch(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of, arguments.slice_by)
+    _alerts_step(runs, "before")
     print(f"批量生成 {len(runs)} 份报告（{min(arguments.jobs, len(runs))} 个进程）…", flush=True)
     outcomes = run_batch(runs, arguments.jobs, progress_printer())
     for row in summary_rows(outcomes):
         print("  ".join(_pad(cell, width) for cell, width in zip(row, (10, 14, 6, 8, 0, 0), strict=True)).rstrip())
     index = _write_index(runs[0].output_dir if runs else arguments.output_dir)
     print(f"索引：{index}")
-    _send_alerts([spec for spec, outcome in zip(runs, outcomes, strict=True) if outcome.ok])
+    _alerts_step([spec for spec, outcome in zip(runs, outcomes, strict=True) if outcome.ok])
     for params_file in dict.fromkeys(spec.params_file for spec in runs):
         mine = [o for o, spec in zip(outcomes, runs, strict=True) if spec.params_file == params_file]
         _notify(next(s for s in runs if s.params_file == params_file).notify, mine, index)
@@ -244,20 +246,23 @@ def _alerts_command(arguments: argparse.Namespace) -> int:
     runs = plan_batch(arguments.params, [tuple(p) for p in arguments.parameter], arguments.output_dir, as_of, arguments.slice_by)
     if not any(spec.alerts for spec in runs):
         raise ParameterError("参数文件没有 alerts 项：请先按 README 的预警一节写明规则与发送渠道")
-    missing = [spec for spec in runs if not (spec.destination / "metrics.json").is_file()]
-    if len(missing) == len(runs):
+    if not any((spec.destination / "metrics.json").is_file() for spec in runs):
         raise ParameterError(f"还没有可评估的报告（如 {runs[0].destination}）：请先运行 reporting run 或 reporting batch")
-    _send_alerts(runs, dry_run=arguments.dry_run)
+    _alerts_step(runs, "existing")
+    _alerts_step(runs, dry_run=arguments.dry_run)
     return 0
 
 
-def _send_alerts(runs: list[RunSpec], in_manifest: bool = False, dry_run: bool = False) -> None:
-    """Evaluate and send the alerts of finished runs (``run.alerting.alert_after_runs``); never fails the command."""
+def _alerts_step(runs: list[RunSpec], when: str = "after", in_manifest: bool = False, dry_run: bool = False) -> None:
+    """Alerts around runs: ``before`` (or ``existing`` reports), what cannot be reached; ``after``, evaluate and send. Never fails."""
     if not any(spec.alerts for spec in runs):
-        return  # no alerts section: nothing to evaluate (and the alerting modules are not even imported)
-    from reporting.run.alerting import alert_after_runs
+        return  # no alerts section: the alerting modules are not even imported
+    from reporting.run.alerting import alert_after_runs, unreachable
 
-    lines, warnings = alert_after_runs(runs, in_manifest, dry_run)
+    if when != "after":
+        lines, warnings = [], unreachable(runs, existing=when == "existing")
+    else:
+        lines, warnings = alert_after_runs(runs, in_manifest, dry_run)
     for line in lines:
         print(line)
     for warning in warnings:

@@ -41,6 +41,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from http.client import HTTPException
 from typing import Any
 
@@ -176,7 +177,7 @@ def _deliver_to(channel: Channel, message: GroupedMessage, *, timeout: float, at
         tries, error = 1, f"意外错误：{describe(unexpected)}"
     error = _mask(error, secrets)
     if error:
-        logger.warning("预警未能发送到 %s（尝试 %d 次）：%s", channel.label, tries, error)
+        logger.warning("预警未能发送到 %s（共尝试 %d 次）：%s", channel.label, tries, error)
     else:
         logger.info("预警已发送到 %s（第 %d 次尝试）", channel.label, tries)
     return Delivery(channel=channel.type, target=channel.target, ok=not error, attempts=tries, error=error)
@@ -319,6 +320,8 @@ def _send_email(channel: Channel, message: GroupedMessage, timeout: float, secre
         secrets.append(settings.password)
     email = EmailMessage()
     email["Subject"] = message.heading
+    email["Date"] = formatdate(localtime=True)
+    email["Message-ID"] = make_msgid(domain="reporting.local")
     email["From"] = settings.sender
     email["To"] = ", ".join(channel.to)
     email.set_content(render_text(message))

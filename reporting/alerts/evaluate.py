@@ -83,7 +83,7 @@ def _significant(candidates: list[tuple[Alert, bool]], q_level: float) -> list[A
         q_values = adjust_p_values([alert.p for alert, _ in family])
         for (alert, big_enough), q in zip(family, q_values, strict=True):
             if big_enough and q is not None and q <= q_level:
-                fired.append(replace(alert, q=q))
+                fired.append(replace(alert, p=round(alert.p, 6) if alert.p is not None else None, q=round(q, 6)))
     return fired
 
 

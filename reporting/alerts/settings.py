@@ -8,7 +8,7 @@ from typing import Any
 
 from reporting.alerts.channels import Channel, parse_channels
 from reporting.alerts.rules import load_alert_rules
-from reporting.config import resolve_path
+from reporting.config import named_setting, resolve_path
 from reporting.errors import ParameterError
 
 SECTION_KEYS = frozenset({"rules", "base_url", "channels"})
@@ -50,3 +50,11 @@ def alert_settings(section: Any, params_file: Path) -> AlertSettings | None:
         rules = str(path)
     base_url = str(section.get("base_url") or "")
     return AlertSettings(rules, base_url, parse_channels(section.get("channels"), f"{where}.channels"))
+
+
+def unset_channels(settings: AlertSettings | None) -> list[str]:
+    """A warning per channel whose address or secret variable is not set (said before the reports run, not after)."""
+    if settings is None:
+        return []
+    names = [name for channel in settings.channels for name in (channel.url_env, channel.secret_env) if name]
+    return [f"预警渠道的环境变量 {name} 未设置：报告照常生成，但这个渠道收不到预警" for name in names if not named_setting(name)]

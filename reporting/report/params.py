@@ -306,7 +306,8 @@ def coerce_value(name: str, raw: Any, kind: Any) -> Any:
                 raise ValueError
             return text in {"true", "1", "yes"}
     except ValueError:
-        raise ParameterError(f"参数 {name} 的值 {raw!r} 不是有效的 {kind.__name__}：请改正后重试") from None
+        noun = {int: "整数", float: "数字", bool: "是/否（true/false）"}[kind]
+        raise ParameterError(f"参数 {name} 的值 {raw!r} 不是有效的{noun}：请改正后重试") from None
     raise TypeError(f"parameter {name} has an unsupported type {kind!r}")
 
 

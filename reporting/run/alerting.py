@@ -11,6 +11,7 @@ grouped message per channel; a delivery failure never changes the reports or the
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
@@ -18,15 +19,18 @@ from pathlib import Path
 from typing import Any
 
 from reporting.alerts import ledger
+from reporting.alerts.channels import Channel
 from reporting.alerts.deliver import Delivery, deliver, deliver_planned
 from reporting.alerts.evaluate import ReportMetrics, evaluate
 from reporting.alerts.model import Alert, most_severe_first
 from reporting.alerts.rules import load_alert_rules
-from reporting.alerts.settings import AlertSettings
+from reporting.alerts.settings import AlertSettings, unset_channels
+from reporting.config import named_setting
 from reporting.errors import ReportingError
 from reporting.export.files import write_json
 from reporting.intake.store_schema import store_url
 from reporting.run.params import RunSpec
+from reporting.vocab import label
 
 TITLE = "回访报告预警"
 
@@ -83,20 +87,30 @@ def run_alerts(specs: list[RunSpec], settings: AlertSettings, now: datetime, dry
         return AlertRun(fired, (), sent, deliveries, dry_run)
     recovered = tuple(_recoveries(url, fired, specs))
     cooldowns = {rule.name: timedelta(days=rule.cooldown_days) for rule in rules.rules}
-    plans = [(channel, ledger.to_send(url, [*fired, *recovered], channel.label, now, cooldowns)) for channel in settings.channels]
+    plans = [(channel, ledger.to_send(url, [*fired, *recovered], ledger_channel(channel), now, cooldowns)) for channel in settings.channels]
     if dry_run:
         return AlertRun(fired, recovered, {channel.label: [a.key for a in plan] for channel, plan in plans}, (), dry_run)
     # claimed first, every channel: a second scheduler finds them taken; then sent side by side
-    claims = [(channel, most_severe_first(ledger.record_sent(url, plan, channel.label, now))) for channel, plan in plans]
+    claims = [(channel, most_severe_first(ledger.record_sent(url, plan, ledger_channel(channel), now))) for channel, plan in plans]
     deliveries = deliver_planned(claims, TITLE)
     outcome = {delivery.name: delivery for delivery in deliveries}
     sent: dict[str, list[str]] = {}
     for channel, claimed in claims:
         delivery = outcome.get(channel.name)
         if delivery is not None and not delivery.ok:
-            ledger.forget_sent(url, claimed, channel.label)  # released: the next run tries again
+            ledger.forget_sent(url, claimed, ledger_channel(channel))  # released: the next run tries again
         sent[channel.label] = [a.key for a in claimed] if delivery is not None and delivery.ok else []
     return AlertRun(fired, recovered, sent, tuple(deliveries), dry_run)
+
+
+def ledger_channel(channel: Channel) -> str:
+    """How the sent-alerts ledger names a channel: its label and a fingerprint of its address (or recipients).
+
+    A robot replaced by another (a test group, then the real one) under the same variable
+    name is a new channel that has been told nothing yet; the address itself is never stored.
+    """
+    target = named_setting(channel.url_env) if channel.url_env else ",".join(channel.to)
+    return f"{channel.label}#{hashlib.sha256(target.encode()).hexdigest()[:12]}"
 
 
 def _ledger_url(specs: list[RunSpec]) -> str | None:
@@ -129,12 +143,14 @@ def alerts_document(run: AlertRun) -> dict[str, Any]:
 
 def summary_lines(run: AlertRun) -> list[str]:
     """What the command prints: the alerts (most severe first) and each channel's outcome."""
-    words = {"critical": "严重", "warning": "警告", "info": "提示"}
     lines = [f"预警：{len(run.fired)} 条" + (f"，已恢复 {len(run.recovered)} 条" if run.recovered else "")]
-    lines += [f"  [{words[a.severity]}] {a.message}" for a in most_severe_first([*run.fired, *run.recovered])]
+    lines += [f"  [{label(f'severity_{a.severity}')}] {a.message}" for a in most_severe_first([*run.fired, *run.recovered])]
     verb = "将发送" if run.dry_run else "已发送"
-    lines += [f"  {label}：{verb} {len(keys)} 条" for label, keys in run.sent.items()]
-    lines += [f"  {d.channel}（{d.target}）发送失败，已重试 {d.attempts} 次：{d.error}" for d in run.deliveries if not d.ok]
+    total = len(run.fired) + len(run.recovered)
+    for channel, keys in run.sent.items():
+        held = total - len(keys)
+        lines.append(f"  {channel}：{verb} {len(keys)} 条" + (f"（另 {held} 条此前已发送或在冷却期内）" if held > 0 else ""))
+    lines += [f"  {d.channel}（{d.target}）发送失败（共尝试 {d.attempts} 次）：{d.error}" for d in run.deliveries if not d.ok]
     return lines
 
 
@@ -185,3 +201,12 @@ def _add_to_manifest(path: Path, alerts: dict[str, Any]) -> None:
     keys = ("sent", "deliveries")
     manifest["alerts"] = {"fired": len(alerts["alerts"]), "recovered": len(alerts["recovered"])} | {k: alerts[k] for k in keys}
     write_json(manifest, path)
+
+
+def unreachable(runs: list[RunSpec], existing: bool = False) -> list[str]:
+    """The alert channels that cannot be reached; with ``existing`` (evaluating reports already made), the reports missing."""
+    warnings = list(dict.fromkeys(w for spec in runs for w in unset_channels(spec.alerts)))
+    missing = [spec.destination for spec in runs if spec.alerts and not (spec.destination / "metrics.json").is_file()]
+    if existing and missing:
+        warnings.append(f"{len(missing)} 份报告尚未生成，本次评估不含它们（如 {missing[0]}）：请检查 --output-dir 与周期")
+    return warnings

@@ -136,8 +136,8 @@ def load_run_spec(
             f"未知参数 {', '.join(reserved)}：可用参数为 {', '.join(kind.settable())}（时区写在参数文件顶层的 timezone 项）"
         )
     alerts = alert_settings(document.get("alerts"), params_file)
-    if alerts and alerts.rules and "alert_rules" in kind.settable() and "alert_rules" not in given:
-        given["alert_rules"] = alerts.rules  # the report opens 核心结论 with the same rules' alerts
+    if alerts and alerts.rules and "alert_rules" in kind.settable():
+        given["alert_rules"] = _same_alert_rules(str(given.get("alert_rules") or ""), alerts.rules, params_file)
     params = kind.from_values({**given, "timezone": timezone})
     if isinstance(params, PlanParams) and params.as_of is None:
         params = params.replace(as_of=params.now)
@@ -175,6 +175,20 @@ def _params_kind(report: str, notebook: Path) -> type[ReportParams]:
             "请在参数文件的 report 项写标准报告名，或让笔记本声明与同类标准报告相同的参数"
         )
     return matching[0]
+
+
+def _same_alert_rules(parameter: str, section: str, params_file: Path) -> str:
+    """The alert rules the report's page uses: the ``alerts`` section's, so the page and the messages agree.
+
+    Raises:
+        ParameterError: the ``alert_rules`` parameter names another file than ``alerts.rules``.
+    """
+    if parameter and resolve_path(parameter) != Path(section):
+        raise ParameterError(
+            f"参数文件 {params_file} 的 alert_rules 参数（{parameter}）与 alerts.rules（{section}）不是同一个文件："
+            "请只写 alerts.rules，报告页与预警消息都用它"
+        )
+    return section
 
 
 def _read_params_document(params_file: Path) -> tuple[dict[str, Any], Path]:

@@ -255,9 +255,20 @@ def test_workbook_has_the_standard_tables_formatted_for_people(good_run):
     assert book.sheetnames == ["客户回访记录表", "客户跟进计划表", "客户反馈分类统计表", "二次核实清单", "升级清单", "检验明细", "剔除记录"]
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
     tests = book["检验明细"]
-    assert [c.value for c in tests[1]] == ["检验族", "检验对象", "检验方法", "统计量", "样本数", "p 值", "q 值（校正后）", "判断"]
+    assert [c.value for c in tests[1]] == [
+        "检验族",
+        "族内检验数",
+        "检验对象",
+        "检验方法",
+        "差值（本组或本期 − 对照）",
+        "统计量",
+        "样本数（两组合计）",
+        "p 值",
+        "q 值（校正后）",
+        "判断",
+    ]
     assert tests.max_row - 1 == len(metrics["tests"]["results"]) == sum(metrics["tests"]["families"].values())
-    assert {row[7] for row in tests.iter_rows(min_row=2, values_only=True)} <= {"显著", "探索性", "不显著", "未检验"}
+    assert {row[9] for row in tests.iter_rows(min_row=2, values_only=True)} <= {"显著", "探索性", "不显著", "未检验"}
     plan = book["客户跟进计划表"]
     assert [c.value for c in plan[1]] == [
         "跟进编号",

@@ -11,6 +11,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from reporting.analysis.multiplicity import family_sizes
 from reporting.followup.plan import escalation_list
 from reporting.followup.sheets import plan_sheet
 from reporting.intake.privacy import mask_name, mask_phone, mask_text
@@ -38,21 +39,29 @@ def workbook_tables(model: ReportModel, as_of: datetime) -> dict[str, pd.DataFra
 
 
 def tests_table(model: ReportModel) -> pd.DataFrame:
-    """检验明细: every test the report ran — family, what, test, statistic, n, p, q, decision — in words people read."""
+    """检验明细: every test the report ran — family (and its m), what, test, difference, statistic, n, p, q, decision."""
+    sizes = family_sizes(model.tests)
     rows = [
         {
             "family": label(f"family_{test.family}"),
+            "m": sizes.get(test.family, 0),
             "subject": _subject_name(test.subject),
             "test": label(TEST_LABELS[test.test]),
+            "delta": _significant_digits(test.delta),
             "statistic": None if test.statistic is None else round(test.statistic, 3),
             "n": test.n,
-            "p": None if test.p is None else round(test.p, 4),
-            "q": None if test.q is None else round(test.q, 4),
+            "p": _significant_digits(test.p),
+            "q": _significant_digits(test.q),
             "decision": label(f"decision_{test.decision(model.fdr_q)}"),
         }
         for test in model.tests
     ]
-    return pd.DataFrame(rows, columns=["family", "subject", "test", "statistic", "n", "p", "q", "decision"])
+    return pd.DataFrame(rows, columns=["family", "m", "subject", "test", "delta", "statistic", "n", "p", "q", "decision"])
+
+
+def _significant_digits(value: float | None, digits: int = 3) -> float | None:
+    """A small number kept readable and non-zero: three significant digits (1.23e-05, not 0)."""
+    return None if value is None else float(f"{value:.{digits}g}")
 
 
 def _subject_name(subject: str) -> str:

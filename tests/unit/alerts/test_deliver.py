@@ -386,7 +386,7 @@ def test_failing_channels_are_retried_and_reported_while_the_others_deliver(robo
     assert good == Delivery("webhook", "T_GOOD", ok=True, attempts=1)
     assert len(robot.to("/good")) == 1
     assert_no_secret(caplog.text, repr(deliveries), *(d.error for d in deliveries))
-    assert "预警未能发送到 dingtalk（T_BROKEN）（尝试 3 次）：HTTP 500" in caplog.text
+    assert "预警未能发送到 dingtalk（T_BROKEN）（共尝试 3 次）：HTTP 500" in caplog.text
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ def test_overrides_are_typed_and_paths_made_absolute(source, tmp_path):
         ([("colour", "red")], r"未知参数 colour：可用参数为 period_start, period_end, source"),
         ([("period_start", "2026-13-01")], r"参数 period_start 的值 '2026-13-01' 不是有效日期"),
         ([("period_start", "2026-11-22"), ("period_end", "2026-11-16")], r"period_end \(2026-11-16\) 早于 period_start \(2026-11-22\)"),
-        ([("min_segment_n", "ten")], r"参数 min_segment_n 的值 'ten' 不是有效的 int"),
+        ([("min_segment_n", "ten")], r"参数 min_segment_n 的值 'ten' 不是有效的整数"),
         ([("min_segment_n", "0")], r"min_segment_n 的值 0 必须不小于 1"),
         ([("source", "missing.csv")], r"找不到数据文件 missing.csv：请检查 source 参数的路径"),
         ([("generated_at", "now")], r"未知参数 generated_at"),
@@ -61,9 +61,9 @@ def test_coerce_value():
     assert coerce_value("a", "2026-11-23", datetime | None) == datetime(2026, 11, 23, 9, 0)
     assert coerce_value("a", "2026-11-23 14:05:59", datetime | None) == datetime(2026, 11, 23, 14, 5)
     assert coerce_value("a", "", datetime | None) is None
-    with pytest.raises(ParameterError, match="参数 a 的值 2.5 不是有效的 int"):
+    with pytest.raises(ParameterError, match="参数 a 的值 2.5 不是有效的整数"):
         coerce_value("a", 2.5, int)
-    with pytest.raises(ParameterError, match="参数 a 的值 True 不是有效的 int"):
+    with pytest.raises(ParameterError, match="参数 a 的值 True 不是有效的整数"):
         coerce_value("a", True, int)
 
 
