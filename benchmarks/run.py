@@ -101,7 +101,6 @@ FULL_YEAR_MAX_ROWS = 100_000
 E2E_SIZE = 10_000
 E2E_REPEATS = 3  # the weekly e2e and the tooling floor: the median run of this many
 WORKBOOK_ROWS = (10_000, 20_000)
-CHARTS = ("drivers", "scores", "nps", "trend", "problems", "keywords")
 TARGETS = {
     "weekly_e2e_vs_tooling_floor": 1.5,
     "analysis_1m_vs_io_floor": 5.0,

@@ -14,12 +14,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from reporting.alerts.model import Alert, most_severe_first
-from reporting.alerts.rules import AlertRule, AlertRules
+from reporting.alerts.rules import RECENT_METRICS, AlertRule, AlertRules
+from reporting.analysis.compare import two_sided_normal_p
+from reporting.analysis.metrics import Z95
 from reporting.analysis.multiplicity import adjust_p_values
 from reporting.vocab import label
-
-Z95 = 1.959963984540054
-RECENT_METRICS = {"overall_satisfaction": "satisfaction", "nps": "nps", "score_speed": "speed"}  # metric → its trend column
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def _baseline(
     se_now = (float(high) - float(low)) / (2 * Z95)  # the period's own standard error, from its interval
     se_base = se_now * math.sqrt(n / base_n)  # the same spread per response, over the earlier periods' responses
     z = (value - baseline) / math.hypot(se_now, se_base) if se_now else None
-    return baseline, (math.erfc(abs(z) / math.sqrt(2)) if z is not None else None), base_n
+    return baseline, (two_sided_normal_p(z) if z is not None else None), base_n
 
 
 def _emerging(report: ReportMetrics, rules: tuple[AlertRule, ...]) -> list[tuple[Alert, bool]]:

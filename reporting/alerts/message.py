@@ -5,9 +5,7 @@ A title line with the counts, then one line per alert; the fixed words come from
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 

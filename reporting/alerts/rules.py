@@ -13,6 +13,12 @@ from reporting.errors import UserInputError
 from reporting.vocab import read_yaml
 
 METRICS = ("overall_satisfaction", "csat", "nps", "score_speed", "score_professional", "score_clarity", "score_attitude")
+# the metrics an `against: recent` rule can watch → their column in metrics.json's trend
+RECENT_METRICS = {
+    "overall_satisfaction": "satisfaction",
+    "nps": "nps",
+    "score_speed": "speed",
+}  # metric → its column in metrics.json's trend
 REQUIRED = {
     "threshold": ("metric",),
     "change": ("metric", "direction"),
@@ -49,7 +55,7 @@ class AlertRule:
         min_delta, min_relative: the least change (absolute / as a fraction of the baseline).
         ratio: an emerging rule's least ratio of this period's share to the baseline share.
         min_share, min_count: an emerging rule's least share of valid responses and count.
-        customer_types: a response rule's key customer types (besides rows marked 重点客户).
+        customer_types: a response rule's key customer types (客户类型).
         overall_at_most: a key customer scoring at most this fires a response rule.
         words: a comment with any of these fires a response rule (a threat to escalate).
         more_than: an overdue rule fires above this many overdue follow-up items.
@@ -173,6 +179,8 @@ def _check_ranges(where: str, rule: AlertRule) -> None:
         raise UserInputError(f"{where} 须写 below 或 above（低于或高于哪个值时预警）")
     if rule.kind == "change" and (rule.direction not in ("down", "up") or rule.against not in ("previous", "recent")):
         raise UserInputError(f"{where} 的 direction 须为 down 或 up，against 须为 previous 或 recent")
+    if rule.kind == "change" and rule.against == "recent" and rule.metric not in RECENT_METRICS:
+        raise UserInputError(f"{where} 的 against: recent 只能用于有逐期趋势的指标：{'、'.join(RECENT_METRICS)}")
     if rule.kind == "response" and not (rule.words or rule.overall_at_most is not None):
         raise UserInputError(f"{where} 须写 words（扬言投诉的词）或 overall_at_most（重点客户的最低分）")
     if min(rule.k, rule.cooldown_days + 1, rule.min_n + 1, rule.min_count + 1, rule.more_than + 1) < 1 or rule.ratio <= 0:

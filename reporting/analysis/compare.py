@@ -68,7 +68,7 @@ class Change:
         return self.decision == "exploratory"
 
 
-def _two_sided_normal_p(z: float) -> float:
+def two_sided_normal_p(z: float) -> float:
     return math.erfc(abs(z) / math.sqrt(2))
 
 
@@ -93,7 +93,7 @@ def compare_nps(current: pd.Series, previous: pd.Series) -> Change | None:
         value_now - value_before,
         "two-sample z",
         z,
-        _two_sided_normal_p(z) if z is not None else None,
+        two_sided_normal_p(z) if z is not None else None,
         len(now),
         len(before),
     )
@@ -108,7 +108,7 @@ def compare_proportions(successes_now: int, n_now: int, successes_before: int, n
     spread = math.sqrt(pooled * (1 - pooled) * (1 / n_now + 1 / n_before))
     z = (p_now - p_before) / spread if spread else None
     return Change(
-        p_now, p_before, p_now - p_before, "two-proportion z", z, _two_sided_normal_p(z) if z is not None else None, n_now, n_before
+        p_now, p_before, p_now - p_before, "two-proportion z", z, two_sided_normal_p(z) if z is not None else None, n_now, n_before
     )
 
 

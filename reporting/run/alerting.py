@@ -20,8 +20,9 @@ from typing import Any
 
 from reporting.alerts import ledger
 from reporting.alerts.channels import Channel
-from reporting.alerts.deliver import Delivery, deliver, deliver_planned
+from reporting.alerts.deliver import Delivery, deliver_planned
 from reporting.alerts.evaluate import ReportMetrics, evaluate
+from reporting.alerts.message import DEFAULT_TITLE
 from reporting.alerts.model import Alert, most_severe_first
 from reporting.alerts.rules import load_alert_rules
 from reporting.alerts.settings import AlertSettings, unset_channels
@@ -31,8 +32,6 @@ from reporting.export.files import write_json
 from reporting.intake.store_schema import store_url
 from reporting.run.params import RunSpec
 from reporting.vocab import label
-
-TITLE = "回访报告预警"
 
 
 @dataclass(frozen=True)
@@ -78,27 +77,26 @@ def run_alerts(specs: list[RunSpec], settings: AlertSettings, now: datetime, dry
     Returns:
         What was found, sent and how each delivery went.
     """
-    rules = load_alert_rules(Path(settings.rules) if settings.rules else None)
+    rules_file = settings.rules or str(getattr(specs[0].params, "alert_rules", "") if specs else "")
+    rules = load_alert_rules(Path(rules_file) if rules_file else None)  # the rules the reports' pages used
     fired = tuple(evaluate(reports_of(specs), rules, settings.base_url))
-    url = _ledger_url(specs)
-    if url is None:  # no store is kept: nothing can be remembered, every alert is sent
-        sent = {channel.label: [a.key for a in fired] for channel in settings.channels}
-        deliveries = () if dry_run else tuple(deliver(list(fired), settings.channels, TITLE))
-        return AlertRun(fired, (), sent, deliveries, dry_run)
-    recovered = tuple(_recoveries(url, fired, specs))
+    url = _ledger_url(specs)  # None: no store is kept, nothing is remembered and every alert goes out
+    recovered = tuple(_recoveries(url, fired, specs)) if url else ()
     cooldowns = {rule.name: timedelta(days=rule.cooldown_days) for rule in rules.rules}
-    plans = [(channel, ledger.to_send(url, [*fired, *recovered], ledger_channel(channel), now, cooldowns)) for channel in settings.channels]
+    names = {channel: ledger_channel(channel) for channel in settings.channels}
+    pending = [*fired, *recovered]
+    plans = [(c, ledger.to_send(url, pending, names[c], now, cooldowns) if url else pending) for c in settings.channels]
     if dry_run:
         return AlertRun(fired, recovered, {channel.label: [a.key for a in plan] for channel, plan in plans}, (), dry_run)
     # claimed first, every channel: a second scheduler finds them taken; then sent side by side
-    claims = [(channel, most_severe_first(ledger.record_sent(url, plan, ledger_channel(channel), now))) for channel, plan in plans]
-    deliveries = deliver_planned(claims, TITLE)
+    claims = [(c, most_severe_first(ledger.record_sent(url, plan, names[c], now) if url else plan)) for c, plan in plans]
+    deliveries = deliver_planned(claims, DEFAULT_TITLE)
     outcome = {delivery.name: delivery for delivery in deliveries}
     sent: dict[str, list[str]] = {}
     for channel, claimed in claims:
         delivery = outcome.get(channel.name)
-        if delivery is not None and not delivery.ok:
-            ledger.forget_sent(url, claimed, ledger_channel(channel))  # released: the next run tries again
+        if url and delivery is not None and not delivery.ok:
+            ledger.forget_sent(url, claimed, names[channel])  # released: the next run tries again
         sent[channel.label] = [a.key for a in claimed] if delivery is not None and delivery.ok else []
     return AlertRun(fired, recovered, sent, tuple(deliveries), dry_run)
 
@@ -158,7 +156,7 @@ def alerts_file(specs: list[RunSpec]) -> Path:
     """Where a run's alerts.json goes: beside the outputs index for a batch, in the report's folder for one run."""
     if len(specs) == 1 and not specs[0].slice_value:
         return specs[0].destination / "alerts.json"
-    return specs[0].output_dir / "alerts.json" if specs else Path("alerts.json")
+    return specs[0].output_dir / "alerts.json"
 
 
 def alert_after_runs(runs: list[RunSpec], in_manifest: bool = False, dry_run: bool = False) -> tuple[list[str], list[str]]:

@@ -6,16 +6,11 @@ metrics document share.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
-from reporting.analysis.metrics import INDICATIVE_BELOW
-
-if TYPE_CHECKING:
-    pass
-
-from reporting.analysis.metrics import Interval, Rate
+from reporting.analysis.metrics import INDICATIVE_BELOW, Interval, Rate
 
 
 def format_percent(value: float | None, digits: int = 1) -> str:
