@@ -123,7 +123,8 @@ def sync_plan(model: ReportModel, params: WeeklyParams) -> ReportModel:
             the items' creation time).
 
     Returns:
-        The model with the plan (and KPIs) as the store holds them.
+        The model with the plan (and KPIs) as the store holds them, and its page's alerts
+        judged again with those KPIs (the overdue rule needs them).
     """
     if params.followup_store.strip().lower() == "none":
         return model
@@ -134,7 +135,9 @@ def sync_plan(model: ReportModel, params: WeeklyParams) -> ReportModel:
         save_plan(url, model.plan, moment)
         return model
     plan, kpis = plan_with_history(url, model.plan, *window, moment)
-    return replace(model, plan=plan, followup=kpis)
+    synced = replace(model, plan=plan, followup=kpis)
+    rules = load_alert_rules(resolve_path(params.alert_rules) if params.alert_rules else None)
+    return replace(synced, alerts=own_alerts(synced, rules))
 
 
 def publish(model: ReportModel, params: WeeklyParams) -> None:
