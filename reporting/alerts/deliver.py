@@ -48,7 +48,7 @@ from typing import Any
 from reporting.alerts.channels import Channel
 from reporting.alerts.message import DEFAULT_TITLE, GroupedMessage, group_alerts, render_markdown, render_text
 from reporting.alerts.model import Alert
-from reporting.config import named_setting, smtp_settings
+from reporting.config import SmtpSettings, named_setting, smtp_settings
 from reporting.errors import describe
 
 logger = logging.getLogger(__name__)
@@ -308,6 +308,27 @@ def _judge_answer(kind: str, body: bytes) -> _Outcome:
     return _Outcome(f"机器人拒收：{name}={code}，{text}", retry=True)
 
 
+def send_mail(settings: SmtpSettings, to: Sequence[str], subject: str, body: str, timeout: float) -> None:
+    """Send one plain-text e-mail through the ``REPORTING_SMTP_*`` server (alerts and batch notifications alike).
+
+    Raises:
+        smtplib.SMTPException, OSError: the server refused or could not be reached.
+    """
+    email = EmailMessage()
+    email["Subject"] = subject
+    email["Date"] = formatdate(localtime=True)
+    email["Message-ID"] = make_msgid(domain="reporting.local")
+    email["From"] = settings.sender
+    email["To"] = ", ".join(to)
+    email.set_content(body)
+    with smtplib.SMTP(settings.host, settings.port, timeout=timeout) as smtp:
+        if settings.starttls:
+            smtp.starttls()
+        if settings.user:
+            smtp.login(settings.user, settings.password)
+        smtp.send_message(email)
+
+
 def _send_email(channel: Channel, message: GroupedMessage, timeout: float, secrets: list[str]) -> _Outcome:
     """One attempt at the e-mail: plain text through the ``REPORTING_SMTP_*`` server, the title line as subject."""
     try:
@@ -318,20 +339,8 @@ def _send_email(channel: Channel, message: GroupedMessage, timeout: float, secre
         return _Outcome("REPORTING_SMTP_PORT 不是数字，无法发送预警邮件")
     if settings.password:
         secrets.append(settings.password)
-    email = EmailMessage()
-    email["Subject"] = message.heading
-    email["Date"] = formatdate(localtime=True)
-    email["Message-ID"] = make_msgid(domain="reporting.local")
-    email["From"] = settings.sender
-    email["To"] = ", ".join(channel.to)
-    email.set_content(render_text(message))
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=timeout) as smtp:
-            if settings.starttls:
-                smtp.starttls()
-            if settings.user:
-                smtp.login(settings.user, settings.password)
-            smtp.send_message(email)
+        send_mail(settings, channel.to, message.heading, render_text(message), timeout)
     except (smtplib.SMTPAuthenticationError, smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as error:
         return _Outcome(f"邮件服务器拒绝：{describe(error)}")
     except (smtplib.SMTPException, OSError) as error:

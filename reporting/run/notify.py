@@ -19,10 +19,10 @@ import os
 import shlex
 import smtplib
 import subprocess
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
+from reporting.alerts.deliver import send_mail
 from reporting.config import smtp_settings
 from reporting.run.batch import Outcome
 
@@ -88,15 +88,5 @@ def send_notifications(config: dict[str, Any], outcomes: list[Outcome], index: P
 
 def send_email(config: dict[str, Any], status: str, text: str) -> None:
     """Send the summary by SMTP, with the ``REPORTING_SMTP_*`` settings (``config.smtp_settings``)."""
-    smtp_config = smtp_settings()
-    message = EmailMessage()
-    message["Subject"] = f"{config.get('subject', '回访报告')}：{'有失败' if status == 'failure' else '全部成功'}"
-    message["From"] = smtp_config.sender
-    message["To"] = ", ".join(config["to"])
-    message.set_content(text)
-    with smtplib.SMTP(smtp_config.host, smtp_config.port, timeout=30) as smtp:
-        if smtp_config.starttls:
-            smtp.starttls()
-        if smtp_config.user:
-            smtp.login(smtp_config.user, smtp_config.password)
-        smtp.send_message(message)
+    subject = f"{config.get('subject', '回访报告')}：{'有失败' if status == 'failure' else '全部成功'}"
+    send_mail(smtp_settings(), config["to"], subject, text, timeout=30)
