@@ -52,12 +52,29 @@ def window_starts(period_start: date, period_end: date, periods: int) -> tuple[d
     return tuple(period_start - timedelta(days=length * back) for back in range(periods - 1, -1, -1))
 
 
+def period_numbers(visits: pd.Series, first_start: date, length: int) -> pd.Series:
+    """Each visit's period in the trend window: 0 for the one starting ``first_start``, counting periods of ``length`` days."""
+    return (visits.dt.normalize() - pd.Timestamp(first_start)).dt.days // length
+
+
+def shares_per_period(window: TrendWindow, counts: pd.Series, starts: tuple[date, ...]) -> tuple[tuple[date, float], ...]:
+    """``(period start, count ÷ the period's valid responses)`` for every period with valid responses, oldest first.
+
+    Args:
+        window: the trend window (its summaries give each period's valid responses).
+        counts: responses counted per period number (``period_numbers``).
+        starts: the window's period starts (``window_starts``).
+    """
+    valid_n = window.summaries.set_index("start")["n"]
+    return tuple((start, float(counts.get(starts.index(start), 0)) / float(n)) for start, n in valid_n.items())
+
+
 def window_of(records: pd.DataFrame, period_start: date, period_end: date, periods: int) -> TrendWindow:
     """The trend window computed from loaded records (the same sums a store computes in SQL)."""
     starts = window_starts(period_start, period_end, periods)
     length = (period_end - period_start).days + 1
     valid = select_period(records, starts[0], period_end).query("valid")
-    index = (valid["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
+    index = period_numbers(valid["visit_at"], starts[0], length)
     groups = valid.assign(
         period=index,
         promoter=valid["nps"].ge(9),

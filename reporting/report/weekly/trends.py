@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from reporting.report.window import TrendWindow, window_starts
+from reporting.report.window import TrendWindow, period_numbers, shares_per_period, window_starts
 from reporting.text.classify import tag_problems
 from reporting.text.reading import theme_label
 from reporting.text.themes import Theme
@@ -39,13 +39,8 @@ def problem_trends(
     length = (period_end - period_start).days + 1
     chosen = Taxonomy(taxonomy.version, taxonomy.negations, tuple(t for t in taxonomy.types if t.name in problems))
     tags = tag_problems(window.texts, chosen)
-    index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
-    valid_n = window.summaries.set_index("start")["n"]
-    trends = {}
-    for problem in problems:
-        counts = tags[problem].groupby(index).sum()
-        trends[problem] = tuple((start, float(counts.get(starts.index(start), 0)) / float(n)) for start, n in valid_n.items())
-    return trends
+    index = period_numbers(window.feedback["visit_at"], starts[0], length)
+    return {problem: shares_per_period(window, tags[problem].groupby(index).sum(), starts) for problem in problems}
 
 
 def theme_trends(
@@ -68,14 +63,12 @@ def theme_trends(
     every_word = "|".join(re.escape(w) for w in sorted({w for t in themes for w in t.keywords}, key=len, reverse=True))
     found = window.texts.str.findall(every_word).explode().dropna() if every_word else pd.Series(dtype=object)
     found = found.reset_index().drop_duplicates().set_index("index").iloc[:, 0] if len(found) else found
-    index = (window.feedback["visit_at"].dt.normalize() - pd.Timestamp(starts[0])).dt.days // length
-    valid_n = window.summaries.set_index("start")["n"]
+    index = period_numbers(window.feedback["visit_at"], starts[0], length)
     trends = {}
     for theme in themes:
         hits = found.isin(theme.keywords).groupby(level=0).sum()
         named = hits.index[hits >= min(2, len(theme.keywords))]
-        counts = index.loc[named].value_counts()
-        trends[theme_label(theme.name)] = tuple((s, float(counts.get(starts.index(s), 0)) / float(n)) for s, n in valid_n.items())
+        trends[theme_label(theme.name)] = shares_per_period(window, index.loc[named].value_counts(), starts)
     return trends
 
 
