@@ -312,36 +312,22 @@ def _import(arguments: argparse.Namespace) -> int:
 
 
 def _import_followups(arguments: argparse.Namespace) -> int:
-    from collections import Counter
-    from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from reporting.errors import StoreError
-    from reporting.followup.results import ID_COLUMN, check_results, read_plan_sheet
-    from reporting.followup.tracking import apply_results, count_items, load_items
+    from reporting.followup.round_trip import import_workbook
     from reporting.intake.periods import DEFAULT_TIMEZONE
-    from reporting.intake.store_schema import default_store_url, masked_url
 
-    url = arguments.store or default_store_url()
-    sheet = read_plan_sheet(arguments.workbook)
-    if not count_items(url):
-        raise StoreError(f"记录库 {masked_url(url)} 中没有任何跟进计划：请检查 --store 地址（应与生成该工作簿的报告所用记录库一致）")
-    ids = sorted({str(v).strip() for v in sheet[ID_COLUMN].dropna()})
     now = datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).replace(tzinfo=None)  # staff write local (China) times
-    check = check_results(sheet, load_items(url, ids=ids), now)
-    if check.errors:
-        for line in check.errors:
+    outcome = import_workbook(arguments.workbook, arguments.store, now)
+    if outcome.errors:
+        for line in outcome.errors:
             print(f"错误：{line}", file=sys.stderr)
-        print(f"错误：{arguments.workbook} 有 {len(check.errors)} 行需要改正，本次没有写入任何跟进结果：改正后重新导入", file=sys.stderr)
+        print(
+            f"错误：{arguments.workbook} 有 {len(outcome.errors)} 行需要改正，本次没有写入任何跟进结果或措施：改正后重新导入",
+            file=sys.stderr,
+        )
         return UserInputError.exit_code
-    apply_results(url, list(check.updates), now)
-    by_status = Counter(str(change["status"]) for change in check.updates)
-    detail = "，".join(f"{status} {count}" for status, count in sorted(by_status.items()))
-    print(
-        f"已写入记录库 {masked_url(url)}：更新 {len(check.updates)} 条跟进记录"
-        + (f"（{detail}）" if detail else "")
-        + f"，未变化 {check.unchanged} 条"
-    )
+    print(outcome.summary)
     return 0
 
 

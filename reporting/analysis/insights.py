@@ -43,6 +43,8 @@ class Recommendation:
         due: the deadline.
         current: the current value (mean score or share).
         target: the value to reach by ``due``.
+        measure_id: the measure it is remembered as in the store ("" when no store keeps measures).
+        new: whether it is proposed for the first time (False: its rule's measure is still being worked on).
     """
 
     kind: str
@@ -52,6 +54,8 @@ class Recommendation:
     due: date
     current: float
     target: float
+    measure_id: str = ""
+    new: bool = True
 
 
 def rank_dimensions(means: dict[str, tuple[float | None, int]]) -> list[tuple[str, float, int]]:

@@ -1,6 +1,7 @@
 """The staff's round trip: results typed into workbook.xlsx, checked, then written to the store.
 
-Staff fill 当前状态, 实际跟进时间 and 跟进结果简述 in 客户跟进计划表. Every row is checked
+Staff fill 当前状态, 实际跟进时间 and 跟进结果简述 in 客户跟进计划表 (and close measures in
+改进措施: ``measure_sheet``). Every row is checked
 before anything is written; a bad row gets one line naming its sheet row, column, value
 and what to do, and then nothing is applied.
 """
@@ -36,27 +37,40 @@ class ResultsCheck:
     unchanged: int
 
 
-def read_plan_sheet(path: Path) -> pd.DataFrame:
-    """The 客户跟进计划表 sheet of a workbook, with its Excel row numbers as the index and English column keys.
+def read_result_sheets(path: Path) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The sheets staff fill in: 客户跟进计划表 and 改进措施, each with Excel row numbers as index and English keys.
+
+    A workbook may hold either or both (the weekly workbook both, the follow-up workbook both);
+    a sheet it lacks is None.
 
     Raises:
-        SourceError: the file is missing or not an XLSX workbook, the sheet is missing,
-            or a needed column is missing.
+        SourceError: the file is missing or not an XLSX workbook, it has neither sheet, or a
+            sheet lacks a needed column.
     """
     if path.suffix.lower() != ".xlsx":
         raise SourceError(f"{path} 不是 XLSX 工作簿：请用本系统导出的 workbook.xlsx，在 Excel/WPS/LibreOffice 中保存为 .xlsx")
-    plan = sheet_name("plan")
-    grid = read_sheets(path, "工作簿", sheet=plan).grids[plan]
-    keys = header_keys("plan")
+    grids = read_sheets(path, "工作簿").grids
+    plan, measures = sheet_name("plan"), sheet_name("measures")
+    if plan not in grids and measures not in grids:
+        raise SourceError(f"工作簿 {path} 中没有 {plan} 或 {measures} 工作表：请用本系统导出的 workbook.xlsx，勿改工作表名")
+    plan_rows = _filled_rows(path, grids, "plan", (ID_COLUMN, *EDITABLE_COLUMNS)) if plan in grids else None
+    measure_rows = _filled_rows(path, grids, "measures", ("measure_id", "owner", "status", "note")) if measures in grids else None
+    return plan_rows, measure_rows
+
+
+def _filled_rows(path: Path, grids: dict[str, pd.DataFrame], kind: str, needed: tuple[str, ...]) -> pd.DataFrame:
+    """A sheet's non-blank rows (index = Excel row number) with English keys, only the ``needed`` columns."""
+    name, grid = sheet_name(kind), grids[sheet_name(kind)]
+    keys = header_keys(kind)
     sheet = with_header(grid) if len(grid) else pd.DataFrame(columns=[])
     sheet.columns = [keys.get(h, h) for h in sheet.columns]
-    missing = [headers("plan")[c] for c in (ID_COLUMN, *EDITABLE_COLUMNS) if c not in sheet.columns]
+    missing = [headers(kind)[c] for c in needed if c not in sheet.columns]
     if missing:
-        raise SourceError(f"工作簿 {path} 的 {plan} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
+        raise SourceError(f"工作簿 {path} 的 {name} 缺少列 {'、'.join(missing)}：请勿删除或改名导出时的列")
     sheet.index = sheet.index + 1  # grid row i is Excel row i + 1
     # a cell that held only spaces is empty
     blank = sheet.apply(lambda column: column.map(lambda v: v is None or (isinstance(v, str) and not v.strip()))).all(axis=1)
-    return sheet.loc[~blank, [ID_COLUMN, *EDITABLE_COLUMNS]]
+    return sheet.loc[~blank, list(needed)]
 
 
 def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> ResultsCheck:
@@ -97,7 +111,7 @@ def _check_row(
     """One row of the sheet: the change it makes, an error line, or None when it changes nothing."""
     statuses, done_status = list(rules.statuses), rules.done_status
     where = f"{sheet_name('plan')} 第 {row_number} 行"
-    item = _text(row[ID_COLUMN])
+    item = cell_text(row[ID_COLUMN])
     if not item:
         return f"{where}：缺少跟进编号：请保留导出时的跟进编号，不要清空"
     where += f"（跟进编号 {item}）"
@@ -106,14 +120,14 @@ def _check_row(
     if item in seen:
         return f"{where}：与第 {seen[item]} 行的跟进编号重复：请删除重复的行"
     seen[item] = row_number
-    status = _text(row["status"])
+    status = cell_text(row["status"])
     if status not in statuses:
         return f"{where}：当前状态 {status!r} 不是可选状态（{'/'.join(statuses)}）：请从下拉框选择"
     done_at, problem = _moment(row["done_at"])
     time_error = _time_error(where, row["done_at"], done_at, problem, known.at[item, "visit_at"], now)
     if time_error:
         return time_error
-    result, stored_item = _text(row["result"]), known.loc[item]
+    result, stored_item = cell_text(row["result"]), known.loc[item]
     if status == statuses[0] and (done_at is not None or result):
         return f"{where}：已填写实际跟进时间或结果，但当前状态仍为{statuses[0]}：请把状态改为跟进中或{done_status}"
     if status == statuses[0] and stored_item["status"] != statuses[0]:
@@ -121,7 +135,7 @@ def _check_row(
     # an empty cell keeps what the store holds: copies filled by different people do not erase each other
     if done_at is None and not pd.isna(stored_item["done_at"]):
         done_at = pd.Timestamp(stored_item["done_at"]).floor("min")
-    result = result or _text(stored_item["result"])
+    result = result or cell_text(stored_item["result"])
     if status == done_status and (done_at is None or not result):
         return f"{where}：状态为{done_status}时须填写实际跟进时间和跟进结果简述：请补全或把状态改为跟进中"
     change = {ID_COLUMN: item, "status": status, "done_at": done_at, "result": result or None}
@@ -139,7 +153,8 @@ def _time_error(where: str, cell: object, done_at: pd.Timestamp | None, unreadab
     return None
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell as stripped text; empty for a missing value."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value).strip()
@@ -149,7 +164,7 @@ def _moment(value: object) -> tuple[pd.Timestamp | None, bool]:
     """A cell's date-time: ``(moment, False)``, ``(None, False)`` when empty, ``(None, True)`` when unreadable."""
     if isinstance(value, datetime):
         return pd.Timestamp(value).floor("min"), False
-    text = _text(value)
+    text = cell_text(value)
     if not text:
         return None, False
     moment = pd.to_datetime(text, errors="coerce")
@@ -162,4 +177,4 @@ def _same(change: dict[str, object], stored: pd.Series) -> bool:
     done_same = (change["done_at"] is None and pd.isna(stored_done)) or (
         change["done_at"] is not None and not pd.isna(stored_done) and pd.Timestamp(stored_done).floor("min") == change["done_at"]
     )
-    return change["status"] == stored["status"] and done_same and (change["result"] or "") == _text(stored["result"])
+    return change["status"] == stored["status"] and done_same and (change["result"] or "") == cell_text(stored["result"])

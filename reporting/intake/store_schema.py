@@ -1,6 +1,6 @@
 """The records store's schema and connection: its tables, its URL, and opening it.
 
-The tables (records, imports, rejects, follow-up items) and the fields stored; which store a
+The tables (records, imports, rejects, follow-up items, alerts sent, improvement measures) and the fields stored; which store a
 parameter or the environment names, and its URL with the password hidden; opening a store
 creates its tables (and a SQLite file's folder) and brings one made by an earlier version up
 to date.
@@ -16,6 +16,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Engine,
     Float,
@@ -117,6 +118,29 @@ alerts_sent_table = Table(  # who was told what (reporting.alerts.ledger): one r
     Column("sent_at", DateTime, nullable=False),
     Column("cleared_at", DateTime),  # when a 已恢复 line for this condition was recorded on this channel
     Column("cleared_by", String(512)),  # that line's key
+)
+measures_table = Table(  # improvement measures tracked to their targets (reporting.followup.measures)
+    "measures",
+    metadata,
+    Column("measure_id", String(512), primary_key=True),  # rule@slice#first period
+    Column("rule", String(255), nullable=False),  # kind:subject
+    Column("slice", String(255), nullable=False, index=True),  # field=value, "" for the whole centre
+    Column("slice_label", String(255), nullable=False),
+    Column("action", Text, nullable=False),
+    Column("owner", String(255), nullable=False),
+    Column("deadline", Date, nullable=False),
+    Column("first_period", Date, nullable=False),
+    Column("baseline", Float, nullable=False),
+    Column("baseline_n", Integer, nullable=False),
+    Column("baseline_sd", Float),
+    Column("target", Float, nullable=False),
+    Column("status", String(16), nullable=False),  # open / met / missed (as last judged) / closed (by a person)
+    Column("judged_period", Date),
+    Column("met_period", Date),
+    Column("closed_at", DateTime),
+    Column("note", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime),
 )
 STORED_FIELDS = tuple(c.name for c in records_table.columns if c.name not in ("import_id",))
 

@@ -99,7 +99,7 @@ def test_import_followups_names_a_missing_workbook_and_sheet(tmp_path: Path):
     other = tmp_path / "other.xlsx"
     Workbook().save(other)
     wrong = run_cli("import-followups", str(other), "--store", f"sqlite:///{tmp_path / 's.db'}")
-    assert wrong.returncode == 2 and "没有工作表 客户跟进计划表" in wrong.stderr
+    assert wrong.returncode == 2 and "中没有 客户跟进计划表 或 改进措施 工作表" in wrong.stderr
 
 
 @pytest.mark.e2e

@@ -16,7 +16,11 @@ COMMANDS = [
     (["demo-data", "--out", "{tmp}/demo.csv"], "reporting.demo.records.generate_demo_records", "生成演示数据"),
     (["index", "--output-dir", "{tmp}/out"], "reporting.run.index.collect_entries", "生成报告索引"),
     (["import", "{csv}", "--store", "sqlite:///{tmp}/r.db"], "reporting.intake.sources.import_files", "导入回访记录"),
-    (["import-followups", "{tmp}/w.xlsx", "--store", "sqlite:///{tmp}/r.db"], "reporting.followup.results.read_plan_sheet", "导入跟进结果"),
+    (
+        ["import-followups", "{tmp}/w.xlsx", "--store", "sqlite:///{tmp}/r.db"],
+        "reporting.followup.round_trip.import_workbook",
+        "导入跟进结果",
+    ),
     (["run", "params/weekly.yaml", "-p", "source", "{csv}", "--output-dir", "{tmp}/out"], "reporting.run.execute.run_report", "生成报告"),
     (
         ["batch", "params/weekly.yaml", "-p", "source", "{csv}", "--output-dir", "{tmp}/out"],

@@ -1,8 +1,8 @@
 """The weekly report's run: ``build`` → ``sync_plan`` → (``render``) → ``publish``.
 
 ``build`` reads the period's records and computes the frozen model, writing nothing;
-``sync_plan`` is the one step that writes (the follow-up plan into the store, at the
-moment it is given); ``publish`` hands metrics.json, the rejects ledger, the workbook and
+``sync_plan`` is the one step that writes (the follow-up plan and the improvement
+measures into the store, at the moment it is given); ``publish`` hands metrics.json, the rejects ledger, the workbook and
 the taxonomy suggestions to the exporter.
 """
 
@@ -17,8 +17,11 @@ from reporting.alerts.evaluate import ReportMetrics, evaluate
 from reporting.alerts.model import Alert
 from reporting.alerts.rules import AlertRules, load_alert_rules
 from reporting.analysis.coverage import coverage_table
+from reporting.analysis.measures import FAMILY, measure_tests
 from reporting.config import resolve_path
 from reporting.errors import UserInputError
+from reporting.followup.measure_sheet import with_measure_marks
+from reporting.followup.measures import sync_measures
 from reporting.followup.sheets import plan_marks
 from reporting.followup.tracking import plan_with_history, save_plan
 from reporting.intake.clean import CleanResult, select_period
@@ -131,6 +134,7 @@ def sync_plan(model: ReportModel, params: WeeklyParams) -> ReportModel:
     url = store_url(params.followup_store)
     moment = params.now
     window = (datetime.combine(model.period_start, time.min), datetime.combine(model.period_end + timedelta(days=1), time.min))
+    model = with_measures(model, params, url)
     if model.slice_label:
         save_plan(url, model.plan, moment)
         return model
@@ -138,6 +142,26 @@ def sync_plan(model: ReportModel, params: WeeklyParams) -> ReportModel:
     synced = replace(model, plan=plan, followup=kpis)
     rules = load_alert_rules(resolve_path(params.alert_rules) if params.alert_rules else None)
     return replace(synced, alerts=own_alerts(synced, rules))
+
+
+def with_measures(model: ReportModel, params: WeeklyParams, url: str) -> ReportModel:
+    """The slice's measures tracked to their targets, and the recommendations remembered as measures (``sync_measures``).
+
+    The measures' changes join the report's tests as the family ``measure``.
+    """
+    slice_key = f"{params.slice_field}={params.slice_value}" if params.slice_field else ""
+    synced = sync_measures(
+        url,
+        model.recommendations,
+        model.readings,
+        model.sample["valid"],
+        (slice_key, model.slice_label),
+        (model.period_start, model.period_end),
+        params.now,
+        model.fdr_q,
+    )
+    tests = (*(t for t in model.tests if t.family != FAMILY), *measure_tests(synced.progress))
+    return replace(model, measures=synced.progress, proposed=synced.proposed, recommendations=synced.recommendations, tests=tests)
 
 
 def publish(model: ReportModel, params: WeeklyParams) -> None:
@@ -150,5 +174,6 @@ def publish(model: ReportModel, params: WeeklyParams) -> None:
     """
     moment = params.now
     tables = workbook_tables(model, moment)
-    workbook = workbook_payload(tables, params.handover_dir, percent=("占比",), **plan_marks(model.plan, moment))
+    marks = with_measure_marks(plan_marks(model.plan, moment), tables)
+    workbook = workbook_payload(tables, params.handover_dir, percent=("占比",), **marks)
     publish_outputs(metrics_document(model), model.rejects, workbook, suggestions_yaml(model.taxonomy_suggestions))

@@ -15,6 +15,7 @@ from reporting.alerts.rules import AlertRule
 from reporting.analysis.compare import change_tests, period_changes, segment_tests
 from reporting.analysis.drivers import analyse_drivers
 from reporting.analysis.insights import SUB_DIMENSIONS, Finding, find_strengths, find_weaknesses, recommend
+from reporting.analysis.measures import period_readings
 from reporting.analysis.metrics import (
     DIMENSION_FIELDS,
     Interval,
@@ -143,6 +144,7 @@ def build_report_model(
         top_problems=ranking.head(TOP_PROBLEMS),
         taxonomy_suggestions=suggestions,
         recommendations=recommendations,
+        readings=period_readings(period.valid, ranking, DIMENSION_FIELDS),
         **followup,
     )
 

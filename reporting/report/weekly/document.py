@@ -27,6 +27,7 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         **conclusion_entries(model),
         **problem_entries(model),
         **recommendation_entries(model),
+        "measures": measures_entry(model),
         "followup": followup_entry(model.followup),
         "taxonomy_version": model.taxonomy_version,
         "tests": tests_entry(model),
@@ -217,10 +218,51 @@ def recommendation_entries(model: ReportModel) -> dict[str, Any]:
                 "due": r.due.isoformat(),
                 "current": round_value(r.current),
                 "target": round_value(r.target),
+                "measure_id": r.measure_id or None,
+                "new": r.new,
             }
             for r in model.recommendations
         ]
     }
+
+
+METRICS = {"dimension": "score_mean", "problem": "problem_share", "agent": "agent_satisfaction_mean"}
+
+
+def measures_entry(model: ReportModel) -> list[dict[str, Any]]:
+    """改进措施跟踪: each measure the report tracks — baseline, current, the change's test, target, deadline, status."""
+    entries = []
+    for item in model.measures:
+        measure, current, change = item.measure, item.current, item.change
+        entries.append(
+            {
+                "id": measure.id,
+                "rule": measure.rule,
+                "metric": METRICS[measure.kind],
+                "subject": measure.subject,
+                "slice": measure.slice_label,
+                "owner": measure.owner,
+                "first_period": measure.first_period.isoformat(),
+                "baseline": round_value(measure.baseline.value),
+                "baseline_n": measure.baseline.n,
+                "target": round_value(measure.target),
+                "current": round_value(current.value) if current else None,
+                "current_n": current.n if current else None,
+                "change": None
+                if change is None
+                else {
+                    "delta": round_value(change.delta),
+                    "test": change.test,
+                    "p": round_value(change.p),
+                    "q": round_value(change.q),
+                    "decision": change.decision,
+                },
+                "deadline": measure.deadline.isoformat(),
+                "days_left": item.days_left,
+                "status": item.status,
+            }
+        )
+    return entries
 
 
 def followup_entry(kpis: FollowupKpis | None) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from reporting.alerts.model import Alert
 from reporting.analysis.compare import Change
 from reporting.analysis.drivers import DriverAnalysis
 from reporting.analysis.insights import Finding, Recommendation
+from reporting.analysis.measures import Measure, Progress, Reading
 from reporting.analysis.metrics import (
     Interval,
     NpsResult,
@@ -174,6 +175,9 @@ class ReportModel:
     attention: tuple[AttentionItem, ...] = ()
     problem_history: dict[str, tuple[tuple[date, float], ...]] = field(default_factory=dict)
     alerts: tuple[Alert, ...] = ()
+    readings: dict[str, Reading] = field(default_factory=dict, repr=False)
+    measures: tuple[Progress, ...] = ()
+    proposed: tuple[Measure, ...] = ()
 
 
 @dataclass(frozen=True)

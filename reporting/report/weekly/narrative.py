@@ -5,7 +5,9 @@ from __future__ import annotations
 from reporting.analysis.compare import Change
 from reporting.analysis.drivers import MIN_RESPONSES
 from reporting.analysis.insights import Finding, Recommendation
+from reporting.analysis.measures import GOES_DOWN, Progress
 from reporting.analysis.multiplicity import DEFAULT_Q, decide
+from reporting.followup.measure_sheet import status_label, subject_name, value_text
 from reporting.report.html.values import format_percent
 from reporting.report.weekly.model import ReportModel
 from reporting.vocab import label
@@ -110,9 +112,36 @@ def describe_target(recommendation: Recommendation) -> str:
     return label("rec_target_agent", name=recommendation.subject, current=recommendation.current, target=recommendation.target)
 
 
-def subject_name(recommendation: Recommendation) -> str:
-    if recommendation.kind == "dimension":
-        return label(recommendation.subject)
-    if recommendation.kind == "agent":
-        return f"{label('visitor')} {recommendation.subject}"
-    return recommendation.subject
+def measure_row(item: Progress) -> dict[str, str]:
+    """One line of 改进措施跟踪: what, owner, baseline → now, the change with its corrected test, target, deadline, status."""
+    measure, change = item.measure, item.change
+    kind = measure.kind
+    return {
+        "id": measure.id,
+        "subject": subject_name(kind, measure.subject),
+        "owner": measure.owner,
+        "baseline": value_text(kind, measure.baseline.value, measure.baseline.n),
+        "first": measure.first_period.isoformat(),
+        "current": value_text(kind, item.current.value, item.current.n) if item.current else "—",
+        "change": measure_change(kind, change),
+        "target": value_text(kind, measure.target),
+        "deadline": measure.deadline.isoformat(),
+        "days": days_text(item.days_left),
+        "status": item.status,
+        "status_text": status_label(item.status),
+    }
+
+
+def measure_change(kind: str, change: Change | None) -> str:
+    """The change since the baseline with its word: 显著 only when its q passes, 探索性 when only p < 0.05."""
+    if change is None:
+        return label("measure_change_untested")
+    delta = f"{change.delta * 100:+.1f} 个百分点" if kind in GOES_DOWN else f"{change.delta:+.2f} 分"
+    return label(f"measure_change_{change.decision}", delta=delta, p=format_p(change.p), q=format_p(change.q))
+
+
+def days_text(days_left: int) -> str:
+    """剩余 N 天, 今日到期 or 逾期 N 天 (counted from the period's end)."""
+    if days_left > 0:
+        return label("measure_days_left", days=days_left)
+    return label("measure_days_today") if days_left == 0 else label("measure_days_over", days=-days_left)

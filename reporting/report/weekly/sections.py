@@ -12,6 +12,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from reporting.analysis.multiplicity import family_sizes
+from reporting.followup.measure_sheet import subject_name
 from reporting.report.html.fragments import render_fragment
 from reporting.report.html.parts import render_part
 from reporting.report.weekly.charts import render_chart
@@ -23,10 +24,10 @@ from reporting.report.weekly.narrative import (
     describe_drivers,
     describe_finding,
     describe_target,
-    subject_name,
+    measure_row,
 )
 from reporting.text.reading import LOW_COVERAGE
-from reporting.vocab import label
+from reporting.vocab import headers, label
 
 
 def render_overview(model: ReportModel) -> HTML:
@@ -103,12 +104,28 @@ def _counted(counts: dict[str, int], valid: int) -> list[dict[str, Any]]:
 
 
 def render_recommendations(model: ReportModel) -> HTML:
-    """改进建议: one row per measure, with owner, deadline and target."""
+    """改进措施跟踪 (measures proposed earlier, judged this period), then 改进建议: one row per measure, new or tracked."""
+    first = {p.measure.id: p.measure.first_period.isoformat() for p in model.measures}
     items = [
-        {"subject": subject_name(r), "action": r.action, "owner": r.owner, "due": r.due.isoformat(), "target": describe_target(r)}
+        {
+            "subject": subject_name(r.kind, r.subject),
+            "action": r.action,
+            "owner": r.owner,
+            "due": r.due.isoformat(),
+            "target": describe_target(r),
+            "status": label("rec_new") if r.new else label("rec_tracked", first=first.get(r.measure_id, "")),
+        }
         for r in model.recommendations
     ]
-    return render_fragment("recommendations.html.j2", items=items)
+    tracking = [measure_row(item) for item in model.measures]
+    return render_fragment(
+        "recommendations.html.j2",
+        items=items,
+        measures=tracking,
+        heads=headers("measures"),
+        kept=bool(model.measures) or any(r.measure_id for r in model.recommendations),
+        q=model.fdr_q,
+    )
 
 
 def render_methods(model: ReportModel) -> HTML:

@@ -11,7 +11,9 @@ from datetime import datetime
 
 import pandas as pd
 
+from reporting.analysis.measures import FAMILY as MEASURE_FAMILY
 from reporting.analysis.multiplicity import family_sizes
+from reporting.followup.measure_sheet import measure_sheet
 from reporting.followup.plan import escalation_list
 from reporting.followup.sheets import plan_sheet
 from reporting.intake.privacy import mask_name, mask_phone, mask_text
@@ -35,7 +37,13 @@ def workbook_tables(model: ReportModel, as_of: datetime) -> dict[str, pd.DataFra
         sheet_name("verification"): model.verification.rename(columns=headers("verification")),
         sheet_name("escalation"): plan_sheet(escalation_list(model.plan, as_of)),
         sheet_name("tests"): tests_table(model).rename(columns=headers("tests")),
+        **({sheet_name("measures"): measures_table(model)} if model.measures or model.proposed else {}),
     }
+
+
+def measures_table(model: ReportModel) -> pd.DataFrame:
+    """改进措施: the measures tracked this period (as judged) and those it proposed, for staff to close or annotate."""
+    return measure_sheet([*(p.measure for p in model.measures), *model.proposed], model.measures)
 
 
 def tests_table(model: ReportModel) -> pd.DataFrame:
@@ -45,7 +53,7 @@ def tests_table(model: ReportModel) -> pd.DataFrame:
         {
             "family": label(f"family_{test.family}"),
             "m": sizes.get(test.family, 0),
-            "subject": _subject_name(test.subject),
+            "subject": test.subject if test.family == MEASURE_FAMILY else _subject_name(test.subject),
             "test": label(TEST_LABELS[test.test]),
             "delta": _significant_digits(test.delta),
             "statistic": None if test.statistic is None else round(test.statistic, 3),

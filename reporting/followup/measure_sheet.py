@@ -1,0 +1,153 @@
+"""The 改进措施 sheet: measures as staff see them, and the rows they changed, checked before anything is written.
+
+Staff may close a measure (措施状态 已关闭, with the reason in 备注), reopen one they closed
+(any other status), change its 负责人 and write 备注. 已达成 and 逾期未达成 are judged from
+the data by the weekly report; choosing one by hand is refused with the reason. Every row
+is checked first; a bad row gets one line naming its sheet row, column and value, and
+then nothing is applied (the same rules as the plan sheet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from reporting.analysis.measures import GOES_DOWN, STATUSES, Measure, Progress
+from reporting.followup.results import cell_text
+from reporting.vocab import headers, label, sheet_name
+
+ID_COLUMN = "measure_id"
+EDITABLE = ("owner", "status", "note")
+SHEET_COLUMNS = ("measure_id", "slice", "subject", "action", "owner", "deadline", "baseline", "current", "target", "status", "note")
+
+
+def status_label(status: str) -> str:
+    """``open`` → 进行中, ``met`` → 已达成, ``missed`` → 逾期未达成, ``closed`` → 已关闭."""
+    return label(f"measure_status_{status}")
+
+
+def subject_name(kind: str, subject: str) -> str:
+    """What a measure or recommendation is about, as people read it: 响应速度, 回访人 V03, 服务态度."""
+    if kind == "dimension":
+        return label(subject)
+    if kind == "agent":
+        return f"{label('visitor')} {subject}"
+    return subject
+
+
+def value_text(kind: str, value: float | None, n: int | None = None) -> str:
+    """A measure's metric as people read it: a share as 12.3%, a score as 4.12 分, with its n when given."""
+    if value is None:
+        return "—"
+    shown = f"{value:.1%}" if kind in GOES_DOWN else f"{value:.2f} 分"
+    return f"{shown}（n={n}）" if n is not None else shown
+
+
+def measure_sheet(measures: list[Measure], progress: tuple[Progress, ...] = ()) -> pd.DataFrame:
+    """改进措施: one row per measure (Chinese headers), the status and current value judged by ``progress`` where given."""
+    judged = {p.measure.id: p for p in progress}
+    rows = []
+    for measure in measures:
+        item = judged.get(measure.id)
+        current = item.current if item else None
+        rows.append(
+            {
+                "measure_id": measure.id,
+                "slice": measure.slice_label or label("measure_whole_centre"),
+                "subject": subject_name(measure.kind, measure.subject),
+                "action": measure.action,
+                "owner": measure.owner,
+                "deadline": measure.deadline.isoformat(),
+                "baseline": value_text(measure.kind, measure.baseline.value, measure.baseline.n),
+                "current": value_text(measure.kind, current.value, current.n) if current else "—",
+                "target": value_text(measure.kind, measure.target),
+                "status": status_label(item.status if item else measure.status),
+                "note": measure.note,
+            }
+        )
+    return pd.DataFrame(rows, columns=list(SHEET_COLUMNS)).rename(columns=headers("measures"))
+
+
+def with_measure_marks(marks: dict[str, Any], sheets: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """``workbook_payload``'s marks plus, when ``sheets`` hold an 改进措施 sheet, its missed rows filled and 措施状态 as a drop-down."""
+    sheet = sheets.get(sheet_name("measures"))
+    if sheet is None:
+        return marks
+    column = headers("measures")["status"]
+    missed = sheet[column].eq(status_label("missed")).tolist() if len(sheet) else []
+    return {
+        "highlight": marks.get("highlight", {}) | {sheet_name("measures"): missed},
+        "choices": marks.get("choices", {}) | {column: [status_label(s) for s in STATUSES]},
+    }
+
+
+@dataclass(frozen=True)
+class MeasureCheck:
+    """What a filled-in 改进措施 sheet would change: one dict per changed measure, one line per bad row."""
+
+    changes: tuple[dict[str, object], ...]
+    errors: tuple[str, ...]
+    unchanged: int
+
+
+def check_measure_rows(sheet: pd.DataFrame, stored: list[Measure]) -> MeasureCheck:
+    """Check every row of a filled-in 改进措施 sheet against the stored measures.
+
+    Rules: the 措施编号 must be a stored measure and appear once; 措施状态 must be one of the
+    four; 已关闭 needs a 备注 (why it is closed); 已达成 or 逾期未达成 chosen by hand for a
+    measure the data did not judge so is refused; an empty 负责人 keeps the stored one.
+
+    Args:
+        sheet: rows of the sheet (index = Excel row number) with English keys.
+        stored: the stored measures with those ids.
+
+    Returns:
+        The changes (``measure_id``, ``status`` ``closed``/``open``/None, ``note``,
+        ``owner``) and the errors.
+    """
+    known = {m.id: m for m in stored}
+    by_label = {status_label(s): s for s in STATUSES}
+    seen: dict[str, int] = {}
+    changes, errors, unchanged = [], [], 0
+    for row_number, row in sheet.iterrows():
+        outcome = _check_row(int(row_number), row, known, by_label, seen)
+        if isinstance(outcome, str):
+            errors.append(outcome)
+        elif outcome is None:
+            unchanged += 1
+        else:
+            changes.append(outcome)
+    return MeasureCheck(tuple(changes), tuple(errors), unchanged)
+
+
+def _check_row(
+    row_number: int, row: pd.Series, known: dict[str, Measure], by_label: dict[str, str], seen: dict[str, int]
+) -> dict[str, object] | str | None:
+    """One row: the change it makes, an error line, or None when it changes nothing."""
+    where = f"{sheet_name('measures')} 第 {row_number} 行"
+    identity = cell_text(row[ID_COLUMN])
+    if not identity:
+        return f"{where}：缺少措施编号：请保留导出时的措施编号，不要清空"
+    where += f"（措施编号 {identity}）"
+    if identity not in known:
+        return f"{where}：数据库中没有这个措施编号：请确认工作簿来自同一记录库，且未改动措施编号"
+    if identity in seen:
+        return f"{where}：与第 {seen[identity]} 行的措施编号重复：请删除重复的行"
+    seen[identity] = row_number
+    chosen = cell_text(row["status"])
+    if chosen not in by_label:
+        return f"{where}：措施状态 {chosen!r} 不是可选状态（{'/'.join(by_label)}）：请从下拉框选择"
+    measure, status, note = known[identity], by_label[chosen], cell_text(row["note"])
+    if status == "closed" and not (note or measure.note):
+        return f"{where}：关闭措施须在备注中写明原因（如“已改用新方案”）：请补写备注"
+    if status in ("met", "missed") and measure.status != status:
+        return f"{where}：措施状态 {chosen} 由周报按数据判定，不能手工选择：请改为已关闭（并写明原因）或保留原状态"
+    action = "closed" if status == "closed" and measure.status != "closed" else None
+    if status != "closed" and measure.status == "closed":
+        action = "open"
+    owner = cell_text(row["owner"]) or measure.owner
+    change = {ID_COLUMN: identity, "status": action, "note": note or measure.note or None, "owner": owner}
+    same = action is None and owner == measure.owner and (note or measure.note) == measure.note
+    return None if same else change
