@@ -10,11 +10,12 @@ then nothing is applied (the same rules as the plan sheet).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
 
-from reporting.analysis.measures import GOES_DOWN, STATUSES, Measure, Progress
+from reporting.analysis.measures import ACTIVE, GOES_DOWN, STATUSES, Measure, Progress
 from reporting.followup.results import cell_text
 from reporting.vocab import headers, label, sheet_name
 
@@ -68,6 +69,33 @@ def measure_sheet(measures: list[Measure], progress: tuple[Progress, ...] = ()) 
             }
         )
     return pd.DataFrame(rows, columns=list(SHEET_COLUMNS)).rename(columns=headers("measures"))
+
+
+def by_owner(measures: list[Measure], as_of: date) -> pd.DataFrame:
+    """Measures still being worked on (进行中, 逾期未达成), per owner, overdue ones first, then by deadline.
+
+    Returns:
+        Columns owner, measure_id, slice, subject, action, deadline, days_over (0 when not
+        past its deadline at ``as_of``), status (as last judged), with Chinese headers
+        (``columns_measures``).
+    """
+    rows = [
+        {
+            "owner": m.owner,
+            "measure_id": m.id,
+            "slice": m.slice_label or label("measure_whole_centre"),
+            "subject": subject_name(m.kind, m.subject),
+            "action": m.action,
+            "deadline": m.deadline.isoformat(),
+            "days_over": max(0, (as_of - m.deadline).days),
+            "status": status_label(m.status),
+        }
+        for m in measures
+        if m.status in ACTIVE
+    ]
+    table = pd.DataFrame(rows, columns=["owner", "measure_id", "slice", "subject", "action", "deadline", "days_over", "status"])
+    ordered = table.sort_values(["owner", "days_over", "deadline", "measure_id"], ascending=[True, False, True, True], kind="stable")
+    return ordered.reset_index(drop=True).rename(columns=headers("measures"))
 
 
 def with_measure_marks(marks: dict[str, Any], sheets: dict[str, pd.DataFrame]) -> dict[str, Any]:

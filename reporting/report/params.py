@@ -184,12 +184,15 @@ class TrendParams(SlicedParams):
 
     Attributes:
         events: events to mark, ``YYYY-MM-DD:description`` separated by semicolons.
+        followup_store: the store whose improvement measures are marked where they started
+            ("" for the default store, ``none`` for no marks).
     """
 
     REPORT: ClassVar[str] = "trend"
     period_start: date = date(2026, 9, 28)
     period_end: date = date(2026, 11, 22)
     events: str = "2026-10-19:系统升级"
+    followup_store: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

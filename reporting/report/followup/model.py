@@ -7,9 +7,11 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
+from reporting.analysis.measures import ACTIVE, Measure
 from reporting.analysis.metrics import Rate
 from reporting.config import resolve_path
 from reporting.domain import SUGGESTING_CUSTOMER
+from reporting.followup.measures import load_measures
 from reporting.followup.plan import PLAN_COLUMNS, build_plan, escalation_list, load_followup_rules, response_subjects
 from reporting.followup.progress import FollowupKpis, assign_owners, followup_kpis, parse_owner_groups, second_round, workload
 from reporting.followup.tracking import load_items, save_plan, set_owners
@@ -47,6 +49,7 @@ class FollowupModel:
         ledger_line: the source's row accounting, for the data-quality note.
         new_items: the items ``sync_plan`` stores.
         owner_changes: 跟进编号 → the person ``sync_plan`` records as owner.
+        measures: the improvement measures still being worked on (进行中, 逾期未达成), every slice.
     """
 
     as_of: datetime
@@ -65,6 +68,7 @@ class FollowupModel:
     ledger_line: str = ""
     new_items: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     owner_changes: dict[str, str] = field(default_factory=dict)
+    measures: tuple[Measure, ...] = ()
 
 
 def plan_for_responses(valid: pd.DataFrame, taxonomy_path: str = "") -> pd.DataFrame:
@@ -122,6 +126,7 @@ def build(params: FollowupParams) -> FollowupModel:
         ledger_line=_ledger_line(cleaned),
         new_items=new_items,
         owner_changes=dict(zip(assigned.loc[moved, "item_id"], assigned.loc[moved, "owner"], strict=True)),
+        measures=tuple(m for m in load_measures(url) if m.status in ACTIVE),
     )
 
 

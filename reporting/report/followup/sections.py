@@ -6,6 +6,7 @@ from typing import Any
 
 from IPython.display import HTML
 
+from reporting.followup.measure_sheet import by_owner, measure_sheet, with_measure_marks
 from reporting.followup.sheets import plan_marks, plan_sheet
 from reporting.report.followup.model import WORKLOAD_DAYS, FollowupModel
 from reporting.report.html.fragments import render_fragment, table_context
@@ -30,6 +31,7 @@ def render(model: FollowupModel, part: str = "all", generated_at: str = "") -> H
         escalations=table_context(escalations.rename(columns=headers("plan"))),
         workload=table_context(model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS))),
         second_round=table_context(second.rename(columns=headers("second_round"))),
+        measures=table_context(by_owner(list(model.measures), model.as_of.date())),
         shown=SHOWN_ROWS,
     )
 
@@ -55,6 +57,17 @@ def followup_document(model: FollowupModel) -> dict[str, Any]:
         "escalations": len(model.escalations),
         "second_round": len(model.second_round),
         "workload": model.workload.to_dict("records"),
+        "measures": [
+            {
+                "id": m.id,
+                "owner": m.owner,
+                "slice": m.slice_label,
+                "deadline": m.deadline.isoformat(),
+                "days_over": max(0, (model.as_of.date() - m.deadline).days),
+                "status": m.status,
+            }
+            for m in model.measures
+        ],
     }
 
 
@@ -65,6 +78,7 @@ def publish(model: FollowupModel, params: FollowupParams) -> None:
         sheet_name("escalation"): plan_sheet(model.escalations),
         sheet_name("second_round"): model.second_round.rename(columns=headers("second_round")),
         sheet_name("workload"): model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
+        sheet_name("measures"): measure_sheet(list(model.measures)),
     }
-    workbook = workbook_payload(sheets, params.handover_dir, **plan_marks(model.plan, model.as_of))
+    workbook = workbook_payload(sheets, params.handover_dir, **with_measure_marks(plan_marks(model.plan, model.as_of), sheets))
     publish_outputs(followup_document(model), model.rejects, workbook)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from reporting.config import resolve_path
+from reporting.followup.measure_sheet import subject_name
+from reporting.followup.measures import load_measures
+from reporting.intake.store_schema import store_url
 from reporting.report.html.values import round_value
 from reporting.report.loading import load_source, select_slice, slice_label
 from reporting.report.params import TrendParams
 from reporting.report.publish import publish_outputs
 from reporting.report.trend.model import TrendModel, build_trend_model
-from reporting.vocab import load_taxonomy
+from reporting.vocab import label, load_taxonomy
 
 
 def build(params: TrendParams) -> TrendModel:
@@ -26,7 +30,25 @@ def build(params: TrendParams) -> TrendModel:
     start, end = params.period_start, params.period_end
     cleaned = select_slice(load_source(params.source, start, end, trend_periods=1), params.slice_field, params.slice_value)
     vocabulary = load_taxonomy(resolve_path(params.taxonomy) if params.taxonomy else None)
-    return build_trend_model(cleaned, start, end, vocabulary, params.events, slice_label(params.slice_field, params.slice_value))
+    model = build_trend_model(cleaned, start, end, vocabulary, params.events, slice_label(params.slice_field, params.slice_value))
+    return replace(model, measure_starts=measure_starts(params))
+
+
+def measure_starts(params: TrendParams) -> tuple[tuple[date, str], ...]:
+    """The slice's improvement measures first proposed within the range, one mark per period: 措施：响应速度、专业能力."""
+    if params.followup_store.strip().lower() == "none":
+        return ()
+    slice_key = f"{params.slice_field}={params.slice_value}" if params.slice_field else ""
+    started: dict[date, list[str]] = {}
+    for measure in load_measures(store_url(params.followup_store), slice_key):
+        if params.period_start <= measure.first_period <= params.period_end:
+            started.setdefault(measure.first_period, []).append(subject_name(measure.kind, measure.subject))
+    return tuple((day, label("trend_measure_start", names=names_text(names))) for day, names in sorted(started.items()))
+
+
+def names_text(names: list[str], shown: int = 3) -> str:
+    """Up to ``shown`` names joined by 、, then 等 N 项."""
+    return "、".join(names[:shown]) + (label("trend_measure_more", count=len(names)) if len(names) > shown else "")
 
 
 def trend_document(model: TrendModel) -> dict[str, Any]:
@@ -59,6 +81,7 @@ def trend_document(model: TrendModel) -> dict[str, Any]:
             for row in model.problem_shares.to_dict("records")
         ],
         "events": [{"date": day.isoformat(), "event": what} for day, what in model.events],
+        "measure_starts": [{"date": day.isoformat(), "measures": what} for day, what in model.measure_starts],
         "taxonomy_version": model.taxonomy_version,
     }
 

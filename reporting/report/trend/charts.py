@@ -41,21 +41,25 @@ def plot_problem_shares(trend: TrendModel) -> Figure:
     return figure
 
 
+MARKS = (("events", "#b03a2e", "--", -12), ("measure_starts", "#1a7f37", ":", -24))  # what, colour, line, label offset
+
+
 def _mark_events(axes: Axes, trend: TrendModel, week_starts: list) -> None:
-    """A dashed line and a label at the week each event falls in."""
-    for day, what in trend.events:
-        position = sum(1 for start in week_starts if start <= day) - 1
-        if position >= 0:
-            axes.axvline(position, color="#b03a2e", linestyle="--", linewidth=1)
-            axes.annotate(
-                what,
-                (position, 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(3, -12),
-                textcoords="offset points",
-                fontsize=8,
-                color="#b03a2e",
-            )
+    """A line and a label at the week each event falls in (red, dashed) and each measure started (green, dotted)."""
+    for field, colour, style, offset in MARKS:
+        for day, what in getattr(trend, field):
+            position = sum(1 for start in week_starts if start <= day) - 1
+            if position >= 0:
+                axes.axvline(position, color=colour, linestyle=style, linewidth=1)
+                axes.annotate(
+                    what,
+                    (position, 1),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(3, offset),
+                    textcoords="offset points",
+                    fontsize=8,
+                    color=colour,
+                )
 
 
 def render_chart(trend: TrendModel, name: str) -> HTML:
