@@ -6,7 +6,7 @@ baseline (value and n), target, owner and deadline. Each later report reads the 
 metric again (``Reading``) and judges it at the period's end:
 
 - ``met`` 已达成 — the target is reached (a problem's share at or below it, a score at or above);
-- ``missed`` 逾期未达成 — the deadline has passed and the target is not reached;
+- ``missed`` 逾期未达成 — the period reached the deadline and the target is not reached;
 - ``open`` 进行中 — neither yet;
 - ``closed`` 已关闭 — a person closed it (in the workbook's 改进措施 sheet).
 
@@ -139,8 +139,9 @@ def judge(measure: Measure, current: Reading | None, period_start: date, period_
     """A measure's status at the end of a period.
 
     Closed by a person before the period ended: ``closed``. Reached in this period, or
-    already reached in an earlier one: ``met``. Else ``missed`` once the deadline is
-    before the period's end, ``open`` until then.
+    already reached in an earlier one: ``met``. Else ``missed`` once the period's end has
+    reached the deadline (the report of the week holding the deadline is its last chance),
+    ``open`` until then.
     """
     if measure.closed_at is not None and measure.closed_at.date() <= period_end:
         return "closed"
@@ -148,7 +149,7 @@ def judge(measure: Measure, current: Reading | None, period_start: date, period_
         return "met"
     if current is not None and reached(measure.kind, current.value, measure.target):
         return "met"
-    return "missed" if measure.deadline < period_end else "open"
+    return "missed" if measure.deadline <= period_end else "open"
 
 
 def tracked(measure: Measure, period_start: date) -> bool:

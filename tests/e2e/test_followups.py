@@ -156,3 +156,47 @@ def test_followup_plan_refuses_a_bad_as_of(tmp_path: Path):
     )
     assert result.returncode == 2 and "参数 as_of 的值 'next monday' 不是有效时间" in result.stderr
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.e2e
+def test_next_weeks_report_tracks_last_weeks_measures_and_staff_close_one(small_csv: Path, tmp_path: Path):
+    store = f"sqlite:///{tmp_path / 'records.db'}"
+    first = _run_week(small_csv, tmp_path / "out", store, PREVIOUS)
+    proposed = json.loads((first / "metrics.json").read_text(encoding="utf-8"))["recommendations"]
+    assert proposed and all(r["new"] for r in proposed)
+    second = _run_week(small_csv, tmp_path / "out", store, CURRENT)
+    metrics = json.loads((second / "metrics.json").read_text(encoding="utf-8"))
+    tracked = {m["id"]: m for m in metrics["measures"]}
+    assert set(tracked) == {r["measure_id"] for r in proposed}  # every measure of last week, none lost
+    for recommendation in proposed:
+        measure = tracked[recommendation["measure_id"]]
+        assert (measure["baseline"], measure["target"], measure["deadline"]) == (
+            recommendation["current"],
+            recommendation["target"],
+            recommendation["due"],
+        )
+        assert measure["status"] in ("open", "met") and measure["current"] is not None
+    again = [r for r in metrics["recommendations"] if r["measure_id"] in tracked]
+    assert all(not r["new"] for r in again)  # none of last week's measures proposed again as new
+    html = (second / "report.html").read_text(encoding="utf-8")
+    assert "改进措施跟踪" in html and "与基线相比" in html
+
+    book = load_workbook(second / "workbook.xlsx")
+    sheet = book["改进措施"]
+    column = {cell.value: cell.column for cell in sheet[1]}
+    assert any("进行中" in str(v.formula1) for v in sheet.data_validations.dataValidation)
+    closing = sheet.cell(2, column["措施编号"]).value
+    sheet.cell(2, column["措施状态"]).value = "已关闭"
+    sheet.cell(2, column["备注"]).value = "已并入季度整改计划"
+    filled = tmp_path / "closed.xlsx"
+    book.save(filled)
+    imported = run_cli("import-followups", str(filled), "--store", store)
+    assert imported.returncode == 0, imported.stderr
+    assert "更新 1 项改进措施" in imported.stdout
+
+    rerun = json.loads((_run_week(small_csv, tmp_path / "out", store, CURRENT) / "metrics.json").read_text(encoding="utf-8"))
+    assert [m["id"] for m in rerun["measures"]] == [m["id"] for m in metrics["measures"]]  # a rerun keeps the ids
+    assert [r["measure_id"] for r in rerun["recommendations"]] == [r["measure_id"] for r in metrics["recommendations"]]
+    from reporting.followup.measures import load_measures
+
+    assert {m.id: m.status for m in load_measures(store)}[closing] == "closed"
