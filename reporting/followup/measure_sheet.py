@@ -30,9 +30,9 @@ def status_label(status: str) -> str:
 
 
 def subject_name(kind: str, subject: str) -> str:
-    """What a measure or recommendation is about, as people read it: 响应速度, 回访人 V03, 服务态度."""
+    """What a measure or recommendation is about, as people read it: 响应速度评分 (a score), 回访人 V03, 服务态度 (a problem)."""
     if kind == "dimension":
-        return label(subject)
+        return label(subject) + ("评分" if subject.startswith("score_") else "")
     if kind == "agent":
         return f"{label('visitor')} {subject}"
     return subject

@@ -15,7 +15,7 @@ from reporting.report.loading import load_source, select_slice, slice_label
 from reporting.report.params import TrendParams
 from reporting.report.publish import publish_outputs
 from reporting.report.trend.model import TrendModel, build_trend_model
-from reporting.vocab import label, load_taxonomy
+from reporting.vocab import load_taxonomy
 
 
 def build(params: TrendParams) -> TrendModel:
@@ -34,21 +34,16 @@ def build(params: TrendParams) -> TrendModel:
     return replace(model, measure_starts=measure_starts(params))
 
 
-def measure_starts(params: TrendParams) -> tuple[tuple[date, str], ...]:
-    """The slice's improvement measures first proposed within the range, one mark per period: 措施：响应速度、专业能力."""
+def measure_starts(params: TrendParams) -> tuple[tuple[date, tuple[str, ...]], ...]:
+    """The slice's improvement measures first proposed within the range: per period's first day, what they address."""
     if params.followup_store.strip().lower() == "none":
         return ()
     slice_key = f"{params.slice_field}={params.slice_value}" if params.slice_field else ""
-    started: dict[date, list[str]] = {}
+    started: dict[date, dict[str, None]] = {}
     for measure in load_measures(store_url(params.followup_store), slice_key):
         if params.period_start <= measure.first_period <= params.period_end:
-            started.setdefault(measure.first_period, []).append(subject_name(measure.kind, measure.subject))
-    return tuple((day, label("trend_measure_start", names=names_text(names))) for day, names in sorted(started.items()))
-
-
-def names_text(names: list[str], shown: int = 3) -> str:
-    """Up to ``shown`` names joined by 、, then 等 N 项."""
-    return "、".join(names[:shown]) + (label("trend_measure_more", count=len(names)) if len(names) > shown else "")
+            started.setdefault(measure.first_period, {})[subject_name(measure.kind, measure.subject)] = None
+    return tuple((day, tuple(names)) for day, names in sorted(started.items()))
 
 
 def trend_document(model: TrendModel) -> dict[str, Any]:
@@ -81,7 +76,7 @@ def trend_document(model: TrendModel) -> dict[str, Any]:
             for row in model.problem_shares.to_dict("records")
         ],
         "events": [{"date": day.isoformat(), "event": what} for day, what in model.events],
-        "measure_starts": [{"date": day.isoformat(), "measures": what} for day, what in model.measure_starts],
+        "measure_starts": [{"date": day.isoformat(), "subjects": list(names)} for day, names in model.measure_starts],
         "taxonomy_version": model.taxonomy_version,
     }
 

@@ -41,25 +41,21 @@ def plot_problem_shares(trend: TrendModel) -> Figure:
     return figure
 
 
-MARKS = (("events", "#b03a2e", "--", -12), ("measure_starts", "#1a7f37", ":", -24))  # what, colour, line, label offset
-
-
 def _mark_events(axes: Axes, trend: TrendModel, week_starts: list) -> None:
-    """A line and a label at the week each event falls in (red, dashed) and each measure started (green, dotted)."""
-    for field, colour, style, offset in MARKS:
-        for day, what in getattr(trend, field):
-            position = sum(1 for start in week_starts if start <= day) - 1
-            if position >= 0:
-                axes.axvline(position, color=colour, linestyle=style, linewidth=1)
-                axes.annotate(
-                    what,
-                    (position, 1),
-                    xycoords=("data", "axes fraction"),
-                    xytext=(3, offset),
-                    textcoords="offset points",
-                    fontsize=8,
-                    color=colour,
-                )
+    """A line and a label at the week each event falls in (red, dashed) and where measures started (green, dotted, 措施 N 项)."""
+    marks = [(day, what, "#b03a2e", "--", -12) for day, what in trend.events]
+    marks += [
+        (day, label("trend_measure_mark", count=len(names)), "#1a7f37", ":", -24 - 12 * (i % 2))
+        for i, (day, names) in enumerate(trend.measure_starts)
+    ]
+    for day, what, colour, style, offset in marks:
+        position = sum(1 for start in week_starts if start <= day) - 1
+        if position >= 0:
+            axes.axvline(position, color=colour, linestyle=style, linewidth=1)
+            axes.annotate(
+                what, (position, 1), xycoords=("data", "axes fraction"), xytext=(3, offset),
+                textcoords="offset points", fontsize=8, color=colour,
+            )  # fmt: skip
 
 
 def render_chart(trend: TrendModel, name: str) -> HTML:

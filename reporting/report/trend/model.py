@@ -30,8 +30,8 @@ class TrendModel:
         problem_shares: one row per week, one column per top problem type (share of
             valid responses).
         events: ``(day, what happened)`` to mark on the charts.
-        measure_starts: ``(first day of the period, the measures proposed then)`` — each
-            improvement measure of the slice marked where it started.
+        measure_starts: ``(first day of a period, what the measures proposed then address)``
+            — the slice's improvement measures marked where they started.
     """
 
     period_start: date
@@ -42,7 +42,7 @@ class TrendModel:
     taxonomy_version: str
     slice_label: str = ""
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    measure_starts: tuple[tuple[date, str], ...] = ()
+    measure_starts: tuple[tuple[date, tuple[str, ...]], ...] = ()
 
 
 def parse_events(text: str) -> tuple[tuple[date, str], ...]:
