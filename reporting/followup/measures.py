@@ -18,7 +18,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporting.analysis.insights import Recommendation
-from reporting.analysis.measures import ACTIVE, Measure, Progress, Reading, measure_id, rule_key, track
+from reporting.analysis.measures import Measure, Progress, Reading, measure_id, rule_key, track
 from reporting.analysis.multiplicity import DEFAULT_Q
 from reporting.errors import StoreError
 from reporting.intake.hygiene import plain_value
@@ -52,8 +52,8 @@ class MeasureSync:
     Attributes:
         progress: the measures tracked this period, judged at its end.
         recommendations: the period's recommendations, each with its ``measure_id``; one
-            whose rule's measure is still being worked on carries that measure's owner,
-            deadline and target and ``new: false``.
+            whose rule's measure this period tracks (open, missed, or met in this very
+            period) carries that measure's owner, deadline and target and ``new: false``.
         proposed: the measures first proposed in this period (as stored).
     """
 
@@ -94,7 +94,8 @@ def sync_measures(
     start, end = period
     stored = load_measures(url, slice_key)
     progress = track(stored, readings, respondents, start, end, q_level)
-    active = {p.measure.rule: p.measure for p in progress if p.status in ACTIVE}
+    # a rule whose measure is tracked this period (open, missed, or met just now) refers to it rather than start anew
+    active = {p.measure.rule: p.measure for p in progress if p.status != "closed"}
     known = {m.id: m for m in stored}
     tagged, fresh, proposed = [], [], []
     for proposal in proposals:

@@ -176,8 +176,9 @@ def test_next_weeks_report_tracks_last_weeks_measures_and_staff_close_one(small_
             recommendation["due"],
         )
         assert measure["status"] in ("open", "met") and measure["current"] is not None
-    again = [r for r in metrics["recommendations"] if r["measure_id"] in tracked]
-    assert all(not r["new"] for r in again)  # none of last week's measures proposed again as new
+    last_week = {(r["kind"], r["subject"]): r["measure_id"] for r in proposed}
+    again = [r for r in metrics["recommendations"] if (r["kind"], r["subject"]) in last_week]
+    assert again and all(not r["new"] and r["measure_id"] == last_week[(r["kind"], r["subject"])] for r in again)
     html = (second / "report.html").read_text(encoding="utf-8")
     assert "改进措施跟踪" in html and "与基线相比" in html
 

@@ -46,8 +46,9 @@ def test_proposed_then_open_then_met_and_a_new_measure_after(store_url: str):
     assert tracked.current == Reading(0.18, 200)
     [again] = second.recommendations
     assert (again.new, again.measure_id, again.target, again.due) == (False, proposal.measure_id, 0.14, date(2026, 12, 13))
-    third = _sync(store_url, 2, 0.12, proposals=())
+    third = _sync(store_url, 2, 0.12)  # met, though the rule still fires (0.12 ≥ its threshold): not proposed anew this week
     assert [p.status for p in third.progress] == ["met"]
+    assert [(r.measure_id, r.new) for r in third.recommendations] == [(proposal.measure_id, False)]
     assert load_measures(store_url)[0].met_period == _week(2)[0]
     fourth = _sync(store_url, 3, 0.21)
     assert fourth.progress == ()  # met earlier: no longer tracked
