@@ -184,6 +184,22 @@ def golden_json(document: object) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def without_store(metrics: dict) -> dict:
+    """A weekly metrics.json without what the follow-up store decides (plan KPIs, measures and their tests, measure ids).
+
+    A run on a session's shared store tracks the measures earlier tests left there; the rest
+    of the document is the in-process model's and must equal the golden file.
+    """
+    kept = {k: v for k, v in metrics.items() if k not in ("followup", "measures")}
+    kept["recommendations"] = [{k: v for k, v in r.items() if k not in ("measure_id", "new")} for r in metrics["recommendations"]]
+    tests = metrics["tests"]
+    kept["tests"] = tests | {
+        "families": {k: v for k, v in tests["families"].items() if k != "measure"},
+        "results": [r for r in tests["results"] if r["family"] != "measure"],
+    }
+    return kept
+
+
 def without_chart_pixels(html: str) -> str:
     """HTML with each embedded PNG's bytes replaced by ``…``: a golden file pins the chart's place and caption, not
     matplotlib's rasterising (which moves with its version and the fonts installed)."""

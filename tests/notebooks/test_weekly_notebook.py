@@ -16,7 +16,7 @@ from papermill.parameterize import parameterize_notebook
 
 from reporting.config import NOTEBOOKS_DIR, PROJ_ROOT
 from reporting.report.mimetypes import METRICS_MIMETYPE
-from tests.conftest import GOLDEN, WEEK
+from tests.conftest import GOLDEN, WEEK, without_store
 
 NOTEBOOK = NOTEBOOKS_DIR / "reports" / "weekly_report.ipynb"
 
@@ -54,9 +54,9 @@ def test_papermill_executes_the_report_on_small_data(small_csv, tmp_path):
     assert len(metrics) == 1 and metrics[0]["period"] == {"start": WEEK[0], "end": WEEK[1]}
     # the numbers are the in-process model's, pinned in the golden file (the follow-up part depends on the session's store)
     pinned = json.loads((GOLDEN / "weekly_metrics.json").read_text(encoding="utf-8"))
-    published = {k: v for k, v in metrics[0].items() if k != "followup"}
+    published = without_store(metrics[0])
     published["ledger"] = {**published["ledger"], "files": [{**f, "path": Path(f["path"]).name} for f in published["ledger"]["files"]]}
-    assert published == {k: v for k, v in pinned.items() if k != "followup"}
+    assert published == without_store(pinned)
     assert not any(o.get("name") == "stderr" for c in notebook.cells for o in c.get("outputs", []))
 
 

@@ -78,7 +78,7 @@ def publish(model: FollowupModel, params: FollowupParams) -> None:
         sheet_name("escalation"): plan_sheet(model.escalations),
         sheet_name("second_round"): model.second_round.rename(columns=headers("second_round")),
         sheet_name("workload"): model.workload.rename(columns=headers("workload", days=WORKLOAD_DAYS)),
-        sheet_name("measures"): measure_sheet(list(model.measures)),
+        **({sheet_name("measures"): measure_sheet(list(model.measures))} if model.measures else {}),
     }
     workbook = workbook_payload(sheets, params.handover_dir, **with_measure_marks(plan_marks(model.plan, model.as_of), sheets))
     publish_outputs(followup_document(model), model.rejects, workbook)

@@ -81,9 +81,7 @@ def test_a_report_tracks_earlier_measures_until_met_or_closed():
 def test_welch_from_summaries_equals_scipy_on_the_raw_scores():
     rng = np.random.default_rng(3)
     now, before = rng.integers(1, 6, 80).astype(float), rng.integers(1, 6, 120).astype(float)
-    change = welch_from_summaries(
-        Reading(now.mean(), len(now), now.std(ddof=1)), Reading(before.mean(), len(before), before.std(ddof=1))
-    )
+    change = welch_from_summaries(Reading(now.mean(), len(now), now.std(ddof=1)), Reading(before.mean(), len(before), before.std(ddof=1)))
     expected = stats.ttest_ind(now, before, equal_var=False)
     assert change.statistic == pytest.approx(expected.statistic)
     assert change.p == pytest.approx(expected.pvalue)
@@ -112,9 +110,7 @@ def test_tracking_tests_each_change_and_corrects_them_as_one_family():
 
 
 def test_readings_of_a_period():
-    valid = pd.DataFrame(
-        {"score_speed": [5, 4, 3, None], "visitor": ["A", "A", "B", "B"], "overall_satisfaction": [5, 3, 4, 2]}
-    )
+    valid = pd.DataFrame({"score_speed": [5, 4, 3, None], "visitor": ["A", "A", "B", "B"], "overall_satisfaction": [5, 3, 4, 2]})
     ranking = pd.DataFrame({"type": ["响应速度"], "count": [1]})
     readings = period_readings(valid, ranking, ("score_speed", "score_attitude"))
     assert readings["dimension:score_speed"] == Reading(4.0, 3, 1.0)
