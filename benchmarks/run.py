@@ -18,8 +18,8 @@ What is timed: the package's own functions, the ones the weekly notebook calls.
 - **the weekly notebook**, call for call (``run_weekly_notebook``) on the Parquet file's
   last week (2026-11-16 … 22): ``weekly.build(params)`` → ``weekly.sync_plan`` (into a
   fresh SQLite plan store) → ``weekly.render`` of each part the notebook shows
-  (``NOTEBOOK_PARTS``: ``render_header`` … ``render_methods``; the charts are PNGs inside
-  ``render_charts`` and ``render_problems``) → ``weekly.publish``. Nothing of the report is
+  (``NOTEBOOK_PARTS``: ``render_header`` … ``render_records``; the charts are PNGs inside
+  ``render_charts`` and ``render_problems``; ``render_records`` the record view's data) → ``weekly.publish``. Nothing of the report is
   re-computed here: ``weekly.build`` is handed this script's timing hook (its ``timer``
   parameter), and the production code times its own stages with it — ``load`` (the
   window, read and cleaned, ``loading.load_with_window``), then in ``build_report_model``
@@ -268,7 +268,7 @@ def _write_xlsx(frame: Any, path: Path) -> None:
 # ---------------------------------------------------------------- workers (run in a fresh process each)
 
 
-NOTEBOOK_PARTS = ("header", "overview", "conclusions", "charts", "problems", "recommendations", "methods")
+NOTEBOOK_PARTS = ("header", "overview", "conclusions", "charts", "problems", "recommendations", "methods", "records")
 """The parts weekly_report.ipynb renders, one cell each, in its order."""
 
 
@@ -955,7 +955,7 @@ STAGE_ROWS = (
     ("recommendations", "    model: 改进建议 (recommendations)"),
     ("followup", "    model: follow-up plan + record sheet"),
     ("sync_plan", "weekly.sync_plan (a fresh SQLite plan store)"),
-    ("render", "weekly.render of the notebook's 7 parts"),
+    ("render", "weekly.render of the notebook's 8 parts"),
     ("render_charts", "  of which: charts (4 charts, PNG)"),
     ("render_problems", "  of which: problems (2 charts + text)"),
     ("publish", "weekly.publish (metrics, rejects, workbook tables)"),

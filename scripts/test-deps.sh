@@ -3,7 +3,7 @@
 # when apt can (root, apt-get present) and the tool is missing:
 #   - a PostgreSQL server binary (the store tests start a throwaway cluster themselves);
 #   - LibreOffice Calc, headless (workbooks are opened in real spreadsheet software);
-#   - Chromium and poppler-utils (report.html printed by a real browser, checked with pdffonts).
+#   - Chromium, its WebDriver and poppler-utils (report.html printed and clicked in a real browser, checked with pdffonts).
 # Where apt cannot run, the tests that need a missing tool skip and say which package to install.
 set -uo pipefail
 log() { printf '[test-deps] %s\n' "$*"; }
@@ -13,6 +13,7 @@ wanted=()
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then wanted+=(postgresql); fi
 command -v soffice >/dev/null 2>&1 || wanted+=(libreoffice-calc-nogui)
 command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium-driver)
 command -v pdffonts >/dev/null 2>&1 || wanted+=(poppler-utils)
 [ ${#wanted[@]} -eq 0 ] && exit 0
 if ! can_apt; then

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import nbformat
@@ -61,6 +62,14 @@ def preload() -> None:
     from fontTools import subset  # noqa: F401
 
 
+INTERACTIVE = re.compile(r"<!-- drill:start -->.*?<!-- drill:end -->", re.DOTALL)
+
+
+def printable(html: str) -> str:
+    """The page without its interactive parts (the record view, its data and script): paper shows what it showed before."""
+    return INTERACTIVE.sub("", html)
+
+
 def html_to_pdf(html: str, path: Path) -> None:
     """Print the report page to an A4 PDF with the CJK font embedded (WeasyPrint).
 
@@ -71,6 +80,7 @@ def html_to_pdf(html: str, path: Path) -> None:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    html = printable(html)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fonts = FontConfiguration()  # shared, so an @font-face in the extra CSS is loaded

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from IPython.display import HTML
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from reporting.analysis.metrics import INDICATIVE_BELOW
 from reporting.config import TEMPLATES_DIR
 from reporting.report.html.values import format_nps, format_percent, format_score, json_value
-from reporting.vocab import label
+from reporting.vocab import label, labels
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -35,12 +36,29 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(pct=format_percent, score=format_score, nps=format_nps, int_fmt=lambda v: f"{int(v):,}")
-    env.globals["t"] = label
+    env.globals["t"] = text_with_marks
+    env.globals["drill"] = drill_mark
     env.globals["indicative_below"] = INDICATIVE_BELOW
     env.globals["kpi"] = env.get_template("kpi.html.j2").module.kpi  # type: ignore[attr-defined]
     env.globals["segment_table"] = env.get_template("segment_table.html.j2").module.segment_table  # type: ignore[attr-defined]
     env.globals["data_table"] = env.get_template("data_table.html.j2").module.data_table  # type: ignore[attr-defined]
     return env
+
+
+def text_with_marks(key: str, /, **values: object) -> str | Markup:
+    """A label as ``t`` gives it to templates: plain text, or safe markup when a value is markup (a ``drill`` count).
+
+    The label's own text and every plain value are escaped; a ``Markup`` value (``drill_mark``)
+    is kept as it is.
+    """
+    if not any(isinstance(value, Markup) for value in values.values()):
+        return label(key, **values)
+    return Markup(escape(str(labels()[key]))).format(**values)
+
+
+def drill_mark(kind: str, key: object, text: object) -> Markup:
+    """A count the reader can open onto its records: ``data-drill="<kind>:<key>"`` (the page's record view reads it)."""
+    return Markup('<span class="drill" data-drill="{}" role="button" tabindex="0">{}</span>').format(f"{kind}:{key}", text)
 
 
 def render_fragment(template: str, **context: Any) -> HTML:

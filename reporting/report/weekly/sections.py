@@ -10,12 +10,15 @@ from typing import Any
 
 import pandas as pd
 from IPython.display import HTML
+from markupsafe import Markup
 
 from reporting.analysis.multiplicity import family_sizes
+from reporting.config import TEMPLATES_DIR
 from reporting.followup.measure_sheet import subject_name
 from reporting.report.html.fragments import render_fragment
 from reporting.report.html.parts import render_part
 from reporting.report.weekly.charts import render_chart
+from reporting.report.weekly.drill import band_counts, drill_payload, payload_json, verification_reasons
 from reporting.report.weekly.model import ReportModel
 from reporting.report.weekly.narrative import (
     HEADLINE_CHANGES,
@@ -26,6 +29,7 @@ from reporting.report.weekly.narrative import (
     describe_target,
     measure_row,
 )
+from reporting.text.classify import NPS_GROUPS
 from reporting.text.reading import LOW_COVERAGE
 from reporting.vocab import headers, label
 
@@ -68,6 +72,8 @@ def render_conclusions(model: ReportModel) -> HTML:
         agents=_split_segments(model.by_agent)[0],
         suppressed_agents=_split_segments(model.by_agent)[1],
         top_problems=[f"{r.type}（{r.count} 条，{r.share:.0%}）" for r in model.top_problems.itertuples()],
+        band_counts=band_counts(model),
+        nps_counts=[(NPS_GROUPS[2], model.nps.promoters), (NPS_GROUPS[1], model.nps.passives), (NPS_GROUPS[0], model.nps.detractors)],
     )
 
 
@@ -93,6 +99,7 @@ def render_problems(model: ReportModel) -> HTML:
         feedback_counts=_counted(model.feedback_counts, model.sample["valid"]),
         sentiment_counts=_counted(model.sentiment_counts, model.sample["valid"]),
         verification=model.verification.head(VERIFY_SHOWN).to_dict("records"),
+        verify_reasons=verification_reasons(model),
         verify_shown=VERIFY_SHOWN,
         demands=model.demands.to_dict("records"),
     )
@@ -139,6 +146,12 @@ def render_methods(model: ReportModel) -> HTML:
     return render_fragment("methods.html.j2", m=model, sentiment_method=sentiment, multiplicity=multiplicity)
 
 
+def render_records(model: ReportModel) -> HTML:
+    """The record view behind every ``data-drill`` count: the period's valid responses (masked), a script, nothing on paper."""
+    script = Markup((TEMPLATES_DIR / "report" / "drill.js").read_text(encoding="utf-8"))
+    return render_fragment("drill.html.j2", payload=Markup(payload_json(drill_payload(model))), script=script)
+
+
 def _split_segments(frame: pd.DataFrame) -> tuple[list[dict[str, Any]], int]:
     """Rows large enough to show, and how many were suppressed."""
     if frame.empty:
@@ -158,6 +171,7 @@ PARTS: dict[str, Callable[[ReportModel], HTML]] = {
     "problems": lambda m: HTML(render_text_coverage(m).data + _charts(m, "problems", "keywords").data + render_problems(m).data),
     "recommendations": render_recommendations,
     "methods": render_methods,
+    "records": render_records,
 }
 
 
