@@ -32,6 +32,9 @@ def metrics_document(model: ReportModel) -> dict[str, Any]:
         "taxonomy_version": model.taxonomy_version,
         "tests": tests_entry(model),
         "attention": [asdict(item) for item in model.attention],
+        "alerts": [
+            {"severity": a.severity, "kind": a.kind, "rule": a.rule, "metric": a.metric, "message": a.message} for a in model.alerts
+        ],
         "problem_history": {
             problem: [{"start": start.isoformat(), "share": round_value(share)} for start, share in history]
             for problem, history in model.problem_history.items()
