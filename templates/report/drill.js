@@ -34,7 +34,7 @@
   function matching() {
     var words = search.value.trim().toLowerCase();
     var rows = data.records.filter(function (record) {
-      if (record.k.indexOf(state.key) < 0) { return false; }
+      if (record.k.indexOf("\n" + state.key + "\n") < 0) { return false; }
       if (!words) { return true; }
       return record.v.some(function (value) { return value !== null && String(value).toLowerCase().indexOf(words) >= 0; });
     });

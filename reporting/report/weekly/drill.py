@@ -21,37 +21,63 @@ SHOWN_FIELDS = (
     "record_id", "customer_id", "customer_name", "service_type", "visitor", "channel", "overall_satisfaction", "nps",
     "comment", "problems", "theme", "sentiment",
 )  # fmt: skip
+SEP = "\n"  # between the keys of a record
 OTHER_FEEDBACK = "其他"  # the feedback-type table's column for comments of no type
 KINDS = ("all", "problem", "theme", "service", "channel", "agent", "band", "nps", "verify", "sentiment", "feedback", "tag")
 
 
-def record_keys(model: ReportModel) -> list[list[str]]:
-    """Per valid response (the record sheet's order), every ``kind:key`` it is counted under.
+def record_keys(model: ReportModel) -> list[str]:
+    """Per valid response (the record sheet's order), every ``kind:key`` it is counted under, each between newlines.
 
     ``all:`` (every valid response), ``problem:`` each problem type, ``theme:`` its discovered
     theme, ``service:``/``channel:``/``agent:`` its segments, ``band:`` its satisfaction band,
     ``nps:`` its NPS group, ``verify:`` (on the 二次核实 list) and ``verify:<reason>`` each of
-    its reasons, ``sentiment:``, ``feedback:`` (其他 without a type) and ``tag:`` each customer tag.
+    its reasons, ``sentiment:``, ``feedback:`` (其他 without a type) and ``tag:`` each customer
+    tag — as one text, ``"\nall:\nproblem:响应速度\n…\n"``, so the page's script finds a key
+    by looking for ``"\n" + key + "\n"`` (and the JSON stays small).
     """
     sheet = model.record_sheet
-    reasons = _verification_reasons(model.verification)
-    bands = score_band(sheet["overall_satisfaction"]) if "overall_satisfaction" in sheet else pd.Series(None, index=sheet.index)
-    groups = nps_group(sheet["nps"]) if "nps" in sheet else pd.Series(None, index=sheet.index)
-    keys = []
-    for position, row in enumerate(sheet.itertuples(index=False)):
-        record = row._asdict()
-        own = ["all:"]
-        own += [f"problem:{name}" for name in _split(record.get("problems"))]
-        own += _single("theme", record.get("theme"))
-        own += _single("service", record.get("service_type")) + _single("channel", record.get("channel"))
-        own += _single("agent", record.get("visitor"))
-        own += _single("band", bands.iloc[position]) + _single("nps", groups.iloc[position])
-        verified = reasons.get(str(record.get("record_id")), ())
-        own += ["verify:", *(f"verify:{reason}" for reason in verified)] if verified else []
-        own += _single("sentiment", record.get("sentiment")) + [f"feedback:{_text(record.get('feedback_type')) or OTHER_FEEDBACK}"]
-        own += [f"tag:{name}" for name in _split(record.get("tags"))]
-        keys.append(own)
-    return keys
+    if sheet.empty:
+        return []
+
+    def column(name: str) -> pd.Series:
+        values = sheet[name] if name in sheet else pd.Series(None, index=sheet.index, dtype=object)
+        return values.astype(object).where(values.notna(), "").astype(str)
+
+    def keys(kind: str, values: pd.Series, joined: str = "") -> pd.Series:
+        """``\nkind:value`` (a value holding several names joined by ``joined`` gives one key each), "" when empty."""
+        listed = values.str.replace(joined, f"{SEP}{kind}:", regex=False) if joined else values
+        return (f"{SEP}{kind}:" + listed).where(values.ne(""), "")
+
+    reasons = {
+        record: "".join(f"{SEP}verify:{r}" for r in ("", *found)) for record, found in _verification_reasons(model.verification).items()
+    }
+    feedback = column("feedback_type").replace("", OTHER_FEEDBACK)
+    parts = [
+        keys("problem", column("problems"), "、"),
+        keys("theme", column("theme")),
+        keys("service", column("service_type")),
+        keys("channel", column("channel")),
+        keys("agent", column("visitor")),
+        keys("band", _banded(sheet, "overall_satisfaction", score_band)),
+        keys("nps", _banded(sheet, "nps", nps_group)),
+        column("record_id").map(reasons).fillna(""),
+        keys("sentiment", column("sentiment")),
+        keys("feedback", feedback),
+        keys("tag", column("tags"), "、"),
+    ]
+    joined = pd.Series(f"{SEP}all:", index=sheet.index, dtype=object)
+    for part in parts:
+        joined = joined + part
+    return (joined + SEP).tolist()
+
+
+def _banded(sheet: pd.DataFrame, field: str, bands) -> pd.Series:  # noqa: ANN001 - score_band or nps_group
+    """A score's band or group as text ("" when unanswered)."""
+    if field not in sheet:
+        return pd.Series("", index=sheet.index, dtype=object)
+    banded = bands(sheet[field].astype(float))
+    return banded.where(banded.notna(), "").astype(str)
 
 
 def drill_payload(model: ReportModel) -> dict[str, Any]:
@@ -59,10 +85,8 @@ def drill_payload(model: ReportModel) -> dict[str, Any]:
     sheet = model.record_sheet
     fields = [f for f in SHOWN_FIELDS if f in sheet]
     names = headers("record")
-    rows = [
-        {"v": [_cell(record[f]) for f in fields], "k": keys}
-        for record, keys in zip(sheet[fields].to_dict("records"), record_keys(model), strict=True)
-    ]
+    values = zip(*(_cells(sheet[f]) for f in fields), strict=True) if fields else iter(())
+    rows = [{"v": list(row), "k": keys} for row, keys in zip(values, record_keys(model), strict=True)]
     return {
         "columns": [{"key": f, "name": names.get(f, f), "numeric": f in ("overall_satisfaction", "nps")} for f in fields],
         "records": rows,
@@ -99,25 +123,8 @@ def _verification_reasons(verification: pd.DataFrame) -> dict[str, tuple[str, ..
     return {str(r): tuple(str(reason).split("；")) for r, reason in zip(verification["record_id"], verification["reason"], strict=True)}
 
 
-def _split(value: object) -> list[str]:
-    return [part for part in str(value).split("、") if part] if isinstance(value, str) else []
-
-
-def _single(kind: str, value: object) -> list[str]:
-    text = _text(value)
-    return [f"{kind}:{text}"] if text else []
-
-
-def _text(value: object) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _cell(value: object) -> object:
-    """A cell as JSON: None for missing, whole numbers as int, everything else as text."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, int | float):
-        return value
-    return str(value)
+def _cells(values: pd.Series) -> list[object]:
+    """A column as JSON cells: None for missing, whole numbers as int, other numbers as they are, the rest as text."""
+    if pd.api.types.is_numeric_dtype(values):
+        return [None if v != v else (int(v) if float(v).is_integer() else v) for v in values.tolist()]
+    return [None if v is None or (isinstance(v, float) and v != v) else str(v) for v in values.tolist()]
