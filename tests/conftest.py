@@ -185,12 +185,13 @@ def golden_json(document: object) -> str:
 
 
 def without_store(metrics: dict) -> dict:
-    """A weekly metrics.json without what the follow-up store decides (plan KPIs, measures and their tests, measure ids).
+    """A weekly metrics.json without what a run judges beyond the model (the store's plan and measures, the page's alerts).
 
-    A run on a session's shared store tracks the measures earlier tests left there; the rest
-    of the document is the in-process model's and must equal the golden file.
+    A run on a session's shared store tracks the measures earlier tests left there, and its
+    alerts are judged with that store's plan; the rest of the document is the in-process
+    model's and must equal the golden file.
     """
-    kept = {k: v for k, v in metrics.items() if k not in ("followup", "measures")}
+    kept = {k: v for k, v in metrics.items() if k not in ("followup", "measures", "alerts")}
     kept["recommendations"] = [{k: v for k, v in r.items() if k not in ("measure_id", "new")} for r in metrics["recommendations"]]
     tests = metrics["tests"]
     kept["tests"] = tests | {
@@ -198,6 +199,18 @@ def without_store(metrics: dict) -> dict:
         "results": [r for r in tests["results"] if r["family"] != "measure"],
     }
     return kept
+
+
+def only_our_scripts(html: str) -> str:
+    """A report page's text with the record view's two script elements checked and taken out (any other script fails).
+
+    The page carries exactly one JSON data element and the record view's script; nothing a
+    comment holds may add a third.
+    """
+    from reporting.export.pages import printable
+
+    assert html.count("<script") == 2 and '<script type="application/json" id="drill-data">' in html
+    return printable(html)
 
 
 def without_chart_pixels(html: str) -> str:

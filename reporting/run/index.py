@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from reporting.analysis.measures import STATUSES
 from reporting.report.html.fragments import render_fragment
 from reporting.report.html.sparkline import sparkline
 from reporting.report.html.values import format_nps, format_percent, format_score
@@ -176,7 +177,11 @@ def latest(entries: list[IndexEntry]) -> list[IndexEntry]:
 def render_index(entries: list[IndexEntry], generated_at: str) -> str:
     """The index page: one self-contained HTML file with relative links (works from a file share)."""
     names = {key.removeprefix("title_"): text for key, text in labels().items() if key.startswith("title_")}
-    return render_fragment("index.html.j2", entries=entries, cards=latest(entries), generated_at=generated_at, report_names=names).data
+    statuses = {status: label(f"measure_status_{status}") for status in STATUSES}
+    cards = latest(entries)
+    return render_fragment(
+        "index.html.j2", entries=entries, cards=cards, generated_at=generated_at, report_names=names, statuses=statuses
+    ).data
 
 
 def _delta_text(key: str, delta: float) -> str:

@@ -45,7 +45,7 @@ def sparkline(values: list[float | None], title: str = "") -> Markup:
     last_x, last_y = point(max(i for i, v in enumerate(values) if v is not None), known[-1])
     data = ",".join("" if v is None else str(round(float(v), 6)) for v in values)
     return Markup(
-        f'<svg class="spark" xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'<svg class="spark" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
         f'role="img" aria-label="{escape(title)}" data-values="{data}"><title>{escape(title)}</title>{lines}'
         f'<circle cx="{last_x}" cy="{last_y}" r="2.5" fill="#1d3f6e"/></svg>'
     )
