@@ -207,9 +207,11 @@ def only_our_scripts(html: str) -> str:
     The page carries exactly one JSON data element and the record view's script; nothing a
     comment holds may add a third.
     """
+    import re
+
     from reporting.export.pages import printable
 
-    assert html.count("<script") == 2 and '<script type="application/json" id="drill-data">' in html
+    assert html.count("<script") == 2 and re.search(r'<script (?=[^>]*id="drill-data")(?=[^>]*type="application/json")', html)
     return printable(html)
 
 

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -144,11 +145,35 @@ def _csv_grid(path: Path, kind: str, header_only: bool) -> tuple[pd.DataFrame, s
     text, encoding = decode_csv(path, kind, head_bytes=HEADER_BYTES if header_only else None)
     if _looks_binary(text[:4096]):
         raise SourceError(f"{kind} {path} 不是文本 CSV：请确认文件格式与扩展名一致")
-    rows = csv.reader(io.StringIO(text))
-    lines = list(itertools.islice(rows, HEAD_ROWS) if header_only else rows)
+    lines = _csv_rows(text, HEAD_ROWS if header_only else None)
     width = max((len(line) for line in lines), default=0)
     grid = pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype="object")
     return (unescape_formula_frame(grid) if may_hold_escaped_formulas(text) else grid), encoding
+
+
+LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def _csv_rows(text: str, limit: int | None) -> list[list[str]]:
+    """The CSV's rows (the first ``limit`` only, when given).
+
+    A carriage return alone inside an unquoted field (a comment typed on an old system,
+    written by a tool that quotes only fields with ``\n``) is a line break within the
+    field, as it is in a quoted one: Python's reader refuses it, so such a text is read
+    with each lone CR stood in for by a character the text does not hold, then put back.
+    """
+
+    def read(source: str) -> list[list[str]]:
+        rows = csv.reader(io.StringIO(source))
+        return list(itertools.islice(rows, limit) if limit is not None else rows)
+
+    try:
+        return read(text)
+    except csv.Error:
+        if not LONE_CR.search(text):
+            raise
+    stand_in = next(chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    return [[cell.replace(stand_in, "\r") for cell in row] for row in read(LONE_CR.sub(stand_in, text))]
 
 
 def _looks_binary(sample: str) -> bool:

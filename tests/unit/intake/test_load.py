@@ -186,3 +186,13 @@ def test_xlsx_cells_read_as_the_text_people_see_rows_keeping_their_excel_numbers
         ["", "", "", "", "", "null"],
         ["True", "1", "", "", "", "1"],
     ]
+
+
+def test_a_lone_carriage_return_in_an_unquoted_field_is_a_line_break_within_it(tmp_path):
+    # found by the hostile-export property test: Python's csv reader refuses a bare CR outside quotes
+    from reporting.intake.tables import read_sheets
+
+    path = tmp_path / "cr.csv"
+    path.write_bytes("记录编号,客户反馈\nA1,第一行\r第二行\nA2,\"引号\r内\"\nA3,\ue000私用区\n".encode())
+    grid = read_sheets(path, "数据文件").grids[""]
+    assert grid.values.tolist() == [["记录编号", "客户反馈"], ["A1", "第一行\n第二行"], ["A2", "引号\n内"], ["A3", "\ue000私用区"]]
