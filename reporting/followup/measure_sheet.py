@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from reporting.analysis.measures import ACTIVE, GOES_DOWN, STATUSES, Measure, Progress
-from reporting.followup.results import cell_text
+from reporting.followup.results import cell_text, sorted_outcomes
 from reporting.vocab import headers, label, sheet_name
 
 ID_COLUMN = "measure_id"
@@ -138,16 +138,7 @@ def check_measure_rows(sheet: pd.DataFrame, stored: list[Measure]) -> MeasureChe
     known = {m.id: m for m in stored}
     by_label = {status_label(s): s for s in STATUSES}
     seen: dict[str, int] = {}
-    changes, errors, unchanged = [], [], 0
-    for row_number, row in sheet.iterrows():
-        outcome = _check_row(int(row_number), row, known, by_label, seen)
-        if isinstance(outcome, str):
-            errors.append(outcome)
-        elif outcome is None:
-            unchanged += 1
-        else:
-            changes.append(outcome)
-    return MeasureCheck(tuple(changes), tuple(errors), unchanged)
+    return MeasureCheck(*sorted_outcomes(_check_row(int(number), row, known, by_label, seen) for number, row in sheet.iterrows()))
 
 
 def _check_row(

@@ -8,6 +8,7 @@ and what to do, and then nothing is applied.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -93,16 +94,20 @@ def check_results(sheet: pd.DataFrame, stored: pd.DataFrame, now: datetime) -> R
     rules = load_followup_rules()
     known = stored.set_index(ID_COLUMN)
     seen: dict[str, int] = {}
-    updates, errors, unchanged = [], [], 0
-    for row_number, row in sheet.iterrows():
-        outcome = _check_row(int(row_number), row, known, seen, rules, now)
+    return ResultsCheck(*sorted_outcomes(_check_row(int(number), row, known, seen, rules, now) for number, row in sheet.iterrows()))
+
+
+def sorted_outcomes(outcomes: Iterable[dict[str, object] | str | None]) -> tuple[tuple[dict[str, object], ...], tuple[str, ...], int]:
+    """Rows' outcomes sorted: the changes, the error lines, and how many rows changed nothing (None)."""
+    changes, errors, unchanged = [], [], 0
+    for outcome in outcomes:
         if isinstance(outcome, str):
             errors.append(outcome)
         elif outcome is None:
             unchanged += 1
         else:
-            updates.append(outcome)
-    return ResultsCheck(tuple(updates), tuple(errors), unchanged)
+            changes.append(outcome)
+    return tuple(changes), tuple(errors), unchanged
 
 
 def _check_row(
