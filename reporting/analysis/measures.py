@@ -188,7 +188,6 @@ def welch_from_summaries(current: Reading, baseline: Reading) -> Change | None:
 def track(
     measures: list[Measure],
     readings: dict[str, Reading],
-    respondents: int,
     period_start: date,
     period_end: date,
     q_level: float = DEFAULT_Q,
@@ -197,9 +196,11 @@ def track(
 
     Args:
         measures: the slice's stored measures.
-        readings: ``rule → Reading`` for this period (``period_readings``); a problem
-            type or theme not mentioned at all reads 0 of the period's ``respondents``.
-        respondents: the period's valid responses.
+        readings: ``rule → Reading`` for this period (``period_readings``: every score,
+            every problem type of the taxonomy — 0 when nobody mentioned it — and the
+            themes found this period). A rule without a reading (a theme not found again,
+            a type no longer in the taxonomy, an agent without responses) has no current
+            value: it stays open, or becomes missed at its deadline, never met.
         period_start: the report period's first day.
         period_end: its last day.
         q_level: the report's false discovery rate.
@@ -208,8 +209,7 @@ def track(
         The tracked measures, those past their deadline first, then by deadline and id.
     """
     chosen = sorted((m for m in measures if tracked(m, period_start)), key=lambda m: (m.deadline, m.id))
-    absent = Reading(0.0, respondents) if respondents else None
-    currents = {m.id: readings.get(m.rule, absent if m.kind in GOES_DOWN else None) for m in chosen}
+    currents = {m.id: readings.get(m.rule) for m in chosen}
     changes = with_q({m.id: compare_readings(m.kind, currents[m.id], m.baseline) if currents[m.id] else None for m in chosen}, q_level)
     return tuple(
         Progress(m, currents[m.id], changes[m.id], judge(m, currents[m.id], period_start, period_end), (m.deadline - period_end).days)
@@ -235,19 +235,23 @@ def measure_tests(progress: tuple[Progress, ...]) -> list[HypothesisTest]:
     ]
 
 
-def period_readings(valid: pd.DataFrame, ranking: pd.DataFrame, dimensions: tuple[str, ...]) -> dict[str, Reading]:
+def period_readings(
+    valid: pd.DataFrame, ranking: pd.DataFrame, dimensions: tuple[str, ...], types: tuple[str, ...] = ()
+) -> dict[str, Reading]:
     """Every metric a measure may track, read from one period's valid responses.
 
     Args:
         valid: the period's valid responses.
         ranking: problem types and themes with ``type`` and ``count`` (``problem_ranking``).
         dimensions: the score fields.
+        types: the taxonomy's problem types: each is read, 0 when nobody mentioned it (a
+            discovered theme is read only when found again, under the same name).
 
     Returns:
         ``dimension:<field>`` (mean, n, sd), ``problem:<type or theme>`` (share of valid
         responses, n) and ``agent:<visitor>`` (mean satisfaction of the agent's customers).
     """
-    readings: dict[str, Reading] = {}
+    readings: dict[str, Reading] = {rule_key("problem", name): Reading(0.0, len(valid)) for name in types}
     for field in dimensions:
         if field in valid:
             readings[rule_key("dimension", field)] = _mean_reading(valid[field])

@@ -1,8 +1,10 @@
 """The 改进措施 sheet: measures as staff see them, and the rows they changed, checked before anything is written.
 
-Staff may close a measure (措施状态 已关闭, with the reason in 备注), reopen one they closed
-(any other status), change its 负责人 and write 备注. 已达成 and 逾期未达成 are judged from
-the data by the weekly report; choosing one by hand is refused with the reason. Every row
+Staff may close a measure (措施状态 已关闭, with the reason in 备注), change its 负责人 and
+write 备注. A closed measure stays closed (a workbook exported before the closing, imported
+again, must not reopen it; a recurring weakness starts a new measure). 已达成 and 逾期未达成
+are judged from the data by the weekly report: choosing one by hand for a measure the store
+holds as 进行中 is refused with the reason; on a measure already judged so it is accepted. Every row
 is checked first; a bad row gets one line naming its sheet row, column and value, and
 then nothing is applied (the same rules as the plan sheet).
 """
@@ -124,16 +126,17 @@ def check_measure_rows(sheet: pd.DataFrame, stored: list[Measure]) -> MeasureChe
     """Check every row of a filled-in 改进措施 sheet against the stored measures.
 
     Rules: the 措施编号 must be a stored measure and appear once; 措施状态 must be one of the
-    four; 已关闭 needs a 备注 (why it is closed); 已达成 or 逾期未达成 chosen by hand for a
-    measure the data did not judge so is refused; an empty 负责人 keeps the stored one.
+    four; closing (已关闭) needs a 备注 written in this row (why it is closed); 已达成 or
+    逾期未达成 chosen for a measure the store holds as 进行中 is refused; any status on a
+    closed measure keeps it closed; an empty 负责人 keeps the stored one.
 
     Args:
         sheet: rows of the sheet (index = Excel row number) with English keys.
         stored: the stored measures with those ids.
 
     Returns:
-        The changes (``measure_id``, ``status`` ``closed``/``open``/None, ``note``,
-        ``owner``) and the errors.
+        The changes (``measure_id``, ``status`` ``closed`` or None, ``note``, ``owner``)
+        and the errors.
     """
     known = {m.id: m for m in stored}
     by_label = {status_label(s): s for s in STATUSES}
@@ -156,17 +159,18 @@ def _check_row(
         return f"{where}：与第 {seen[identity]} 行的措施编号重复：请删除重复的行"
     seen[identity] = row_number
     chosen = cell_text(row["status"])
+    if not chosen:
+        return f"{where}：措施状态为空：请从下拉框选择（{'/'.join(by_label)}）"
     if chosen not in by_label:
-        return f"{where}：措施状态 {chosen!r} 不是可选状态（{'/'.join(by_label)}）：请从下拉框选择"
+        return f"{where}：措施状态 {chosen} 不是可选状态（{'/'.join(by_label)}）：请从下拉框选择"
     measure, status, note = known[identity], by_label[chosen], cell_text(row["note"])
-    if status == "closed" and not (note or measure.note):
+    closing = status == "closed" and measure.status != "closed"
+    if closing and not note:
         return f"{where}：关闭措施须在备注中写明原因（如“已改用新方案”）：请补写备注"
-    if status in ("met", "missed") and measure.status != status:
+    if status in ("met", "missed") and measure.status == "open":
         return f"{where}：措施状态 {chosen} 由周报按数据判定，不能手工选择：请改为已关闭（并写明原因）或保留原状态"
-    action = "closed" if status == "closed" and measure.status != "closed" else None
-    if status != "closed" and measure.status == "closed":
-        action = "open"
+    # a closed measure stays closed: an untouched row of a workbook made before the closing never reopens it
     owner = cell_text(row["owner"]) or measure.owner
-    change = {ID_COLUMN: identity, "status": action, "note": note or measure.note or None, "owner": owner}
-    same = action is None and owner == measure.owner and (note or measure.note) == measure.note
+    change = {ID_COLUMN: identity, "status": "closed" if closing else None, "note": note or measure.note or None, "owner": owner}
+    same = not closing and owner == measure.owner and (note or measure.note) == measure.note
     return None if same else change

@@ -4,8 +4,11 @@ A weekly run's ``sync_measures`` (inside its one writing step) reads the slice's
 measures, judges those it tracks against this period's readings, gives every
 recommendation of a rule already being worked on that measure's id (``new: false``),
 stores the others as new measures (insert-if-absent: a rerun keeps the ids) and records
-each judgement. ``reporting import-followups`` closes or reopens measures and records the
-staff's notes (``apply_measure_changes``).
+each judgement. A week run after a later one (a backfill) that proposes a rule whose
+measure a later week started takes that measure over: it is re-keyed to the earlier week,
+with that week's baseline, so one rule never has two measures at once.
+``reporting import-followups`` closes measures and records the staff's notes and owners
+(``write_measure_changes``, in the import's one transaction).
 """
 
 from __future__ import annotations
@@ -93,11 +96,11 @@ def sync_measures(
     slice_key, slice_label = where
     start, end = period
     stored = load_measures(url, slice_key)
-    progress = track(stored, readings, respondents, start, end, q_level)
+    progress = track(stored, readings, start, end, q_level)
     # a rule whose measure is tracked this period (open, missed, or met just now) refers to it rather than start anew
     active = {p.measure.rule: p.measure for p in progress if p.status != "closed"}
     known = {m.id: m for m in stored}
-    tagged, fresh, proposed = [], [], []
+    tagged, fresh, proposed, rekeyed = [], [], [], []
     for proposal in proposals:
         rule = rule_key(proposal.kind, proposal.subject)
         if rule in active:
@@ -110,13 +113,21 @@ def sync_measures(
             proposed.append(known[identity])
             continue
         row = _new_row(identity, rule, proposal, readings.get(rule, Reading(proposal.current, respondents)), where, start, now)
-        fresh.append(row)
+        later = [m for m in stored if m.rule == rule and m.first_period > start and m.closed_at is None]
+        if later:  # an earlier week run after a later one: the measure was first proposed now, not then
+            rekeyed.append((min(later, key=lambda m: m.first_period).id, row))
+        else:
+            fresh.append(row)
         proposed.append(_measure(row | {"judged_period": None, "met_period": None, "closed_at": None, "note": None}))
     table = measures_table
     try:
         with open_store(url).begin() as connection:
             if fresh:
                 connection.execute(table.insert(), fresh)
+            for old_id, row in rekeyed:
+                kept = {k: v for k, v in row.items() if k not in ("owner", "created_at")}  # a person's owner stays
+                values = kept | {"judged_period": None, "met_period": None, "updated_at": now}
+                connection.execute(update(table).where(table.c.measure_id == old_id).values(**values))
             for item in progress:
                 _record_judgement(connection, item, start, now)
     except SQLAlchemyError as error:
@@ -124,32 +135,21 @@ def sync_measures(
     return MeasureSync(progress, tuple(tagged), tuple(proposed))
 
 
-def apply_measure_changes(url: str, changes: list[dict[str, object]], now: datetime) -> None:
-    """Close or reopen measures and record notes and owners, in one transaction.
+def write_measure_changes(connection, changes: list[dict[str, object]], now: datetime) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
+    """Close measures and record notes and owners, inside a transaction the caller holds (``round_trip``).
 
     Args:
-        url: the store.
+        connection: the open transaction.
         changes: ``{"measure_id", "status", "note", "owner"}`` per changed measure;
-            ``status`` ``closed`` closes it now, ``open`` reopens it, None keeps it.
+            ``status`` ``closed`` closes it now, None keeps it.
         now: recorded as the close and update time.
-
-    Raises:
-        StoreError: the store cannot be written; no measure is changed then.
     """
     table = measures_table
-    try:
-        with open_store(url).begin() as connection:
-            for change in changes:
-                values: dict[str, object] = {"note": plain_value(change["note"]), "owner": change["owner"], "updated_at": now}
-                if change["status"] == "closed":
-                    values |= {"status": "closed", "closed_at": now}
-                elif change["status"] == "open":
-                    values |= {"status": "open", "closed_at": None}
-                connection.execute(update(table).where(table.c.measure_id == change["measure_id"]).values(**values))
-    except SQLAlchemyError as error:
-        raise StoreError(
-            f"写入数据库 {masked_url(url)} 失败（{failure_reason(error)}），改进措施一条也未写入：请检查数据库后重试"
-        ) from None
+    for change in changes:
+        values: dict[str, object] = {"note": plain_value(change["note"]), "owner": change["owner"], "updated_at": now}
+        if change["status"] == "closed":
+            values |= {"status": "closed", "closed_at": now}
+        connection.execute(update(table).where(table.c.measure_id == change["measure_id"]).values(**values))
 
 
 def _record_judgement(connection, item: Progress, start: date, now: datetime) -> None:  # noqa: ANN001 - a SQLAlchemy Connection

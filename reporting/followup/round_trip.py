@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from reporting.errors import StoreError
 from reporting.followup.measure_sheet import ID_COLUMN as MEASURE_ID
 from reporting.followup.measure_sheet import check_measure_rows
-from reporting.followup.measures import apply_measure_changes, load_measures
+from reporting.followup.measures import load_measures, write_measure_changes
 from reporting.followup.results import ID_COLUMN, check_results, read_result_sheets
-from reporting.followup.tracking import apply_results, count_items, load_items
-from reporting.intake.store_schema import default_store_url, masked_url
+from reporting.followup.tracking import count_items, load_items, write_results
+from reporting.intake.store_schema import default_store_url, failure_reason, masked_url, open_store
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,28 @@ def import_workbook(path: Path, store: str | None, now: datetime) -> ImportOutco
     errors = (*(plan.errors if plan else ()), *(measures.errors if measures else ()))
     if errors:
         return ImportOutcome(errors, "")
+    _write_both(url, list(plan.updates) if plan else [], list(measures.changes) if measures else [], now)
     lines = []
     if plan is not None:
-        apply_results(url, list(plan.updates), now)
         by_status = Counter(str(change["status"]) for change in plan.updates)
         detail = "，".join(f"{status} {count}" for status, count in sorted(by_status.items()))
         lines.append(f"更新 {len(plan.updates)} 条跟进记录" + (f"（{detail}）" if detail else "") + f"，未变化 {plan.unchanged} 条")
     if measures is not None:
-        apply_measure_changes(url, list(measures.changes), now)
         lines.append(f"更新 {len(measures.changes)} 项改进措施，未变化 {measures.unchanged} 项")
     return ImportOutcome((), f"已写入记录库 {masked_url(url)}：" + "；".join(lines))
+
+
+def _write_both(url: str, results: list[dict[str, object]], changes: list[dict[str, object]], now: datetime) -> None:
+    """The plan results and the measure changes in one transaction: both are written, or neither.
+
+    Raises:
+        StoreError: the store cannot be written (nothing is written then).
+    """
+    try:
+        with open_store(url).begin() as connection:
+            write_results(connection, results, now)
+            write_measure_changes(connection, changes, now)
+    except SQLAlchemyError as error:
+        raise StoreError(
+            f"写入数据库 {masked_url(url)} 失败（{failure_reason(error)}），跟进结果与改进措施一条也未写入：请检查数据库后重试"
+        ) from None

@@ -97,21 +97,26 @@ def apply_results(url: str, updates: list[dict[str, object]], now: datetime) -> 
     Raises:
         StoreError: the store cannot be written; no item is changed then.
     """
-    table = followups_table
     try:
         with open_store(url).begin() as connection:
-            for change in updates:
-                values = {
-                    "status": change["status"],
-                    "done_at": plain_value(change["done_at"]),
-                    "result": plain_value(change["result"]),
-                    "updated_at": now,
-                }
-                connection.execute(update(table).where(table.c.item_id == change["item_id"]).values(**values))
+            write_results(connection, updates, now)
     except SQLAlchemyError as error:
         raise StoreError(
             f"写入数据库 {masked_url(url)} 失败（{failure_reason(error)}），跟进结果一条也未写入：请检查数据库后重试"
         ) from None
+
+
+def write_results(connection, updates: list[dict[str, object]], now: datetime) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
+    """``apply_results``' writes, inside a transaction the caller holds."""
+    table = followups_table
+    for change in updates:
+        values = {
+            "status": change["status"],
+            "done_at": plain_value(change["done_at"]),
+            "result": plain_value(change["result"]),
+            "updated_at": now,
+        }
+        connection.execute(update(table).where(table.c.item_id == change["item_id"]).values(**values))
 
 
 def count_items(url: str) -> int:

@@ -114,3 +114,16 @@ def _workbook(folder: Path, measure, status: str, note: str) -> Path:
     path = folder / f"workbook-{status}.xlsx"
     sheet.to_excel(path, sheet_name=sheet_name("measures"), index=False)
     return path
+
+
+def test_a_backfilled_earlier_week_takes_over_the_later_weeks_measure(store_url: str):
+    later = _sync(store_url, 1, 0.20)  # week 47 first (as `make report` does)
+    assert later.recommendations[0].measure_id.endswith("#2026-11-16")
+    earlier = _sync(store_url, 0, 0.25)  # then week 46
+    assert [(r.measure_id, r.new) for r in earlier.recommendations] == [("problem:响应速度@全部#2026-11-09", True)]
+    [stored] = load_measures(store_url)  # one measure, re-keyed to the week that first proposed it, with its baseline
+    assert (stored.id, stored.baseline, stored.first_period) == ("problem:响应速度@全部#2026-11-09", Reading(0.25, 200), _week(0)[0])
+    again = _sync(store_url, 1, 0.20)  # week 47 again: tracks week 46's measure, proposes nothing new
+    assert [p.measure.id for p in again.progress] == [stored.id]
+    assert [(r.measure_id, r.new) for r in again.recommendations] == [(stored.id, False)]
+    assert len(load_measures(store_url)) == 1

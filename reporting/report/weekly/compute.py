@@ -144,7 +144,7 @@ def build_report_model(
         top_problems=ranking.head(TOP_PROBLEMS),
         taxonomy_suggestions=suggestions,
         recommendations=recommendations,
-        readings=period_readings(period.valid, ranking, DIMENSION_FIELDS),
+        readings=period_readings(period.valid, ranking, DIMENSION_FIELDS, tuple(t.name for t in taxonomy.types)),
         **followup,
     )
 

@@ -93,10 +93,15 @@ def test_tracking_tests_each_change_and_corrects_them_as_one_family():
     problem = _measure()
     score = _measure("dimension:score_speed", baseline=Reading(3.5, 100, 1.0), target=4.0, id="score")
     gone = _measure("problem:支付体验", baseline=Reading(0.05, 200), target=0.03, id="gone")
-    readings = {"problem:响应速度": Reading(0.1, 200), "dimension:score_speed": Reading(3.7, 100, 1.0)}
-    progress = {p.measure.id: p for p in track([problem, score, gone], readings, 200, WEEK47, date(2026, 11, 22), 0.1)}
-    assert progress[gone.id].current == Reading(0.0, 200)  # a problem nobody mentioned reads 0 of the period's responses
-    assert progress[gone.id].status == "met"
+    theme = _measure("problem:主题「回电·当天」", baseline=Reading(0.02, 200), target=0.01, id="theme")
+    readings = {
+        "problem:响应速度": Reading(0.1, 200),
+        "dimension:score_speed": Reading(3.7, 100, 1.0),
+        "problem:支付体验": Reading(0.0, 200),  # a taxonomy type nobody mentioned reads 0 (period_readings)
+    }
+    progress = {p.measure.id: p for p in track([problem, score, gone, theme], readings, WEEK47, date(2026, 11, 22), 0.1)}
+    assert (progress[gone.id].current, progress[gone.id].status) == (Reading(0.0, 200), "met")
+    assert (progress[theme.id].current, progress[theme.id].change, progress[theme.id].status) == (None, None, "open")
     two_proportion = progress[problem.id].change
     assert two_proportion.test == "two-proportion z" and two_proportion.delta == pytest.approx(-0.1)
     pooled = 0.15
@@ -104,7 +109,7 @@ def test_tracking_tests_each_change_and_corrects_them_as_one_family():
     assert two_proportion.statistic == pytest.approx(z)
     p_values = [progress[i].change.p for i in (problem.id, score.id, gone.id)]
     ranked = sorted(p_values)
-    assert max(p.change.q for p in progress.values()) == pytest.approx(ranked[-1])  # BH: the largest p stays
+    assert max(p.change.q for p in progress.values() if p.change) == pytest.approx(ranked[-1])  # BH: the largest p stays
     assert progress[score.id].days_left == (date(2026, 12, 13) - date(2026, 11, 22)).days
     assert {t.family for t in measure_tests(tuple(progress.values()))} == {"measure"}
 
@@ -112,7 +117,8 @@ def test_tracking_tests_each_change_and_corrects_them_as_one_family():
 def test_readings_of_a_period():
     valid = pd.DataFrame({"score_speed": [5, 4, 3, None], "visitor": ["A", "A", "B", "B"], "overall_satisfaction": [5, 3, 4, 2]})
     ranking = pd.DataFrame({"type": ["响应速度"], "count": [1]})
-    readings = period_readings(valid, ranking, ("score_speed", "score_attitude"))
+    readings = period_readings(valid, ranking, ("score_speed", "score_attitude"), ("响应速度", "支付体验"))
+    assert readings["problem:支付体验"] == Reading(0.0, 4)
     assert readings["dimension:score_speed"] == Reading(4.0, 3, 1.0)
     assert "dimension:score_attitude" not in readings
     assert readings["problem:响应速度"] == Reading(0.25, 4)
