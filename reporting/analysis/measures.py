@@ -64,7 +64,6 @@ class Measure:
         baseline: the metric in that period.
         target: the value to reach by ``deadline``.
         status: the status last judged or set by a person (``STATUSES``).
-        judged_period: the latest period a report judged it in (None: never judged).
         met_period: the first period it was judged ``met`` in (None: never).
         closed_at: when a person closed it (None: not closed).
         note: the staff's 备注.
@@ -81,7 +80,6 @@ class Measure:
     baseline: Reading
     target: float
     status: str = "open"
-    judged_period: date | None = None
     met_period: date | None = None
     closed_at: pd.Timestamp | None = None
     note: str = ""

@@ -77,7 +77,7 @@ def by_owner(measures: list[Measure], as_of: date) -> pd.DataFrame:
     """Measures still being worked on (进行中, 逾期未达成), per owner, overdue ones first, then by deadline.
 
     Returns:
-        Columns owner, measure_id, slice, subject, action, deadline, days_over (0 when not
+        Columns owner, measure_id, slice, subject, deadline, days_over (0 when not
         past its deadline at ``as_of``), status (as last judged), with Chinese headers
         (``columns_measures``).
     """
@@ -87,7 +87,6 @@ def by_owner(measures: list[Measure], as_of: date) -> pd.DataFrame:
             "measure_id": m.id,
             "slice": m.slice_label or label("measure_whole_centre"),
             "subject": subject_name(m.kind, m.subject),
-            "action": m.action,
             "deadline": m.deadline.isoformat(),
             "days_over": max(0, (as_of - m.deadline).days),
             "status": status_label(m.status),
@@ -95,7 +94,7 @@ def by_owner(measures: list[Measure], as_of: date) -> pd.DataFrame:
         for m in measures
         if m.status in ACTIVE
     ]
-    table = pd.DataFrame(rows, columns=["owner", "measure_id", "slice", "subject", "action", "deadline", "days_over", "status"])
+    table = pd.DataFrame(rows, columns=["owner", "measure_id", "slice", "subject", "deadline", "days_over", "status"])
     ordered = table.sort_values(["owner", "days_over", "deadline", "measure_id"], ascending=[True, False, True, True], kind="stable")
     return ordered.reset_index(drop=True).rename(columns=headers("measures"))
 

@@ -118,7 +118,7 @@ def sync_measures(
             rekeyed.append((min(later, key=lambda m: m.first_period).id, row))
         else:
             fresh.append(row)
-        proposed.append(_measure(row | {"judged_period": None, "met_period": None, "closed_at": None, "note": None}))
+        proposed.append(_measure(row | {"met_period": None, "closed_at": None, "note": None}))
     table = measures_table
     try:
         with open_store(url).begin() as connection:
@@ -208,7 +208,6 @@ def _measure(row) -> Measure:  # noqa: ANN001 - a SQLAlchemy RowMapping
         baseline=Reading(float(row["baseline"]), int(row["baseline_n"]), row["baseline_sd"]),
         target=float(row["target"]),
         status=row["status"],
-        judged_period=_day(row["judged_period"]) if row["judged_period"] is not None else None,
         met_period=_day(row["met_period"]) if row["met_period"] is not None else None,
         closed_at=pd.Timestamp(closed) if closed is not None else None,
         note=row["note"] or "",

@@ -150,6 +150,12 @@ def default_store_url() -> str:
     return store_url_setting() or f"sqlite:///{DEFAULT_STORE_PATH}"
 
 
+def default_store_exists() -> bool:
+    """Whether the default store exists already (always, for a server named in the environment)."""
+    url = default_store_url()
+    return not url.startswith("sqlite:///") or Path(url.removeprefix("sqlite:///")).exists()
+
+
 def store_url(parameter: str) -> str:
     """The store a ``followup_store`` parameter names: its URL, or the default store when empty."""
     return parameter.strip() or default_store_url()

@@ -96,6 +96,11 @@ def select_slice(cleaned: CleanResult, slice_field: str, slice_value: str) -> Cl
     return replace(cleaned, records=kept, other_slices=len(cleaned.records) - len(kept))
 
 
+def slice_key(slice_field: str, slice_value: str) -> str:
+    """How a store remembers a slice's measures (``service_type=售后维修``), "" for the whole source."""
+    return f"{slice_field}={slice_value}" if slice_field else ""
+
+
 def slice_label(slice_field: str, slice_value: str) -> str:
     """How a slice is named in a report's header (``服务类型 = 售后维修``), "" for the whole source."""
     return f"{label(slice_field)} = {slice_value}" if slice_field else ""

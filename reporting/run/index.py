@@ -152,7 +152,8 @@ def kpi_series(metrics: dict[str, Any]) -> tuple[tuple[str, Markup], ...]:
         return ()
     span = f"{periods[0]['start']} ~ {periods[-1]['end']}"
     names = {"satisfaction": label("satisfaction_mean"), "nps": label("nps")}
-    return tuple((names[key], sparkline(series, f"{names[key]} {span}")) for key, series in values.items() if any(series))
+    drawn = {key: series for key, series in values.items() if any(v is not None for v in series)}
+    return tuple((names[key], sparkline(series, f"{names[key]} {span}")) for key, series in drawn.items())
 
 
 def measure_counts(metrics: dict[str, Any]) -> dict[str, int]:

@@ -10,6 +10,8 @@
   var count = view.querySelector("[data-drill-count]");
   var search = view.querySelector("input[type=search]");
   var pageText = view.querySelector(".records-page");
+  var empty = view.querySelector(".records-empty");
+  empty.textContent = data.text.empty;
   var PAGE = 20;
   var state = { key: null, rows: [], sort: -1, ascending: true, page: 0, opener: null };
 
@@ -71,14 +73,7 @@
       });
       body.appendChild(tr);
     });
-    if (!state.rows.length) {
-      var empty = document.createElement("tr"), cell = document.createElement("td");
-      cell.colSpan = data.columns.length;
-      cell.className = "records-empty";
-      cell.textContent = data.text.empty;
-      empty.appendChild(cell);
-      body.appendChild(empty);
-    }
+    empty.hidden = state.rows.length > 0;
   }
 
   function sortBy(index) {
@@ -102,6 +97,19 @@
     search.focus();
   }
 
+  function keepFocus(event) {
+    /* the dialog is modal: Tab and Shift+Tab cycle through its controls */
+    var controls = Array.prototype.filter.call(
+      view.querySelectorAll("button, input, th[tabindex]"), function (el) { return !el.disabled && el.offsetParent !== null; });
+    if (!controls.length) { return; }
+    var first = controls[0], last = controls[controls.length - 1];
+    if (event.shiftKey && (document.activeElement === first || !view.contains(document.activeElement))) {
+      event.preventDefault(); last.focus();
+    } else if (!event.shiftKey && (document.activeElement === last || !view.contains(document.activeElement))) {
+      event.preventDefault(); first.focus();
+    }
+  }
+
   function close() {
     view.hidden = true;
     document.body.classList.remove("records-open");
@@ -114,6 +122,7 @@
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && !view.hidden) { close(); return; }
+    if (event.key === "Tab" && !view.hidden) { keepFocus(event); return; }
     var target = event.target;
     if ((event.key === "Enter" || event.key === " ") && target.hasAttribute && target.hasAttribute("data-drill")) {
       event.preventDefault();

@@ -114,6 +114,10 @@ def test_search_narrows_and_sorting_orders_the_records(browser, folder, metrics)
     browser.find_element(By.CSS_SELECTOR, "#records input").send_keys(first)
     narrowed = int(browser.find_element(By.CSS_SELECTOR, "#records [data-drill-count]").get_attribute("data-drill-count"))
     assert narrowed == 1 < total
+    browser.find_element(By.CSS_SELECTOR, "#records input").send_keys("并无此内容")
+    assert browser.find_element(By.CSS_SELECTOR, "#records [data-drill-count]").get_attribute("data-drill-count") == "0"
+    assert browser.find_elements(By.CSS_SELECTOR, "#records tbody tr") == []  # the empty view holds no row, only its note
+    assert browser.find_element(By.CSS_SELECTOR, "#records .records-empty").is_displayed()
     browser.find_element(By.CSS_SELECTOR, "#records input").clear()
     browser.execute_script("document.querySelector('#records input').dispatchEvent(new Event('input'))")
     header = browser.find_element(By.CSS_SELECTOR, '#records th[data-sort="overall_satisfaction"]')

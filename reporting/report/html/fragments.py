@@ -57,7 +57,9 @@ def text_with_marks(key: str, /, **values: object) -> str | Markup:
 
 
 def drill_mark(kind: str, key: object, text: object) -> Markup:
-    """A count the reader can open onto its records: ``data-drill="<kind>:<key>"`` (the page's record view reads it)."""
+    """A count the reader can open onto its records: ``data-drill="<kind>:<key>"`` (the page's record view reads it); 0 opens nothing."""
+    if str(text) == "0":
+        return Markup(escape(text))
     return Markup('<span class="drill" data-drill="{}" role="button" tabindex="0">{}</span>').format(f"{kind}:{key}", text)
 
 

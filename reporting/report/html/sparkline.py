@@ -39,8 +39,10 @@ def sparkline(values: list[float | None], title: str = "") -> Markup:
             runs[-1].append(point(index, value))
     lines = "".join(
         f'<polyline points="{" ".join(f"{x},{y}" for x, y in run)}" fill="none" stroke="#2c6fbb" stroke-width="1.5"/>'
-        for run in runs
         if len(run) > 1
+        else f'<circle cx="{run[0][0]}" cy="{run[0][1]}" r="1.5" fill="#2c6fbb"/>'  # a value between two gaps
+        for run in runs
+        if run
     )
     last_x, last_y = point(max(i for i, v in enumerate(values) if v is not None), known[-1])
     data = ",".join("" if v is None else str(round(float(v), 6)) for v in values)

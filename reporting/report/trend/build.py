@@ -9,9 +9,9 @@ from typing import Any
 from reporting.config import resolve_path
 from reporting.followup.measure_sheet import subject_name
 from reporting.followup.measures import load_measures
-from reporting.intake.store_schema import store_url
+from reporting.intake.store_schema import default_store_exists, store_url
 from reporting.report.html.values import round_value
-from reporting.report.loading import load_source, select_slice, slice_label
+from reporting.report.loading import load_source, select_slice, slice_key, slice_label
 from reporting.report.params import TrendParams
 from reporting.report.publish import publish_outputs
 from reporting.report.trend.model import TrendModel, build_trend_model
@@ -38,9 +38,11 @@ def measure_starts(params: TrendParams) -> tuple[tuple[date, tuple[str, ...]], .
     """The slice's improvement measures first proposed within the range: per period's first day, what they address."""
     if params.followup_store.strip().lower() == "none":
         return ()
-    slice_key = f"{params.slice_field}={params.slice_value}" if params.slice_field else ""
+    url = store_url(params.followup_store)
+    if not params.followup_store.strip() and not default_store_exists():
+        return ()  # no store was ever written: nothing to mark, and none is created here
     started: dict[date, dict[str, None]] = {}
-    for measure in load_measures(store_url(params.followup_store), slice_key):
+    for measure in load_measures(url, slice_key(params.slice_field, params.slice_value)):
         if params.period_start <= measure.first_period <= params.period_end:
             started.setdefault(measure.first_period, {})[subject_name(measure.kind, measure.subject)] = None
     return tuple((day, tuple(names)) for day, names in sorted(started.items()))

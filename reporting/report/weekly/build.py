@@ -28,7 +28,7 @@ from reporting.intake.clean import CleanResult, select_period
 from reporting.intake.pairs import parse_rates
 from reporting.intake.services import read_services
 from reporting.intake.store_schema import store_url
-from reporting.report.loading import load_with_window, select_slice, slice_label
+from reporting.report.loading import load_with_window, select_slice, slice_key, slice_label
 from reporting.report.params import WeeklyParams
 from reporting.report.publish import publish_outputs, workbook_payload
 from reporting.report.weekly.compute import Timer, build_report_model, no_timer
@@ -149,13 +149,12 @@ def with_measures(model: ReportModel, params: WeeklyParams, url: str) -> ReportM
 
     The measures' changes join the report's tests as the family ``measure``.
     """
-    slice_key = f"{params.slice_field}={params.slice_value}" if params.slice_field else ""
     synced = sync_measures(
         url,
         model.recommendations,
         model.readings,
         model.sample["valid"],
-        (slice_key, model.slice_label),
+        (slice_key(params.slice_field, params.slice_value), model.slice_label),
         (model.period_start, model.period_end),
         params.now,
         model.fdr_q,

@@ -95,10 +95,11 @@ def drill_payload(model: ReportModel) -> dict[str, Any]:
     }
 
 
-def band_counts(model: ReportModel) -> list[tuple[str, int]]:
-    """How many valid responses fall in each satisfaction band (非常满意, 一般, 不满意), as the record view counts them."""
+def band_counts(model: ReportModel) -> list[tuple[str, str, int]]:
+    """Per satisfaction band (非常满意, 一般, 不满意): its name, the name with its scores, how many valid responses fall in it."""
     bands = score_band(model.record_sheet["overall_satisfaction"]) if len(model.record_sheet) else pd.Series(dtype=object)
-    return [(name, int(bands.eq(name).sum())) for name in reversed(SCORE_BANDS)]
+    shown = labels()["band_names"]
+    return [(name, str(shown[name]), int(bands.eq(name).sum())) for name in reversed(SCORE_BANDS)]
 
 
 def verification_reasons(model: ReportModel) -> list[tuple[str, int]]:

@@ -112,6 +112,15 @@ def describe_target(recommendation: Recommendation) -> str:
     return label("rec_target_agent", name=recommendation.subject, current=recommendation.current, target=recommendation.target)
 
 
+def met_target(recommendation: Recommendation) -> str:
+    """A tracked recommendation whose measure reached its target this period: 已达到目标 5.8%（本期 5.6%）."""
+    return label(
+        "rec_target_met",
+        target=value_text(recommendation.kind, recommendation.target),
+        current=value_text(recommendation.kind, recommendation.current),
+    )
+
+
 def measure_row(item: Progress) -> dict[str, str]:
     """One line of 改进措施跟踪: what, owner, baseline → now, the change with its corrected test, target, deadline, status."""
     measure, change = item.measure, item.change

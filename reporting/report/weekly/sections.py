@@ -28,6 +28,7 @@ from reporting.report.weekly.narrative import (
     describe_finding,
     describe_target,
     measure_row,
+    met_target,
 )
 from reporting.text.classify import NPS_GROUPS
 from reporting.text.reading import LOW_COVERAGE
@@ -73,7 +74,11 @@ def render_conclusions(model: ReportModel) -> HTML:
         suppressed_agents=_split_segments(model.by_agent)[1],
         top_problems=[f"{r.type}（{r.count} 条，{r.share:.0%}）" for r in model.top_problems.itertuples()],
         band_counts=band_counts(model),
-        nps_counts=[(NPS_GROUPS[2], model.nps.promoters), (NPS_GROUPS[1], model.nps.passives), (NPS_GROUPS[0], model.nps.detractors)],
+        nps_counts=[
+            (NPS_GROUPS[2], label("promoters"), model.nps.promoters),
+            (NPS_GROUPS[1], label("passives"), model.nps.passives),
+            (NPS_GROUPS[0], label("detractors"), model.nps.detractors),
+        ],
     )
 
 
@@ -112,18 +117,22 @@ def _counted(counts: dict[str, int], valid: int) -> list[dict[str, Any]]:
 
 def render_recommendations(model: ReportModel) -> HTML:
     """改进措施跟踪 (measures proposed earlier, judged this period), then 改进建议: one row per measure, new or tracked."""
-    first = {p.measure.id: p.measure.first_period.isoformat() for p in model.measures}
-    items = [
-        {
-            "subject": subject_name(r.kind, r.subject),
-            "action": r.action,
-            "owner": r.owner,
-            "due": r.due.isoformat(),
-            "target": describe_target(r),
-            "status": label("rec_new") if r.new else label("rec_tracked", first=first.get(r.measure_id, "")),
-        }
-        for r in model.recommendations
-    ]
+    judged = {p.measure.id: p for p in model.measures}
+    items = []
+    for r in model.recommendations:
+        item = judged.get(r.measure_id)
+        met = not r.new and item is not None and item.status == "met"
+        first = item.measure.first_period.isoformat() if item else ""
+        items.append(
+            {
+                "subject": subject_name(r.kind, r.subject),
+                "action": r.action,
+                "owner": r.owner,
+                "due": r.due.isoformat(),
+                "target": met_target(r) if met else describe_target(r),
+                "status": label("rec_new") if r.new else label("rec_met" if met else "rec_tracked", first=first),
+            }
+        )
     tracking = [measure_row(item) for item in model.measures]
     return render_fragment(
         "recommendations.html.j2",
