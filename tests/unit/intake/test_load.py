@@ -193,6 +193,6 @@ def test_a_lone_carriage_return_in_an_unquoted_field_is_a_line_break_within_it(t
     from reporting.intake.tables import read_sheets
 
     path = tmp_path / "cr.csv"
-    path.write_bytes("记录编号,客户反馈\nA1,第一行\r第二行\nA2,\"引号\r内\"\nA3,\ue000私用区\n".encode())
+    path.write_bytes('记录编号,客户反馈\nA1,第一行\r第二行\nA2,"引号\r内"\nA3,\ue000私用区\n'.encode())
     grid = read_sheets(path, "数据文件").grids[""]
     assert grid.values.tolist() == [["记录编号", "客户反馈"], ["A1", "第一行\n第二行"], ["A2", "引号\n内"], ["A3", "\ue000私用区"]]
