@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 DEMO := data/demo_records.csv
 SERVICES := data/demo_services.csv
 
-.PHONY: setup report test lab demo-data clean
+.PHONY: setup report test lab demo-data clean airflow-check
 
 setup:
 	@bash scripts/setup.sh
@@ -25,6 +25,10 @@ test: setup
 	@bash scripts/test-deps.sh
 	@$(BIN)/lint-imports --no-cache --no-logo
 	@$(BIN)/python -m pytest -n 2 --dist loadscope
+
+# the weekly fan-out DAG run by Airflow 3 in its own .venv-airflow/ (created once from requirements-airflow.lock)
+airflow-check: setup
+	@bash scripts/airflow-check.sh
 
 lab: setup $(DEMO)
 	@$(BIN)/jupyter lab notebooks/reports/weekly_report.ipynb

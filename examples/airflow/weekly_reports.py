@@ -1,33 +1,13 @@
-"""Airflow DAG: the weekly follow-up reports, every Monday 07:00 Asia/Shanghai.
+"""A deployment's dags/ file: the weekly follow-up reports, one Airflow task per service type.
 
-It calls the same CLI an operator uses by hand, so a scheduled run and a manual one
-produce the same outputs. Set REPORTING_HOME to the checkout (with its .venv set up by
-`make setup`). `{{ ds }}` is the run's logical date: periods resolve against it, so a
-backfill for an old Monday reports on the week before it.
+Mondays 07:00 Asia/Shanghai: the exports under ``exports/`` into the store, then the overall report
+and one mapped task per service type in the store for last week (relative to the run's logical date,
+so a backfill of an old Monday reports on the week before it), then the index and the run's alerts.
+Set up once (docs/scaling.md, section 4): the Variable ``reporting_home`` (the checkout with its .venv
+on every worker), the Connection ``reporting_store`` (the store), the pool ``reporting_kernels``, and
+this package's source on Airflow's PYTHONPATH. ``make airflow-check`` runs the same factory in Airflow.
 """
 
-from __future__ import annotations
+from reporting.run.airflow_dag import weekly_dag
 
-import pendulum
-from airflow import DAG
-from airflow.operators.bash import BashOperator
-
-with DAG(
-    dag_id="weekly_followup_reports",
-    schedule="0 7 * * 1",
-    start_date=pendulum.datetime(2026, 11, 2, tz="Asia/Shanghai"),
-    catchup=False,
-    tags=["reporting", "customer-service"],
-) as dag:
-    import_exports = BashOperator(
-        task_id="import_exports",
-        bash_command="cd $REPORTING_HOME && .venv/bin/reporting import 'exports/*.csv' --json",
-    )
-    weekly_reports = BashOperator(
-        task_id="weekly_reports",
-        bash_command=(
-            "cd $REPORTING_HOME && .venv/bin/reporting batch params/weekly.yaml"
-            " --as-of {{ ds }} -p period last_week --slice-by service_type --jobs 2"
-        ),
-    )
-    import_exports >> weekly_reports
+dag = weekly_dag("params/weekly.yaml", slice_by="service_type")

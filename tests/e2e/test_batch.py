@@ -1,19 +1,16 @@
-"""Batch runs: fan-out over slices, one failure not stopping the others, the index, the Airflow example."""
+"""Batch runs: fan-out over slices, one failure not stopping the others, the index (the Airflow DAG: test_airflow.py)."""
 
 from __future__ import annotations
 
-import ast
 import json
 import re
-import shlex
 from datetime import date
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from reporting.cli import build_parser
-from reporting.config import NOTEBOOKS_DIR, PROJ_ROOT
+from reporting.config import NOTEBOOKS_DIR
 from tests.conftest import WEEK, run_process
 
 SLICES = ["售后维修", "投诉处理"]  # one slice of each report fails in the fragile notebook
@@ -93,31 +90,3 @@ def test_index_lists_every_report_with_working_links(batch):
     for href in re.findall(r'href="([^"]+)"', html):
         assert (out / href).exists(), href
     assert "<script" not in html and "http" not in html
-
-
-def test_airflow_dag_commands_are_valid_cli_calls():
-    dag = PROJ_ROOT / "examples" / "airflow" / "weekly_reports.py"
-    try:
-        import airflow  # noqa: F401
-    except ImportError:
-        tree = ast.parse(dag.read_text(encoding="utf-8"))
-        commands = [
-            node.value.value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.keyword) and node.arg == "bash_command" and isinstance(node.value, ast.Constant)
-        ]
-        assert commands, "the DAG defines no bash_command"
-        for command in commands:
-            words = shlex.split(command.replace("{{ ds }}", "2026-11-23").split("&&")[-1])
-            assert words[0].endswith("/reporting") or words[0] == "reporting", command
-            arguments = build_parser().parse_args(words[1:])
-            assert arguments.command in {"batch", "run", "import", "index"}
-            for params in getattr(arguments, "params", []) or []:
-                assert (PROJ_ROOT / params).exists(), params
-    else:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("weekly_reports", dag)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        assert module.dag.dag_id == "weekly_followup_reports"
