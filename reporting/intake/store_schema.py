@@ -171,6 +171,14 @@ def is_store_url(source: str) -> bool:
     return "://" in source
 
 
+def has_password(url: str) -> bool:
+    """Whether a store URL carries a password (``postgresql://user:secret@host/db``)."""
+    try:
+        return bool(make_url(url).password)
+    except ArgumentError:
+        return "@" in url and ":" in url.split("@")[0].split("//")[-1]
+
+
 def masked_url(url: str) -> str:
     """The URL with its password hidden, for messages and manifests."""
     try:

@@ -14,7 +14,7 @@ from reporting.config import DEFAULT_OUTPUT_DIR, resolve_path
 from reporting.errors import ParameterError
 from reporting.intake.load import check_source, expand_sources
 from reporting.intake.periods import DEFAULT_TIMEZONE, resolve_period, today_in, week_start_index
-from reporting.intake.store_schema import is_store_url, open_store
+from reporting.intake.store_schema import has_password, is_store_url, masked_url, open_store
 from reporting.report.params import REPORT_PARAMS, RUNNER_FIELDS, PlanParams, ReportParams
 from reporting.vocab import column_aliases, load_rules, load_taxonomy, read_yaml
 
@@ -268,6 +268,23 @@ def validate_source(source: str) -> str:
     return ",".join(str(path) for path in files)
 
 
+def refuse_password(name: str, value: str) -> None:
+    """Refuse a store URL parameter that carries its password: parameters are written into report.ipynb.
+
+    The password comes from the environment instead: ``PGPASSWORD`` (libpq reads it) with the
+    URL without it, or the whole URL in ``REPORTING_STORE_URL`` for the default store.
+
+    Raises:
+        ParameterError: the URL has a password (the message shows it masked).
+    """
+    if is_store_url(value) and has_password(value):
+        default = "（或把完整地址放进环境变量 REPORTING_STORE_URL 并把该参数留空）" if name == "followup_store" else ""
+        raise ParameterError(
+            f"参数 {name} 的数据库地址 {masked_url(value)} 含有密码，而参数会写进 report.ipynb：请从地址中删去密码，"
+            f"改用环境变量 PGPASSWORD 传入{default}"
+        )
+
+
 def _checked_inputs(params: ReportParams) -> ReportParams:
     """The files and stores the parameters name, checked before the kernel starts; files made absolute.
 
@@ -277,6 +294,8 @@ def _checked_inputs(params: ReportParams) -> ReportParams:
         StoreError: a store cannot be reached.
         VocabularyError: an analyst's taxonomy or rules file is broken (a user mistake found now).
     """
+    for name in ("source", "followup_store"):
+        refuse_password(name, getattr(params, name, ""))
     if getattr(params, "followup_store", ""):
         validate_store(params.followup_store)  # type: ignore[attr-defined]
     files = {name: str(_existing_file(name, value)) for name in FILE_PARAMETERS if (value := getattr(params, name, ""))}

@@ -84,3 +84,14 @@ def test_unknown_top_level_key_is_named(source, tmp_path):
     )
     with pytest.raises(ParameterError, match="未知的项 schedule"):
         load_run_spec(params, [])
+
+
+@pytest.mark.parametrize("name", ["source", "followup_store"])
+def test_a_store_url_with_its_password_is_refused_before_it_reaches_the_notebook(source, name):
+    url = "postgresql+psycopg://cx:s3cret-pw@127.0.0.1:5432/cx"
+    overrides = dict([("source", str(source)), (name, url)])
+    with pytest.raises(ParameterError) as refused:
+        load_run_spec(WEEKLY, list(overrides.items()))
+    message = str(refused.value)
+    assert f"参数 {name}" in message and "cx:***@127.0.0.1" in message and "PGPASSWORD" in message
+    assert "s3cret-pw" not in message
