@@ -177,9 +177,14 @@ def test_empty_period_warns_and_fail_on_empty_exits_2(small_csv, tmp_path):
             "无法连接数据库 postgresql+psycopg://u:***@127.0.0.1:1/x",
         ),
         pytest.param(
-            lambda d: ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", "postgresql+psycopg://u:pw@127.0.0.1:1/x"],
-            "无法连接数据库",
+            lambda d: ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", "postgresql+psycopg://u@127.0.0.1:1/x"],
+            "无法连接数据库 postgresql+psycopg://u@127.0.0.1:1/x",
             marks=pytest.mark.e2e,  # `reporting run` starts its kernel before it checks the source
+        ),
+        pytest.param(
+            lambda d: ["run", str(PARAMS_DIR / "weekly.yaml"), "-p", "source", "postgresql+psycopg://u:pw@127.0.0.1:1/x"],
+            "参数 source 的数据库地址 postgresql+psycopg://u:***@127.0.0.1:1/x 含有密码",  # it would be written into report.ipynb
+            marks=pytest.mark.e2e,
         ),
     ],
 )
