@@ -53,7 +53,12 @@ def second_verification(valid: pd.DataFrame, disagreements: pd.DataFrame) -> pd.
     wanted = [c for c in VERIFY_COLUMNS if c in valid and c not in ("text_negative", "reason")]
     picked = valid.loc[list(reasons), wanted].to_dict("records")  # one lookup, not one per cell
     rows = [
-        {**values, "text_negative": probability.get(index), "reason": "；".join(found), "_rank": order if index in probability else None}
+        {
+            **values,
+            "text_negative": probability.get(index),
+            "reason": REASON_SEPARATOR.join(found),
+            "_rank": order if index in probability else None,
+        }
         for order, (values, (index, found)) in enumerate(zip(picked, reasons.items(), strict=True))
     ]
     frame = pd.DataFrame(rows, columns=[*VERIFY_COLUMNS, "_rank"])
@@ -61,3 +66,23 @@ def second_verification(valid: pd.DataFrame, disagreements: pd.DataFrame) -> pd.
         frame["customer_name"] = frame["customer_name"].map(mask_name)
     frame = frame.sort_values(["_rank", "record_id"], kind="stable", na_position="last")
     return frame.drop(columns="_rank").reset_index(drop=True)
+
+
+REASON_SEPARATOR = "；"  # between a listed record's reasons
+
+
+def reasons_by_record(verification: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """The 二次核实 list as record id → its reasons."""
+    if verification.empty:
+        return {}
+    joined = zip(verification["record_id"], verification["reason"], strict=True)
+    return {str(record): tuple(str(reasons).split(REASON_SEPARATOR)) for record, reasons in joined}
+
+
+def reason_counts(verification: pd.DataFrame) -> dict[str, int]:
+    """How many listed records give each reason, by reason."""
+    counts: dict[str, int] = {}
+    for reasons in reasons_by_record(verification).values():
+        for reason in reasons:
+            counts[reason] = counts.get(reason, 0) + 1
+    return dict(sorted(counts.items()))

@@ -14,6 +14,7 @@ from reporting.analysis.multiplicity import METHOD, METHOD_NAME, family_sizes
 from reporting.followup.progress import FollowupKpis
 from reporting.report.html.values import interval_entry, rate_entry, round_value
 from reporting.report.weekly.model import ReportModel
+from reporting.text.verify import reason_counts
 
 
 def metrics_document(model: ReportModel) -> dict[str, Any]:
@@ -167,7 +168,7 @@ def problem_entries(model: ReportModel) -> dict[str, Any]:
         ],
         "sentiment": _shares(model.sentiment_counts, valid),
         "feedback_types": _shares(model.feedback_counts, valid),
-        "second_verification": {"count": len(model.verification), "by_reason": _reason_counts(model.verification)},
+        "second_verification": {"count": len(model.verification), "by_reason": reason_counts(model.verification)},
         "keywords": _keywords_entry(model),
         "demands": [
             {"topic": r.topic, "mentions": int(r.mentions), "customers": int(r.customers), "priority": round_value(r.priority)}
@@ -364,12 +365,6 @@ def _segments(frame: pd.DataFrame, key: str) -> list[dict[str, Any]]:
 
 def _shares(counts: dict[str, int], total: int) -> dict[str, dict[str, Any]]:
     return {name: {"count": count, "share": round_value(count / total) if total else None} for name, count in counts.items()}
-
-
-def _reason_counts(verification: pd.DataFrame) -> dict[str, int]:
-    if verification.empty:
-        return {}
-    return {str(k): int(v) for k, v in verification["reason"].str.split("；").explode().value_counts().sort_index().items()}
 
 
 def _iso(day: date | None) -> str | None:

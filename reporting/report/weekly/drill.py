@@ -15,6 +15,7 @@ import pandas as pd
 
 from reporting.report.weekly.model import ReportModel
 from reporting.text.classify import SCORE_BANDS, nps_group, score_band
+from reporting.text.verify import reason_counts, reasons_by_record
 from reporting.vocab import headers, label, labels
 
 SHOWN_FIELDS = (
@@ -49,9 +50,7 @@ def record_keys(model: ReportModel) -> list[str]:
         listed = values.str.replace(joined, f"{SEP}{kind}:", regex=False) if joined else values
         return (f"{SEP}{kind}:" + listed).where(values.ne(""), "")
 
-    reasons = {
-        record: "".join(f"{SEP}verify:{r}" for r in ("", *found)) for record, found in _verification_reasons(model.verification).items()
-    }
+    reasons = {record: "".join(f"{SEP}verify:{r}" for r in ("", *found)) for record, found in reasons_by_record(model.verification).items()}
     feedback = column("feedback_type").replace("", OTHER_FEEDBACK)
     parts = [
         keys("problem", column("problems"), "、"),
@@ -104,24 +103,13 @@ def band_counts(model: ReportModel) -> list[tuple[str, str, int]]:
 
 def verification_reasons(model: ReportModel) -> list[tuple[str, int]]:
     """二次核实 reasons with how many listed records give each, most frequent first."""
-    counts: dict[str, int] = {}
-    for reasons in _verification_reasons(model.verification).values():
-        for reason in reasons:
-            counts[reason] = counts.get(reason, 0) + 1
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return sorted(reason_counts(model.verification).items(), key=lambda item: (-item[1], item[0]))
 
 
 def payload_json(payload: dict[str, Any]) -> str:
     """The payload as JSON safe inside ``<script type="application/json">``: no ``<``, ``>`` or ``&`` as such."""
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _verification_reasons(verification: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    """二次核实: record id → its reasons (the list joins them with ；)."""
-    if verification.empty:
-        return {}
-    return {str(r): tuple(str(reason).split("；")) for r, reason in zip(verification["record_id"], verification["reason"], strict=True)}
 
 
 def _cells(values: pd.Series) -> list[object]:
