@@ -85,6 +85,10 @@ class Measure:
     note: str = ""
     slice_label: str = ""
 
+    def days_over(self, day: date) -> int:
+        """Days ``day`` is past the deadline (0 until then)."""
+        return max(0, (day - self.deadline).days)
+
     @property
     def kind(self) -> str:
         return self.rule.split(":", 1)[0]

@@ -88,7 +88,7 @@ def by_owner(measures: list[Measure], as_of: date) -> pd.DataFrame:
             "slice": m.slice_label or label("measure_whole_centre"),
             "subject": subject_name(m.kind, m.subject),
             "deadline": m.deadline.isoformat(),
-            "days_over": max(0, (as_of - m.deadline).days),
+            "days_over": m.days_over(as_of),
             "status": status_label(m.status),
         }
         for m in measures

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from reporting.analysis.measures import STATUSES
 from reporting.report.html.fragments import render_fragment
 from reporting.report.html.sparkline import sparkline
-from reporting.report.html.values import format_nps, format_percent, format_score
+from reporting.report.html.values import format_nps, format_percent, format_score, signed_points, signed_score
 from reporting.vocab import label, labels
 
 SPARK_PERIODS = 8
@@ -187,8 +187,8 @@ def render_index(entries: list[IndexEntry], generated_at: str) -> str:
 
 def _delta_text(key: str, delta: float) -> str:
     if key == "csat":
-        return f"{delta * 100:+.1f} 个百分点"
-    return f"{delta:+.1f}" if key == "nps" else f"{delta:+.2f} 分"
+        return signed_points(delta)
+    return f"{delta:+.1f}" if key == "nps" else signed_score(delta)
 
 
 def _alert(alert: dict[str, Any]) -> dict[str, str]:

@@ -63,7 +63,7 @@ def followup_document(model: FollowupModel) -> dict[str, Any]:
                 "owner": m.owner,
                 "slice": m.slice_label,
                 "deadline": m.deadline.isoformat(),
-                "days_over": max(0, (model.as_of.date() - m.deadline).days),
+                "days_over": m.days_over(model.as_of.date()),
                 "status": m.status,
             }
             for m in model.measures

@@ -28,6 +28,16 @@ def format_nps(value: float | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:+.1f}"
 
 
+def signed_points(delta: float) -> str:
+    """A change of a share, signed, in percentage points: ``-0.139`` → ``-13.9 个百分点``."""
+    return f"{delta * 100:+.1f} 个百分点"
+
+
+def signed_score(delta: float) -> str:
+    """A change of a mean score, signed: ``-0.374`` → ``-0.37 分``."""
+    return f"{delta:+.2f} 分"
+
+
 def json_value(value: object, time_format: str = "") -> object:
     """A cell as a plain JSON value: None for missing, timestamps as ISO text (or ``time_format``), numpy scalars unwrapped."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):

@@ -8,7 +8,7 @@ from reporting.analysis.insights import Finding, Recommendation
 from reporting.analysis.measures import GOES_DOWN, Progress
 from reporting.analysis.multiplicity import DEFAULT_Q, decide
 from reporting.followup.measure_sheet import status_label, subject_name, value_text
-from reporting.report.html.values import format_percent
+from reporting.report.html.values import format_percent, signed_points, signed_score
 from reporting.report.weekly.model import ReportModel
 from reporting.vocab import label
 
@@ -58,9 +58,9 @@ def describe_change(key: str, change: Change | None) -> str:
     if key == "nps":
         delta = f"{abs(change.delta):.1f} 分" if change.significant else f"{change.delta:+.1f} 分"
     elif key in ("csat", "participation", "valid_response", "first_contact_resolution"):
-        delta = f"{abs(change.delta) * 100:.1f} 个百分点" if change.significant else f"{change.delta * 100:+.1f} 个百分点"
+        delta = f"{abs(change.delta) * 100:.1f} 个百分点" if change.significant else signed_points(change.delta)
     else:
-        delta = f"{abs(change.delta):.2f} 分" if change.significant else f"{change.delta:+.2f} 分"
+        delta = f"{abs(change.delta):.2f} 分" if change.significant else signed_score(change.delta)
     p, q = format_p(change.p), format_p(change.q)
     if change.exploratory:
         return label("change_exploratory", name=name, delta=delta, p=p, q=q)
@@ -145,7 +145,7 @@ def measure_change(kind: str, change: Change | None) -> str:
     """The change since the baseline with its word: 显著 only when its q passes, 探索性 when only p < 0.05."""
     if change is None:
         return label("measure_change_untested")
-    delta = f"{change.delta * 100:+.1f} 个百分点" if kind in GOES_DOWN else f"{change.delta:+.2f} 分"
+    delta = signed_points(change.delta) if kind in GOES_DOWN else signed_score(change.delta)
     return label(f"measure_change_{change.decision}", delta=delta, p=format_p(change.p), q=format_p(change.q))
 
 
