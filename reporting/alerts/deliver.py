@@ -1,9 +1,9 @@
 """Delivery: one grouped message per channel — group robots (钉钉, 企业微信, 飞书), a generic webhook, e-mail.
 
 All alerts of a run go out as one message per channel, most severe first, 已恢复 lines last
-(``deliver``; ``deliver_planned`` when the sent-alerts ledger gives each channel its own alerts).
+(``deliver_planned``: each channel with the alerts the sent-alerts ledger lets through for it).
 Each channel is tried a bounded number of times with back-off; a channel that still fails is
-reported in its ``Delivery`` and the others deliver regardless — ``deliver`` never raises for a
+reported in its ``Delivery`` and the others deliver regardless — ``deliver_planned`` never raises for a
 delivery failure. Addresses and secrets are read from the environment (``config.named_setting``)
 only when sending, and never appear in a ``Delivery``, its repr or a log line: every error text
 is masked.
@@ -101,32 +101,6 @@ class _Endpoint:
     secret: str = field(default="", repr=False)
 
 
-def deliver(
-    alerts: Sequence[Alert],
-    channels: Sequence[Channel],
-    title: str = DEFAULT_TITLE,
-    *,
-    timeout: float = 10,
-    attempts: int = 3,
-    backoff: float = 0.5,
-) -> list[Delivery]:
-    """Send all alerts as one grouped message to each channel, the channels side by side.
-
-    Args:
-        alerts: the alerts to send (fired and 已恢复 ones); none sends nothing.
-        channels: where to send them (``parse_channels``).
-        title: the message's title, followed by the counts (``回访报告预警（2 条：严重 1、警告 1）``).
-        timeout: seconds to wait for a server on each attempt (connect and each read).
-        attempts: how many times a failing channel is tried in all (at least 1).
-        backoff: seconds before the second attempt, doubled before each later one.
-
-    Returns:
-        One ``Delivery`` per channel, in the channels' order; an empty list when there is no
-        alert or no channel (nothing is sent). Failures are reported there, never raised.
-    """
-    return deliver_planned([(channel, alerts) for channel in channels], title, timeout=timeout, attempts=attempts, backoff=backoff)
-
-
 def deliver_planned(
     plan: Sequence[tuple[Channel, Sequence[Alert]]],
     title: str = DEFAULT_TITLE,
@@ -139,10 +113,10 @@ def deliver_planned(
 
     Args:
         plan: (channel, the alerts for it) pairs; a channel with no alert is skipped.
-        title: as for ``deliver``.
-        timeout: as for ``deliver``.
-        attempts: as for ``deliver``.
-        backoff: as for ``deliver``.
+        title: the message's title, followed by the counts (``回访报告预警（2 条：严重 1、警告 1）``).
+        timeout: seconds to wait for a server on each attempt (connect and each read).
+        attempts: how many times a failing channel is tried in all (at least 1).
+        backoff: seconds before the second attempt, doubled before each later one.
 
     Returns:
         One ``Delivery`` per channel that had alerts, in the plan's order (``Delivery.name``

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from reporting.alerts.channels import Channel, parse_channels
-from reporting.alerts.deliver import Delivery, deliver, deliver_planned
+from reporting.alerts.deliver import Delivery, deliver_planned
 from reporting.alerts.message import group_alerts, render_markdown, render_text
 from reporting.alerts.model import Alert
 from reporting.errors import ParameterError
@@ -58,6 +58,11 @@ def make_alert(severity: str, message: str, *, kind: str = "threshold", rule: st
         message=message,
         link=link,
     )
+
+
+def deliver(alerts: list[Alert], every: list[Channel], title: str, **options: Any) -> list[Delivery]:
+    """The same alerts to every channel, through the one sending path (the tests' shorthand)."""
+    return deliver_planned([(channel, alerts) for channel in every], title, **options)
 
 
 ALERTS = [
