@@ -62,3 +62,45 @@ def test_fractions_show_as_percentages_where_asked(tmp_path):
     sheet = openpyxl.load_workbook(path)["分层抽样"]
     assert sheet["B2"].value == 0.1935 and sheet["B2"].number_format == "0.0%"  # the number kept, shown as 19.4%
     assert sheet["C2"].number_format == "General"
+
+
+def test_every_kind_of_value_reads_back_as_the_value_written(tmp_path):
+    """Body rows are written column by column as markup: each kind of value, blank and style survives the trip."""
+    table = pd.DataFrame(
+        {
+            "文本": [" 前有空格", "后有空格 ", "_x0041_ 不是转义", "<b>&amp;</b>", "=1+1", None],
+            "整数": pd.array([1, None, -3, 12345678901234567, 0, 7], dtype="Int64"),
+            "小数": [0.1, float("nan"), 1e-7, float("inf"), 2.5, -0.0],
+            "是否": [True, False, True, False, True, False],
+            "混合": ["甲", 2, 2.5, True, datetime.datetime(2026, 11, 20, 8, 30), pd.NA],
+            "回访时间": pd.to_datetime(["2026-11-16 09:15", None, "1900-01-01 12:00", "2026-11-22 23:59", "1900-03-01 00:00", "2026-11-20 00:00"]),
+        }
+    )
+    path = write_workbook_file({"表": table}, tmp_path / "k.xlsx", {"表": [False, True, False, False, False, True]})
+    sheet = openpyxl.load_workbook(path)["表"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    # openpyxl does not undo Excel's escape of a literal "_x0041_" (its underscore as _x005F_); Excel does
+    assert [r[0] for r in rows] == [" 前有空格", "后有空格 ", "_x005F_x0041_ 不是转义", "<b>&amp;</b>", "=1+1", None]
+    assert [r[1] for r in rows] == [1, None, -3, 1.234567890123457e16, 0, 7]  # 16 significant digits, as XlsxWriter writes
+    assert [r[2] for r in rows] == [0.1, None, 1e-7, None, 2.5, 0]  # an infinity has no cell value in Excel: blank
+    assert [r[3] for r in rows] == [True, False, True, False, True, False]
+    assert [r[4] for r in rows] == ["甲", 2, 2.5, True, datetime.datetime(2026, 11, 20, 8, 30), None]
+    assert [r[5] for r in rows] == [
+        datetime.datetime(2026, 11, 16, 9, 15), None, datetime.datetime(1900, 1, 1, 12, 0),
+        datetime.datetime(2026, 11, 22, 23, 59), datetime.datetime(1900, 3, 1), datetime.datetime(2026, 11, 20),
+    ]  # fmt: skip
+    assert sheet["F2"].number_format == "yyyy-mm-dd hh:mm" and sheet["E6"].number_format == "yyyy-mm-dd hh:mm"
+    assert sheet["A6"].quotePrefix and not sheet["A2"].quotePrefix
+    overdue = [[cell.fill.fgColor.rgb == "FFF8D7DA" for cell in row] for row in sheet.iter_rows(min_row=2)]
+    assert overdue[1] == [True] * 6 and overdue[5] == [True] * 6  # blanks of an overdue row filled too
+    assert not any(overdue[0] + overdue[2] + overdue[3] + overdue[4])
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert '<dimension ref="A1:F7"/>' in xml and "_x005F_x0041_" in xml and 'xml:space="preserve"> 前有空格' in xml
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_at_excels_limit_in_utf16_units(tmp_path):
+    table = pd.DataFrame({"意见": ["好" * 40000, "😀" * 20000]})
+    sheet = openpyxl.load_workbook(write_workbook_file({"表": table}, tmp_path / "l.xlsx"))["表"]
+    assert sheet["A2"].value == "好" * 32767
+    assert sheet["A3"].value == "😀" * 16383  # two UTF-16 units each: 32,766 of 32,767
