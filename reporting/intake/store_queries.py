@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import case, false, func, literal_column, or_, select
+from sqlalchemy import Float, Integer, String, case, false, func, literal_column, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,28 +34,36 @@ from reporting.intake.store_schema import (
 )
 
 
-def pull_period(url: str, start: date, end: date) -> CleanResult:
+def pull_period(url: str, start: date, end: date, slice_field: str = "", slice_value: str = "") -> CleanResult:
     """The stored records visited from ``start`` to ``end`` (inclusive), with their imports' ledgers.
 
-    The filter runs in the database as a parameterised query on the indexed visit time,
-    so only the period's rows travel.
+    The filters run in the database as parameterised queries on the indexed visit time
+    (and the slice's field), so only the period's rows of the slice travel; the records of
+    other slices are only counted (``other_slices``).
 
     Args:
         url: the store.
         start: first day, inclusive.
         end: last day, inclusive.
+        slice_field: keep one slice (a stored field), or "" for all records.
+        slice_value: the slice's value.
 
     Returns:
-        The records, and the ledgers and rejects of the imports that supplied them.
+        The records, and the ledgers and rejects of the imports that supplied the period's
+        records (of any slice: the ledgers describe the whole source).
     """
     query = (
-        select(*(records_table.c[name] for name in STORED_FIELDS), records_table.c.import_id)
-        .where(*_in_period(start, end))
+        select(*(records_table.c[name] for name in STORED_FIELDS))
+        .where(*_in_period(start, end), *_slice_condition(slice_field, slice_value))
         .order_by(records_table.c.visit_at, records_table.c.record_key)
+    )
+    per_import = (
+        select(records_table.c.import_id, func.count().label("n")).where(*_in_period(start, end)).group_by(records_table.c.import_id)
     )
     with _reading(url) as connection:
         records = pd.read_sql(query, connection)
-        import_ids = sorted(int(i) for i in records["import_id"].unique())
+        counts = {int(i): int(n) for i, n in connection.execute(per_import)}
+        import_ids = sorted(counts)
         imports = pd.read_sql(
             select(imports_table).where(imports_table.c.import_id.in_(import_ids)).order_by(imports_table.c.import_id), connection
         )
@@ -65,6 +73,7 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
             .order_by(rejects_table.c.import_id, rejects_table.c.row),
             connection,
         )
+    records = records.astype(_inferred_dtypes(records))
     for name in TIME_FIELDS:
         records[name] = pd.to_datetime(records[name]).astype("datetime64[ns]")
     records["valid"] = records["valid"].astype(bool)
@@ -77,8 +86,11 @@ def pull_period(url: str, start: date, end: date) -> CleanResult:
         for r in imports.itertuples(index=False)
     )  # fmt: skip
     # records stored by an earlier version may still carry control characters
-    records, _ = clean_text_frame(records.drop(columns="import_id"))
-    return CleanResult(records, rejects, ledgers, not_pulled=sum(ledger.imported for ledger in ledgers) - len(records))
+    records, _ = clean_text_frame(records)
+    in_period = sum(counts.values())
+    return CleanResult(
+        records, rejects, ledgers, other_slices=in_period - len(records), not_pulled=sum(ledger.imported for ledger in ledgers) - in_period
+    )
 
 
 def summarise_periods(url: str, starts: tuple[date, ...], length_days: int, slice_field: str = "", slice_value: str = "") -> pd.DataFrame:
@@ -148,6 +160,26 @@ def pull_recent(url: str, start: date, before: date, limit: int, slice_field: st
     )
     with _reading(url) as connection:
         return pd.read_sql(query, connection)
+
+
+def _inferred_dtypes(records: pd.DataFrame) -> dict[str, str]:
+    """The schema's dtype for each column the driver left as objects, having no value to infer it from.
+
+    A slice can hold no record, or no value in a field other slices fill: its columns then
+    get the dtypes the whole period's pull would have given them (text ``str``, numbers
+    ``float64``; whole numbers ``int64`` when there are no rows).
+    """
+    dtypes = {}
+    for column in records_table.columns:
+        if column.name not in records or records[column.name].dtype != object or records[column.name].notna().any():
+            continue
+        if isinstance(column.type, String):
+            dtypes[column.name] = "str"
+        elif isinstance(column.type, Float):
+            dtypes[column.name] = "float64"
+        elif isinstance(column.type, Integer):
+            dtypes[column.name] = "float64" if len(records) else "int64"
+    return dtypes
 
 
 def _slice_condition(field: str, value: str) -> list[Any]:

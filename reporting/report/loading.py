@@ -48,7 +48,7 @@ def load_with_window(
 
     Files: the whole window is read (``load_source``) and the model computes the window from
     it (None is returned). A store: only the report period and the one before it are pulled
-    in full (the comparison needs both); the trend's per-period sums are aggregated in SQL,
+    in full (the comparison needs both), of the slice only; the trend's per-period sums are aggregated in SQL,
     and only the window's words and the latest ratings are selected — eight weeks of a
     large centre never travel whole.
 
@@ -66,7 +66,7 @@ def load_with_window(
     if not is_store_url(source):
         return select_slice(load_source(source, period_start, period_end, trend_periods), slice_field, slice_value), None
     length = (period_end - period_start).days + 1
-    cleaned = select_slice(pull_period(source, period_start - timedelta(days=length), period_end), slice_field, slice_value)
+    cleaned = pull_period(source, period_start - timedelta(days=length), period_end, slice_field, slice_value)
     starts = window_starts(period_start, period_end, trend_periods)
     where = {"slice_field": slice_field, "slice_value": slice_value}
     window = TrendWindow(

@@ -162,6 +162,22 @@ def test_the_trend_window_aggregated_in_sql_equals_the_one_from_the_file(store_u
     assert len(stored.records) == files.records["visit_at"].ge(pd.Timestamp("2026-11-09")).sum()
 
 
+@pytest.mark.parametrize("slice_field, slice_value", [("service_type", "售后维修"), ("channel", "电话"), ("no_such_field", "x")])
+def test_a_slice_pulled_by_its_query_equals_the_period_sliced_after_pulling(store_url, small_csv, slice_field, slice_value):
+    """Only the slice's rows travel; records, ledgers, rejects and the accounting are those of the whole period, sliced."""
+    from reporting.report.loading import select_slice
+
+    import_files([small_csv], store_url)
+    start, end = date(2026, 11, 9), date(2026, 11, 22)
+    pushed = pull_period(store_url, start, end, slice_field, slice_value)
+    after = select_slice(pull_period(store_url, start, end), slice_field, slice_value)
+    pd.testing.assert_frame_equal(pushed.records, after.records)
+    assert (pushed.ledgers, pushed.other_slices, pushed.not_pulled) == (after.ledgers, after.other_slices, after.not_pulled)
+    pd.testing.assert_frame_equal(pushed.rejects, after.rejects)
+    assert (len(pushed.records) > 0) == (slice_field != "no_such_field") and pushed.other_slices > 0
+    assert len(pushed.records) + pushed.other_slices == store_queries.count_period(store_url, start, end)
+
+
 @pytest.mark.parametrize("slice_field, slice_value", [("", ""), ("service_type", "售后维修")])
 def test_a_report_from_a_store_accounts_for_every_stored_record(store_url, small_csv, slice_field, slice_value):
     """imported = analysed + outside_period + other_slices + not_pulled: the records the report's queries did not need count too."""
