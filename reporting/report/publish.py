@@ -84,10 +84,12 @@ def _table_payload(table: pd.DataFrame) -> dict[str, Any]:
 def masked_rejects(rejects: pd.DataFrame) -> list[dict[str, Any]]:
     """The rejects ledger ready for export: file names only, personal data in values masked."""
     rows = []
+    names: dict[str, str] = {}  # a ledger names a few files many times
     for row in rejects.itertuples(index=False):
+        source = str(row.source)
         rows.append(
             {
-                "source": Path(str(row.source)).name,
+                "source": names[source] if source in names else names.setdefault(source, Path(source).name),
                 "row": int(row.row),
                 "record_id": mask_text(row.record_id),
                 "field": chinese_header(str(row.field)),

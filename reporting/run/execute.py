@@ -14,7 +14,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -180,10 +180,12 @@ def _export(
     metrics = collect_output(notebook, METRICS_MIMETYPE)
     rejects = collect_output(notebook, REJECTS_MIMETYPE)
     workbook = collect_optional_output(notebook, WORKBOOK_MIMETYPE)
-    with stage(timings, "html"):
-        html = notebook_to_html(notebook, title)
-    with _beside_pdf(html, workbook, rejects, staging, timings), stage(timings, "pdf"):
-        html_to_pdf(html, staging / "report.pdf")
+    with _beside_pdf(workbook, rejects, staging, timings) as write_page_beside:
+        with stage(timings, "html"):
+            html = notebook_to_html(notebook, title)
+        write_page_beside(html)
+        with stage(timings, "pdf"):
+            html_to_pdf(html, staging / "report.pdf")
     write_json(metrics, staging / "metrics.json")
     write_rejects_csv(rejects, staging / "rejects.csv")
     suggestions = collect_optional_output(notebook, SUGGESTIONS_MIMETYPE)
@@ -197,33 +199,42 @@ def _export(
 
 @contextlib.contextmanager
 def _beside_pdf(
-    html: str, workbook: dict[str, Any] | None, rejects: dict[str, Any], staging: Path, timings: dict[str, float]
-) -> Iterator[None]:
-    """Write the HTML page (its font subset) and the workbook on the second core while the body prints the PDF.
+    workbook: dict[str, Any] | None, rejects: dict[str, Any], staging: Path, timings: dict[str, float]
+) -> Iterator[Callable[[str], None]]:
+    """Write the workbook and the HTML page (its font subset) in forked processes while the body converts and prints the PDF.
 
-    All three are CPU-bound and independent, so a forked process writes the page and the
-    workbook; leaving waits for it (its error, if any, is raised here). The child's stage
-    times are added to ``timings`` (``html_fonts``, ``workbook``) with ``beside_wait``, the
-    time the PDF's end waited for them.
+    All are CPU-bound and independent: the workbook starts at once, before the notebook is
+    converted to HTML; the page as soon as the body hands its HTML to the function yielded.
+    Leaving waits for both (an error of either is raised here). Their stage times are added
+    to ``timings`` (``workbook``, ``html_fonts``) with ``beside_wait``, the time the PDF's
+    end waited for them.
     """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        writing = pool.submit(_write_page_and_workbook, html, workbook, rejects, staging)
-        yield
+    writing: list[Future[dict[str, float]]] = []
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        if workbook is not None:
+            writing.append(pool.submit(_write_workbook_timed, workbook, rejects, staging))
+        yield lambda html: writing.append(pool.submit(_write_page_timed, html, staging))
         with stage(timings, "beside_wait"):
-            timings.update(writing.result())
+            for future in writing:
+                timings.update(future.result())
 
 
-def _write_page_and_workbook(html: str, workbook: dict[str, Any] | None, rejects: dict[str, Any], staging: Path) -> dict[str, float]:
-    """Write report.html and the workbook (run in the forked process); the seconds each took."""
+def _write_workbook_timed(workbook: dict[str, Any], rejects: dict[str, Any], staging: Path) -> dict[str, float]:
+    """Write the workbook (run in a forked process); the seconds it took."""
+    timings: dict[str, float] = {}
+    with stage(timings, "workbook"):
+        write_workbook(workbook, rejects, staging)
+    return timings
+
+
+def _write_page_timed(html: str, staging: Path) -> dict[str, float]:
+    """Write report.html with its font subset (run in a forked process); the seconds it took."""
     timings: dict[str, float] = {}
     with stage(timings, "html_fonts"):
         write_page(html, staging / "report.html")
-    if workbook is not None:
-        with stage(timings, "workbook"):
-            write_workbook(workbook, rejects, staging)
     return timings
 
 
