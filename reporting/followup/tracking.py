@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from reporting.errors import StoreError
 from reporting.followup.plan import PLAN_COLUMNS, load_followup_rules
 from reporting.followup.progress import FollowupKpis, followup_kpis
-from reporting.intake.hygiene import plain_value
+from reporting.intake.hygiene import plain_rows, plain_value
 from reporting.intake.store_schema import failure_reason, followups_table, masked_url, open_store
 
 
@@ -37,9 +37,7 @@ def save_plan(url: str, plan: pd.DataFrame, now: datetime) -> int:
     """
     if plan.empty:
         return 0
-    rows = []
-    for record in plan[PLAN_COLUMNS].astype("object").to_dict("records"):
-        rows.append({k: plain_value(v) for k, v in record.items()} | {"created_at": now})
+    rows = [row | {"created_at": now} for row in plain_rows(plan[PLAN_COLUMNS])]
     engine = open_store(url)
     dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(engine.dialect.name)
     try:
