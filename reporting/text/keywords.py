@@ -98,6 +98,21 @@ def segment(text: str) -> list[str]:
     return [w for block in _BLOCK.findall(text) for w in _segment_block(block) if _WORD.match(w) and w not in stop]
 
 
+def is_content_word(token: str) -> bool:
+    """Whether a jieba token is a content word: two or more CJK/Latin characters, not a stopword."""
+    return _WORD.match(token) is not None and token not in _stopwords()
+
+
+def clauses(text: str) -> list[tuple[str, ...]]:
+    """A text's clauses (runs between punctuation or spaces), each as its jieba tokens in order, stopwords kept."""
+    return [_segment_block(block) for block in _BLOCK.findall(text)]
+
+
+def is_stopword(word: str) -> bool:
+    """Whether the word is on the stopword list (``vocab/stopwords.txt``)."""
+    return word in _stopwords()
+
+
 @lru_cache(maxsize=SEGMENT_CACHE)
 def _segment_block(block: str) -> tuple[str, ...]:
     """jieba's tokens of one block; clauses recur across comments, so each is segmented once."""

@@ -3,8 +3,11 @@
 One pass over the valid responses' words gives everything the report says about them:
 the taxonomy's problem types, the sentiment learned from the ratings (out of fold), the
 feedback type, the records whose rating and words disagree, the themes discovered among
-complaints the taxonomy left untyped, and the coverage gauge — how much of the complaint
-text the problem types carry.
+the dissatisfied voices the taxonomy left untyped, and the coverage gauge — how much of
+what dissatisfied customers wrote the problem types (and the themes) carry.
+
+A dissatisfied voice (``dissatisfied_voices``) is a comment of a response rated 1-3, or
+negative or a complaint by its words — unless its words are positive and no complaint.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from reporting.domain import COMPLAINT, NEGATIVE
+from reporting.domain import COMPLAINT, NEGATIVE, POSITIVE
 from reporting.text.classify import feedback_text, problem_distribution, tag_problems
 from reporting.text.demand import tag_customers
 from reporting.text.learned import LearnedSentiment, find_disagreements, learn_sentiment
@@ -24,17 +27,18 @@ from reporting.vocab import Taxonomy
 
 HISTORY_LIMIT = 10_000  # earlier responses the sentiment model may learn from, most recent first
 DISAGREEMENT_SHARE = 0.10  # the contradictions listed for second verification: at most this share of valid responses
+DISSATISFIED_AT_MOST = 3  # a response rated this or lower is a dissatisfied voice, whatever its words' sentiment
 LOW_COVERAGE = 0.8  # below this the report says plainly that many complaints fall outside the taxonomy
 
 
 @dataclass(frozen=True)
 class TextCoverage:
-    """How much of the complaint text the problem types carry (问题归类覆盖率).
+    """How much of the dissatisfied voices the problem types carry (问题归类覆盖率).
 
     Attributes:
-        classified: complaints and negative comments that got a problem type.
+        classified: dissatisfied voices (``dissatisfied_voices``) that got a problem type.
         themed: of the others, those that belong to a discovered theme.
-        total: complaints and negative comments (non-empty).
+        total: dissatisfied voices (non-empty comments).
     """
 
     classified: int
@@ -63,10 +67,10 @@ class CommentReading:
         focus: how many problem types each response mentions.
         learned: the learned sentiment (probabilities, method, examples).
         disagreements: ratings their words contradict, most doubtful first.
-        themes: themes among the untyped complaints (positions into the responses).
+        themes: themes among the untyped dissatisfied voices (positions into the responses).
         theme_of: the theme of each response the taxonomy left untyped (None otherwise).
         coverage: the coverage gauge.
-        complaints: which responses are complaints or negative comments (with words).
+        complaints: which responses are dissatisfied voices (``dissatisfied_voices``).
     """
 
     texts: pd.Series
@@ -120,9 +124,9 @@ def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame
     learned = learn_sentiment(texts, ratings, history)
     feedback = classify_feedback(texts, ratings, tags.any(axis=1), learned.sentiment)
     has_words = texts.fillna("").str.strip().ne("")
-    complaints = has_words & (feedback["sentiment"].eq(NEGATIVE) | feedback["feedback_type"].eq(COMPLAINT))
+    complaints = dissatisfied_voices(has_words, ratings, feedback)
     typed = tags.any(axis=1) if len(tags.columns) else pd.Series(False, index=valid.index)
-    themes, theme_of = _themes(texts, complaints & ~typed)
+    themes, theme_of = _themes(texts, complaints & ~typed, texts[has_words])
     return CommentReading(
         texts=texts,
         tags=tags,
@@ -139,10 +143,33 @@ def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame
     )
 
 
-def _themes(texts: pd.Series, untyped: pd.Series) -> tuple[tuple[Theme, ...], pd.Series]:
-    """Themes of the untyped complaints, with positions into all responses, and each response's theme."""
+def dissatisfied_voices(has_words: pd.Series, ratings: pd.Series, feedback: pd.DataFrame) -> pd.Series:
+    """The responses whose words are a problem to hear: rated 1-3, or negative or a complaint by their words.
+
+    A comment with positive sentiment that is no complaint is not a problem, whatever its
+    rating (the rating's side of that disagreement is the 二次核实清单's business).
+
+    Args:
+        has_words: whether each response has words.
+        ratings: overall satisfaction 1-5 (or missing).
+        feedback: ``sentiment`` and ``feedback_type`` per response (``classify_feedback``).
+
+    Returns:
+        A boolean mask, same index.
+    """
+    complaint = feedback["feedback_type"].eq(COMPLAINT)
+    unhappy = ratings.le(DISSATISFIED_AT_MOST) | feedback["sentiment"].eq(NEGATIVE) | complaint
+    praise = feedback["sentiment"].eq(POSITIVE) & ~complaint
+    return has_words & unhappy & ~praise
+
+
+def _themes(texts: pd.Series, untyped: pd.Series, corpus: pd.Series) -> tuple[tuple[Theme, ...], pd.Series]:
+    """Themes of the untyped dissatisfied voices (positions into all responses) and each response's theme.
+
+    Boilerplate is judged on ``corpus``, the period's comments with words.
+    """
     positions = untyped.to_numpy().nonzero()[0]
-    found = discover_themes(texts.iloc[positions].reset_index(drop=True))
+    found = discover_themes(texts.iloc[positions].reset_index(drop=True), corpus=corpus)
     themes = tuple(Theme(t.name, t.keywords, tuple(int(positions[p]) for p in t.positions)) for t in found)
     theme_of = pd.Series(None, index=texts.index, dtype=object)
     for theme in themes:

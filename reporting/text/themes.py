@@ -1,32 +1,54 @@
-"""Themes the taxonomy does not know: complaints no problem type matched, grouped automatically.
+"""Themes the taxonomy does not know: dissatisfied comments no problem type matched, grouped and named.
 
 Keyword lists cannot be the whole answer — every centre's customers speak differently.
-The complaints and negative comments that no taxonomy type matched are segmented (jieba,
-the domain dictionary and stop words of ``keywords``), weighted by TF-IDF and factorised
-by NMF (scikit-learn, NNDSVD initialisation: deterministic). The number of themes is
-chosen from the data: the fewest themes whose mean silhouette (cosine) of the comments'
-assignments comes within ``SILHOUETTE_TOLERANCE`` of the best candidate's. Each theme is named by its two or three most characteristic
-words; a comment belongs to the theme with its largest weight.
+The comments are cut into words and phrases (``phrases``: jieba, the domain dictionary,
+stop words). Then:
+
+1. **Boilerplate** is learned from the comments themselves (``boilerplate``): words and
+   phrases held by many comments and spread over every kind of content — work-order
+   templates, greetings, politeness. The spread is judged on a first grouping (NMF) of the
+   comments (the same sample) by their less frequent words.
+2. **Themes**: the words that are not boilerplate, weighted by TF-IDF, factorised by NMF
+   (scikit-learn, NNDSVD initialisation: deterministic). The number of themes is chosen
+   from the data: the fewest whose mean cosine silhouette comes within
+   ``SILHOUETTE_TOLERANCE`` of the best, judged on a seeded sample of at most
+   ``MODEL_SAMPLE`` comments (the silhouette costs the square of their number); the chosen
+   count is then fitted on all of them. A comment belongs to the theme holding at least
+   ``MIN_MEMBERSHIP`` of its NMF weight.
+3. **Names**: each theme is named by its most characteristic phrase — two to four tokens
+   from its own comments, scored by class-based TF-IDF (c-TF-IDF, as in BERTopic: a
+   phrase's frequency in the theme times log(1 + average theme size / its frequency in all
+   the comments)), held by at least ``NAME_SUPPORT`` of the theme's comments, holding no
+   boilerplate. Larger themes choose first; no two themes share a name, and none is named
+   by a phrase inside another's name. Keywords are the theme's most characteristic words by
+   the same score.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from reporting.text.keywords import segment
+from reporting.text.boilerplate import MIN_EXPECTED, boilerplate_terms, frequent_terms, holds_boilerplate, spread_over_clusters
+from reporting.text.phrases import CommentTerms, comment_terms, join_tokens
 
 MAX_THEMES = 8
 MIN_THEME_SIZE = 2  # a theme needs at least this many comments
 MIN_DOCS_TO_SPLIT = 6  # fewer comments form one theme at most
 KEYWORDS_PER_THEME = 6
-NAME_WORDS = 3
 SILHOUETTE_TOLERANCE = 0.0  # ties go to the candidate with fewer themes
+MODEL_SAMPLE = 3000  # the count of themes and the boilerplate are judged on at most this many comments (drawn with the seed)
 MIN_MEMBERSHIP = 0.5  # a comment belongs to a theme holding at least this share of its NMF weight
+NAME_SUPPORT = 3  # a theme's name is held by at least this many of its comments (all of a smaller theme's) …
+NAME_SHARE = 0.05  # … and, when some phrase is, by at least this share of them
 SEED = 20261125
+
+Term = tuple[str, ...]  # a word as a 1-tuple, a phrase as its tokens
 
 
 @dataclass(frozen=True)
@@ -34,7 +56,7 @@ class Theme:
     """One discovered theme.
 
     Attributes:
-        name: its two or three most characteristic words, joined by ``·``.
+        name: its most characteristic phrase, as its comments write it (上网费用).
         keywords: its most characteristic words, strongest first.
         positions: positions (into the texts given) of the comments it holds.
     """
@@ -44,42 +66,209 @@ class Theme:
     positions: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class TermMatrix:
+    """Which comments hold which words and phrases.
+
+    Attributes:
+        terms: the terms held by at least two comments, words first.
+        words: how many of ``terms`` are words (the rest are phrases).
+        presence: comments × terms, 1.0 where the comment holds the term (SciPy CSR).
+    """
+
+    terms: list[Term]
+    words: int
+    presence: object
+
+
 def preload() -> None:
     """Import the factorisation and the silhouette score now, ahead of the first period's themes."""
     import sklearn.decomposition  # noqa: F401
     import sklearn.metrics  # noqa: F401
 
 
-def discover_themes(texts: pd.Series, seed: int = SEED, max_themes: int = MAX_THEMES) -> tuple[Theme, ...]:
-    """Group comments into themes; the number of themes is chosen from the data.
+def discover_themes(texts: pd.Series, seed: int = SEED, max_themes: int = MAX_THEMES, corpus: pd.Series | None = None) -> tuple[Theme, ...]:
+    """Group comments into named themes; the number of themes is chosen from the data.
 
     Args:
-        texts: the comments to group (e.g. the untyped complaints).
-        seed: NMF's seed (its NNDSVD initialisation is deterministic anyway).
+        texts: the comments to group (e.g. the untyped dissatisfied comments).
+        seed: the seed of the silhouette's sample (NMF's NNDSVD initialisation is deterministic).
         max_themes: the most themes to consider.
+        corpus: the period's comments, whose frequent words and phrases may be boilerplate
+            (default: ``texts`` alone).
 
     Returns:
         The themes, largest first (then by name). A comment sharing no word with any
-        other, or spread over several themes (no theme holds half its weight), is left out.
+        other, or spread over several themes (no theme holds half its weight), is left out;
+        so is a theme without a phrase to be named by.
     """
-    documents = [" ".join(segment(str(text))) for text in texts.fillna("")]
-    matrix, vocabulary = _tfidf(documents)
-    if matrix is None:
+    terms = [comment_terms(str(text)) for text in texts.fillna("")]
+    matrix = term_matrix(terms)
+    if matrix.words == 0:
         return ()
-    rows = np.flatnonzero(np.asarray(matrix.sum(axis=1)).ravel() > 0)
+    sample = _sample(len(terms), seed)
+    shares = _corpus_shares(corpus, matrix.terms) if corpus is not None else None
+    boilerplate = find_boilerplate(matrix, shares, sample, max_themes)
+    keep = np.array([i < matrix.words and t not in boilerplate for i, t in enumerate(matrix.terms)])
+    features = _tfidf(matrix.presence[:, keep])
+    has_features = np.asarray(features.sum(axis=1)).ravel() > 0
+    rows = np.flatnonzero(has_features)
     if len(rows) < MIN_THEME_SIZE:
         return ()
-    matrix = matrix[rows]
-    weights, components = _best_factorisation(matrix, seed, max_themes)
-    assignment = _assign(weights)
+    judged = features[sample[has_features[sample]]]
+    count = choose_theme_count(judged[:, np.flatnonzero(judged.getnnz(axis=0))], seed, max_themes)
+    assignment = np.full(len(terms), -1)
+    assignment[rows] = _assign(_factorise(features[rows], count, seed)[0])
+    return name_themes(matrix, assignment, boilerplate)
+
+
+def _sample(documents: int, seed: int) -> np.ndarray:
+    """Positions of at most ``MODEL_SAMPLE`` comments, drawn with the seed (all of them when fewer), in order."""
+    if documents <= MODEL_SAMPLE:
+        return np.arange(documents)
+    return np.sort(np.random.default_rng(seed).choice(documents, MODEL_SAMPLE, replace=False))
+
+
+def term_matrix(terms: list[CommentTerms]) -> TermMatrix:
+    """The comments' words and phrases held by at least two comments, as a presence matrix.
+
+    Args:
+        terms: each comment's words and phrases (``phrases.comment_terms``).
+
+    Returns:
+        The terms (words first, each group by first occurrence) and the matrix.
+    """
+    from scipy.sparse import csr_matrix
+
+    held = [{(w,) for w in t.words} | set(t.phrases) for t in terms]
+    counts = Counter(term for found in held for term in found)
+    ordered = [t for t in counts if counts[t] >= 2]
+    vocabulary = {t: i for i, t in enumerate(sorted(ordered, key=lambda t: len(t) > 1))}
+    indptr, indices = [0], []
+    for found in held:
+        indices.extend(sorted(vocabulary[t] for t in found if t in vocabulary))
+        indptr.append(len(indices))
+    presence = csr_matrix((np.ones(len(indices)), np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(terms), len(vocabulary)))
+    return TermMatrix(list(vocabulary), sum(1 for t in vocabulary if len(t) == 1), presence)
+
+
+def find_boilerplate(matrix: TermMatrix, corpus_shares: np.ndarray | None, sample: np.ndarray, max_themes: int) -> frozenset[Term]:
+    """The words and phrases that are frequent and spread over every kind of content (``boilerplate``).
+
+    Args:
+        matrix: the comments' terms.
+        corpus_shares: each term's share of the period's comments (None: the comments' own).
+        sample: the comments the spread is judged on (``_sample``).
+        max_themes: how many content clusters the first grouping makes at most.
+
+    Returns:
+        The boilerplate terms.
+    """
+    counts = np.asarray(matrix.presence.sum(axis=0)).ravel()
+    frequent = frequent_terms(counts, matrix.presence.shape[0], corpus_shares)
+    if not frequent.any():
+        return frozenset()
+    # the first grouping sees only the less frequent words, so a template cannot make a cluster of its own
+    presence = matrix.presence[sample]
+    content = (np.arange(len(matrix.terms)) < matrix.words) & ~frequent & (presence.getnnz(axis=0) > 0)
+    features = _tfidf(presence[:, content])
+    rows = np.flatnonzero(np.asarray(features.sum(axis=1)).ravel() > 0)
+    clusters = np.full(len(sample), -1)
+    # as many clusters as could each show a term held by every comment (MIN_EXPECTED of them)
+    count = min(max_themes, len(rows) // MIN_EXPECTED, int(content.sum()))
+    if count >= 2:
+        clusters[rows] = _factorise(features[rows], count, SEED)[0].argmax(axis=1)
+    spread = np.zeros(len(matrix.terms))
+    spread[frequent] = spread_over_clusters(presence[:, frequent], clusters)
+    return boilerplate_terms(matrix.terms, frequent, spread)
+
+
+def name_themes(matrix: TermMatrix, assignment: np.ndarray, boilerplate: frozenset[Term]) -> tuple[Theme, ...]:
+    """Name each group of comments by its most characteristic phrase (c-TF-IDF) and pick its keywords.
+
+    Args:
+        matrix: the comments' terms.
+        assignment: each comment's group (``-1``: none).
+        boilerplate: terms no name or keyword may hold.
+
+    Returns:
+        The themes (groups of at least ``MIN_THEME_SIZE`` comments with a name), largest
+        first, then by name.
+    """
+    groups = [g for g in np.unique(assignment[assignment >= 0]) if (assignment == g).sum() >= MIN_THEME_SIZE]
+    if not groups:
+        return ()
+    scores, held = class_tfidf(matrix.presence, assignment, groups)
+    allowed = np.array([not holds_boilerplate(t, boilerplate) for t in matrix.terms])
+    is_phrase = np.arange(len(matrix.terms)) >= matrix.words
+    taken: list[str] = []
     themes = []
-    for topic in range(components.shape[0]):
-        chosen = assignment == topic
-        if chosen.sum() < MIN_THEME_SIZE:
+    for g in sorted(range(len(groups)), key=lambda g: (-int((assignment == groups[g]).sum()), g)):
+        positions = tuple(int(p) for p in np.flatnonzero(assignment == groups[g]))
+        support = max(min(NAME_SUPPORT, len(positions)), math.ceil(NAME_SHARE * len(positions)))
+        order = _ranked(scores[g], allowed & ~is_phrase & (held[g] > 0), matrix.terms)
+        keywords = tuple(matrix.terms[i][0] for i in order[:KEYWORDS_PER_THEME])
+        name = _best_name(matrix.terms, scores[g], allowed & is_phrase & (held[g] >= support), taken)
+        if name is None:  # no phrase is held by that share: one held by a few, else its two strongest words
+            few = min(NAME_SUPPORT, len(positions))
+            name = _best_name(matrix.terms, scores[g], allowed & is_phrase & (held[g] >= few), taken) or "·".join(keywords[:2])
+        if not name or name in taken:
             continue
-        keywords = _characteristic_words(components[topic], matrix[chosen], vocabulary)
-        themes.append(Theme("·".join(keywords[:NAME_WORDS]), keywords, tuple(int(p) for p in rows[chosen])))
+        taken.append(name)
+        themes.append(Theme(name, keywords, positions))
     return tuple(sorted(themes, key=lambda t: (-len(t.positions), t.name)))
+
+
+def class_tfidf(presence, assignment: np.ndarray, groups: list[int]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001 - sparse
+    """Class-based TF-IDF of every term in every group (BERTopic's c-TF-IDF on comment counts).
+
+    A term's weight in a group is its share of the group's term occurrences times
+    ``log(1 + A / f)``, where ``f`` is how many of all the comments hold it and ``A`` the
+    average number of term occurrences per group.
+
+    Args:
+        presence: comments × terms (nonzero: held).
+        assignment: each comment's group.
+        groups: the groups to score.
+
+    Returns:
+        ``(scores, held)``: groups × terms arrays of the weights and of how many of the
+        group's comments hold each term.
+    """
+    binary = presence.tocsr().astype(bool).astype(np.float64)
+    held = np.vstack([np.asarray(binary[assignment == g].sum(axis=0)).ravel() for g in groups])
+    totals = held.sum(axis=1, keepdims=True)
+    frequency = np.asarray(binary.sum(axis=0)).ravel()
+    idf = np.log1p(totals.mean() / np.maximum(frequency, 1.0))
+    return np.divide(held, totals, out=np.zeros_like(held), where=totals > 0) * idf, held
+
+
+def _best_name(terms: list[Term], scores: np.ndarray, eligible: np.ndarray, taken: list[str]) -> str | None:
+    """The highest-scoring eligible phrase not taken and not inside or around a taken name (longer first on ties)."""
+    for i in _ranked(scores, eligible, terms):
+        name = join_tokens(terms[i])
+        if not any(name in other or other in name for other in taken):
+            return name
+    return None
+
+
+def _ranked(scores: np.ndarray, eligible: np.ndarray, terms: list[Term]) -> list[int]:
+    """Eligible term indices by score, then more tokens, then the text (deterministic)."""
+    return sorted(np.flatnonzero(eligible), key=lambda i: (-round(float(scores[i]), 12), -len(terms[i]), terms[i]))
+
+
+def _corpus_shares(corpus: pd.Series, terms: list[Term]) -> np.ndarray:
+    """Each term's share of the corpus's comments with words (each distinct comment segmented once)."""
+    index = {t: i for i, t in enumerate(terms)}
+    held = np.zeros(len(terms))
+    filled = corpus.fillna("").astype(str)
+    present = filled[filled.str.strip().ne("")]
+    for text, times in present.value_counts(sort=False).items():
+        found = comment_terms(text)
+        for term in {(w,) for w in found.words} | set(found.phrases):
+            if term in index:
+                held[index[term]] += times
+    return held / len(present) if len(present) else held
 
 
 def _assign(weights: np.ndarray) -> np.ndarray:
@@ -90,61 +279,55 @@ def _assign(weights: np.ndarray) -> np.ndarray:
     return np.where(share >= MIN_MEMBERSHIP, best, -1)
 
 
-def _tfidf(documents: list[str]) -> tuple[object | None, np.ndarray]:
-    """TF-IDF of the segmented comments over words used by at least two of them."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _tfidf(presence):  # noqa: ANN001, ANN202 - SciPy sparse in and out
+    """TF-IDF of binary presence (smooth IDF, rows L2-normalised)."""
+    from sklearn.feature_extraction.text import TfidfTransformer
 
-    if sum(1 for d in documents if d) < MIN_THEME_SIZE:
-        return None, np.array([])
-    vectorizer = TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False, min_df=2, sublinear_tf=True)
-    try:
-        matrix = vectorizer.fit_transform(documents)
-    except ValueError:  # no word is shared by two comments
-        return None, np.array([])
-    return matrix, vectorizer.get_feature_names_out()
+    if presence.shape[1] == 0:
+        return presence.tocsr()
+    return TfidfTransformer().fit_transform(presence)
 
 
-def _best_factorisation(matrix, seed: int, max_themes: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001 - sparse matrix
-    """NMF with the number of themes whose assignments separate best (mean cosine silhouette)."""
-    from sklearn.decomposition import NMF
+def choose_theme_count(matrix, seed: int, max_themes: int) -> int:  # noqa: ANN001 - sparse matrix
+    """The number of themes whose NMF assignments separate best (mean cosine silhouette), the fewest on ties.
+
+    Args:
+        matrix: TF-IDF rows of the comments to judge on (``_sample``'s, with features).
+        seed: unused by NNDSVD; passed to NMF for completeness.
+        max_themes: the most themes to consider.
+
+    Returns:
+        The count (1 when there are too few comments or words to split).
+    """
     from sklearn.metrics import silhouette_score
 
     documents, words = matrix.shape
     largest = min(max_themes, documents // MIN_THEME_SIZE, words)
     if documents < MIN_DOCS_TO_SPLIT or largest < 2:
-        return _factorise(NMF, matrix, 1, seed)
-    candidates: list[tuple[float, np.ndarray, np.ndarray]] = []
+        return 1
+    candidates: list[tuple[float, int]] = []
     for count in range(2, largest + 1):
-        weights, components = _factorise(NMF, matrix, count, seed)
-        labels = weights.argmax(axis=1)
-        if len(set(labels)) < 2:
-            continue
-        candidates.append((float(silhouette_score(matrix, labels, metric="cosine")), weights, components))
+        labels = _factorise(matrix, count, seed)[0].argmax(axis=1)
+        if len(set(labels)) >= 2:
+            candidates.append((float(silhouette_score(matrix, labels, metric="cosine")), count))
     if not candidates:
-        return _factorise(NMF, matrix, 1, seed)
+        return 1
     # parsimony: the fewest themes whose separation is within a tolerance of the best
-    best = max(score for score, _, _ in candidates)
-    _, weights, components = next(c for c in candidates if c[0] >= best - SILHOUETTE_TOLERANCE)
-    return weights, components
+    best = max(score for score, _ in candidates)
+    return next(count for score, count in candidates if score >= best - SILHOUETTE_TOLERANCE)
 
 
-def _factorise(nmf, matrix, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+def _factorise(matrix, count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
     """One NMF fit; one that does not converge within ``max_iter`` is kept without a warning.
 
     Every candidate is judged by its silhouette anyway, and the warning would only reach
     the run's log as noise that staff cannot act on.
     """
+    from sklearn.decomposition import NMF
     from sklearn.exceptions import ConvergenceWarning
 
-    model = nmf(n_components=count, init="nndsvd", random_state=seed, max_iter=1000, tol=1e-4)
+    model = NMF(n_components=count, init="nndsvd", random_state=seed, max_iter=1000, tol=1e-4)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         weights = model.fit_transform(matrix)
     return weights, model.components_
-
-
-def _characteristic_words(component: np.ndarray, members, vocabulary: np.ndarray) -> tuple[str, ...]:  # noqa: ANN001
-    """The theme's words by NMF weight, among words its own comments use (ties by word)."""
-    used = np.asarray(members.sum(axis=0)).ravel() > 0
-    order = sorted((i for i in np.flatnonzero(used & (component > 0))), key=lambda i: (-component[i], vocabulary[i]))
-    return tuple(str(vocabulary[i]) for i in order[:KEYWORDS_PER_THEME])

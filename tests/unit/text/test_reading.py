@@ -65,3 +65,18 @@ def test_suggested_keywords_leave_out_words_that_praise_also_uses():
     theme = Theme("回电·当天", ("当天", "回电"), (0, 1))
     entries = suggest_types((theme,), load_taxonomy(), texts, complaints)
     assert entries == {"新类型·回电·当天": {"keywords": ["回电"], "patterns": []}}  # 当天 is half praise
+
+
+def test_dissatisfied_voices_are_rated_one_to_three_or_negative_by_their_words_but_not_praise():
+    from reporting.text.reading import dissatisfied_voices
+
+    feedback = pd.DataFrame(
+        {
+            "sentiment": ["中性", "负面", "正面", "负面", "正面", "中性", "负面"],
+            "feedback_type": [None, "投诉", "表扬", None, None, None, "投诉"],
+        }
+    )
+    ratings = pd.Series([3.0, 5.0, 2.0, 4.0, 1.0, 4.0, None])
+    has_words = pd.Series([True] * 6 + [False])
+    # a neutral 3 is heard; a complaint rated 5 too; praise rated 2 is not (nor any positive comment without a complaint)
+    assert dissatisfied_voices(has_words, ratings, feedback).tolist() == [True, True, False, True, False, False, False]

@@ -1,25 +1,55 @@
-"""Themes discovered in the complaints the taxonomy left untyped."""
+"""Themes discovered in the dissatisfied comments the taxonomy left untyped, named by their own phrases."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix
 
-from reporting.text.themes import discover_themes
+from reporting.text.phrases import comment_terms
+from reporting.text.themes import SEED, TermMatrix, Theme, _sample, class_tfidf, discover_themes, find_boilerplate, name_themes, term_matrix
 
 DELIVERY = ["快递三天还没到", "快递等了三天都没到", "三天了快递还没到", "快递三天没到，怎么回事", "等了三天快递还没到，太慢了"]
 INVOICE = ["发票开错了抬头", "发票抬头写错了", "发票抬头错了", "发票的抬头不对", "发票抬头错误"]
+FEE = ["手机莫名产生上网费用", "上网费用太高了", "没开流量却扣了上网费用", "上网费用扣错了", "这个月上网费用翻倍了"]
+SLOW = ["上菜太慢了", "等了一个小时，上菜太慢", "上菜太慢，菜也凉了", "周末人多上菜太慢", "上菜太慢，催了三次"]
+NOISE = ["隔壁装修太吵", "楼上装修太吵了", "装修太吵睡不着", "早上七点装修太吵", "装修太吵，投诉没用"]
+LOCK = ["门禁卡刷不开大门", "门禁卡又刷不开了", "大门门禁卡刷不开", "门禁卡失灵，大门刷不开", "刷门禁卡，大门还是不开"]
+TEMPLATE = "客户反映：{}，要求处理，谢谢。"
+TEMPLATE_WORDS = {"客户", "反映", "要求", "处理", "谢谢"}
 
 
 def test_five_near_identical_complaints_form_one_theme():
     (theme,) = discover_themes(pd.Series(DELIVERY))
-    assert theme.positions == (0, 1, 2, 3, 4)
-    assert {"快递", "三天"} <= set(theme.keywords) and theme.name.count("·") >= 1
+    # no phrase is held by three of them: the name falls back to the two strongest words
+    assert theme == Theme("三天·快递", ("三天", "快递", "没到"), (0, 1, 2, 3, 4))
+
+
+def test_each_theme_is_named_by_the_phrase_its_comments_share():
+    themes = discover_themes(pd.Series(FEE + SLOW))
+    assert themes == (
+        Theme("上网费用", ("上网", "费用"), (0, 1, 2, 3, 4)),
+        Theme("上菜太慢", ("上菜", "太慢"), (5, 6, 7, 8, 9)),
+    )
 
 
 def test_two_kinds_of_complaint_form_two_themes():
     themes = discover_themes(pd.Series(DELIVERY + INVOICE))
     assert sorted(t.positions for t in themes) == [(0, 1, 2, 3, 4), (5, 6, 7, 8, 9)]
-    assert any("发票" in t.keywords and "抬头" in t.keywords for t in themes)
+    assert Theme("发票抬头", ("发票", "抬头"), (5, 6, 7, 8, 9)) in themes
+
+
+def test_a_template_shared_by_every_comment_is_boilerplate_and_never_a_theme_or_a_name():
+    texts = pd.Series([TEMPLATE.format(t) for t in FEE + SLOW + NOISE + LOCK])
+    matrix = term_matrix([comment_terms(t) for t in texts])
+    boilerplate = find_boilerplate(matrix, None, _sample(len(texts), SEED), 8)
+    assert boilerplate == {("客户",), ("反映",), ("要求",), ("处理",), ("谢谢",), ("客户", "反映"), ("要求", "处理")}
+    themes = discover_themes(texts)
+    # the comments group by what they say, exactly as without the template
+    assert [t.positions for t in themes] == [t.positions for t in discover_themes(pd.Series(FEE + SLOW + NOISE + LOCK))]
+    assert [t.name for t in themes] == ["上网费用", "上菜太慢", "装修太吵", "门禁卡·大门"]
+    for theme in themes:
+        assert not any(w in theme.name for w in TEMPLATE_WORDS) and not TEMPLATE_WORDS & set(theme.keywords)
 
 
 def test_comments_sharing_no_words_make_no_theme():
@@ -30,3 +60,36 @@ def test_comments_sharing_no_words_make_no_theme():
 def test_same_input_same_themes():
     texts = pd.Series(DELIVERY + INVOICE + ["师傅迟到了两个小时", "迟到两个小时还不道歉"])
     assert discover_themes(texts) == discover_themes(texts)
+
+
+def matrix_of(terms: list[tuple[str, ...]], rows: list[list[int]]) -> TermMatrix:
+    """A term matrix by hand: which terms (by index) each comment holds."""
+    data = csr_matrix(np.array([[1.0 if j in row else 0.0 for j in range(len(terms))] for row in rows]))
+    return TermMatrix(terms, sum(len(t) == 1 for t in terms), data)
+
+
+def test_class_tfidf_weighs_a_terms_share_of_the_group_by_its_rarity():
+    # terms: a (both groups), b (group 0 only); group 0 holds a, b twice; group 1 holds a twice
+    matrix = matrix_of([("a",), ("b",)], [[0, 1], [0, 1], [0], [0]])
+    scores, held = class_tfidf(matrix.presence, np.array([0, 0, 1, 1]), [0, 1])
+    assert held.tolist() == [[2.0, 2.0], [2.0, 0.0]]
+    average = 3.0  # term occurrences per group: (4 + 2) / 2
+    expected = [[0.5 * np.log1p(average / 4), 0.5 * np.log1p(average / 2)], [1.0 * np.log1p(average / 4), 0.0]]
+    assert np.allclose(scores, expected)
+
+
+def test_names_are_characteristic_phrases_unique_and_free_of_boilerplate():
+    terms = [("房间",), ("太吵",), ("隔音",), ("房间", "太吵"), ("隔音", "差"), ("谢谢", "师傅")]
+    boilerplate = frozenset({("谢谢",)})
+    # group 0: five comments holding 房间太吵 and 谢谢师傅; group 1: one holding 房间太吵, three 隔音差
+    matrix = matrix_of(terms, [[0, 1, 3, 5]] * 5 + [[0, 1, 3]] + [[2, 4]] * 3)
+    themes = name_themes(matrix, np.array([0] * 5 + [1] * 4), boilerplate)
+    # 谢谢师傅 is held by all of group 0 but holds boilerplate; group 1 may not take the larger group's name
+    assert themes == (Theme("房间太吵", ("太吵", "房间"), (0, 1, 2, 3, 4)), Theme("隔音差", ("隔音", "太吵", "房间"), (5, 6, 7, 8)))
+
+
+def test_a_theme_without_a_phrase_held_by_three_of_its_comments_is_named_by_its_two_strongest_words():
+    terms = [("房间",), ("太吵",), ("隔音",), ("房间", "太吵"), ("隔音", "差")]
+    matrix = matrix_of(terms, [[0, 1, 3]] * 8 + [[2, 4]])
+    themes = name_themes(matrix, np.array([0] * 5 + [1] * 4), frozenset())
+    assert [t.name for t in themes] == ["房间太吵", "太吵·房间"]  # 房间太吵 is taken, 隔音差 held by one comment
