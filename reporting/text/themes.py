@@ -19,9 +19,10 @@ stop words). Then:
    from its own comments, scored by class-based TF-IDF (c-TF-IDF, as in BERTopic: a
    phrase's frequency in the theme times log(1 + average theme size / its frequency in all
    the comments)), held by at least ``NAME_SUPPORT`` of the theme's comments, holding no
-   boilerplate. Larger themes choose first; no two themes share a name, and none is named
-   by a phrase inside another's name. Keywords are the theme's most characteristic words by
-   the same score.
+   boilerplate. Larger themes choose first; a theme whose most characteristic phrase already
+   names a larger one is the same problem and joins it; otherwise no theme is named by a
+   phrase inside or around another's name. Keywords are the theme's most characteristic
+   words by the same score.
 """
 
 from __future__ import annotations
@@ -201,22 +202,33 @@ def name_themes(matrix: TermMatrix, assignment: np.ndarray, boilerplate: frozens
     scores, held = class_tfidf(matrix.presence, assignment, groups)
     allowed = np.array([not holds_boilerplate(t, boilerplate) for t in matrix.terms])
     is_phrase = np.arange(len(matrix.terms)) >= matrix.words
-    taken: list[str] = []
-    themes = []
+    named: dict[str, Theme] = {}
     for g in sorted(range(len(groups)), key=lambda g: (-int((assignment == groups[g]).sum()), g)):
         positions = tuple(int(p) for p in np.flatnonzero(assignment == groups[g]))
-        support = max(min(NAME_SUPPORT, len(positions)), math.ceil(NAME_SHARE * len(positions)))
-        order = _ranked(scores[g], allowed & ~is_phrase & (held[g] > 0), matrix.terms)
-        keywords = tuple(matrix.terms[i][0] for i in order[:KEYWORDS_PER_THEME])
-        name = _best_name(matrix.terms, scores[g], allowed & is_phrase & (held[g] >= support), taken)
-        if name is None:  # no phrase is held by that share: one held by a few, else its two strongest words
-            few = min(NAME_SUPPORT, len(positions))
-            name = _best_name(matrix.terms, scores[g], allowed & is_phrase & (held[g] >= few), taken) or "·".join(keywords[:2])
-        if not name or name in taken:
+        keywords = tuple(
+            matrix.terms[i][0] for i in _ranked(scores[g], allowed & ~is_phrase & (held[g] > 0), matrix.terms)[:KEYWORDS_PER_THEME]
+        )
+        phrases = [
+            join_tokens(matrix.terms[i])
+            for i in _ranked(scores[g], allowed & is_phrase & (held[g] >= _support(g, held, positions)), matrix.terms)
+        ]
+        if phrases and phrases[0] in named:  # its most characteristic phrase already names a larger theme: the same problem
+            larger = named[phrases[0]]
+            named[phrases[0]] = Theme(larger.name, larger.keywords, tuple(sorted(larger.positions + positions)))
             continue
-        taken.append(name)
-        themes.append(Theme(name, keywords, positions))
-    return tuple(sorted(themes, key=lambda t: (-len(t.positions), t.name)))
+        # not inside or around another theme's name; without a phrase, its two strongest words
+        name = next((p for p in phrases if not any(p in other or other in p for other in named)), "·".join(keywords[:2]))
+        if name and name not in named:
+            named[name] = Theme(name, keywords, positions)
+    return tuple(sorted(named.values(), key=lambda t: (-len(t.positions), t.name)))
+
+
+def _support(group: int, held: np.ndarray, positions: tuple[int, ...]) -> int:
+    """How many of a theme's comments its name must be held by: ``NAME_SUPPORT`` and ``NAME_SHARE`` of them when some
+    phrase is, else ``NAME_SUPPORT`` (all of a smaller theme's comments)."""
+    few = min(NAME_SUPPORT, len(positions))
+    share = max(few, math.ceil(NAME_SHARE * len(positions)))
+    return share if held[group].max(initial=0) >= share else few
 
 
 def class_tfidf(presence, assignment: np.ndarray, groups: list[int]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001 - sparse
@@ -241,15 +253,6 @@ def class_tfidf(presence, assignment: np.ndarray, groups: list[int]) -> tuple[np
     frequency = np.asarray(binary.sum(axis=0)).ravel()
     idf = np.log1p(totals.mean() / np.maximum(frequency, 1.0))
     return np.divide(held, totals, out=np.zeros_like(held), where=totals > 0) * idf, held
-
-
-def _best_name(terms: list[Term], scores: np.ndarray, eligible: np.ndarray, taken: list[str]) -> str | None:
-    """The highest-scoring eligible phrase not taken and not inside or around a taken name (longer first on ties)."""
-    for i in _ranked(scores, eligible, terms):
-        name = join_tokens(terms[i])
-        if not any(name in other or other in name for other in taken):
-            return name
-    return None
 
 
 def _ranked(scores: np.ndarray, eligible: np.ndarray, terms: list[Term]) -> list[int]:

@@ -88,8 +88,15 @@ def test_names_are_characteristic_phrases_unique_and_free_of_boilerplate():
     assert themes == (Theme("房间太吵", ("太吵", "房间"), (0, 1, 2, 3, 4)), Theme("隔音差", ("隔音", "太吵", "房间"), (5, 6, 7, 8)))
 
 
-def test_a_theme_without_a_phrase_held_by_three_of_its_comments_is_named_by_its_two_strongest_words():
+def test_a_theme_whose_best_phrase_names_a_larger_theme_joins_it():
     terms = [("房间",), ("太吵",), ("隔音",), ("房间", "太吵"), ("隔音", "差")]
     matrix = matrix_of(terms, [[0, 1, 3]] * 8 + [[2, 4]])
     themes = name_themes(matrix, np.array([0] * 5 + [1] * 4), frozenset())
-    assert [t.name for t in themes] == ["房间太吵", "太吵·房间"]  # 房间太吵 is taken, 隔音差 held by one comment
+    assert themes == (Theme("房间太吵", ("太吵", "房间"), tuple(range(9))),)
+
+
+def test_a_theme_without_a_phrase_held_by_three_of_its_comments_is_named_by_its_two_strongest_words():
+    terms = [("房间",), ("太吵",), ("隔音",), ("房间", "太吵"), ("隔音", "差")]
+    matrix = matrix_of(terms, [[0, 1, 3]] * 5 + [[2, 4], [1, 2], [1, 2], [2]])
+    themes = name_themes(matrix, np.array([0] * 5 + [1] * 4), frozenset())
+    assert [t.name for t in themes] == ["房间太吵", "隔音·太吵"]  # 隔音差 is held by one comment of four
