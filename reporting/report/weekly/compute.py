@@ -265,7 +265,7 @@ def problems_section(
         "verification": second_verification(valid, reading.disagreements),
         "themes": tuple(_theme_section(theme, valid, focus) for theme in reading.themes),
         "text_coverage": reading.coverage,
-        "text_method": TextMethod(reading.learned.method, reading.learned.examples, reading.learned.model_weight),
+        "text_method": TextMethod(reading.learned.method, reading.learned.examples),
         "keywords": distinguishing_keywords(valid.get("comment", reading.texts), valid["nps"]),
         "demands": mine_demands(valid, reading.texts),
         "tag_counts": {k: int(v) for k, v in reading.customer_tags.sum().items()},

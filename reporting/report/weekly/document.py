@@ -206,7 +206,6 @@ def text_entry(model: ReportModel) -> dict[str, Any]:
         "sentiment": {
             "method": model.text_method.method,
             "examples": model.text_method.examples,
-            "model_weight": model.text_method.model_weight,
         },
     }
 

@@ -111,11 +111,10 @@ class ThemeSection:
 
 @dataclass(frozen=True)
 class TextMethod:
-    """How the comments' sentiment was judged: ``model`` / ``blend`` / ``lexicon``, on how many rated examples."""
+    """How the comments' sentiment was judged: ``stacked`` (the prior and the ratings) or ``prior``, on how many rated examples."""
 
     method: str
     examples: int
-    model_weight: float
 
 
 @dataclass(frozen=True)
@@ -167,7 +166,7 @@ class ReportModel:
     coverage: pd.DataFrame | None = field(default=None, repr=False)
     themes: tuple[ThemeSection, ...] = ()
     text_coverage: TextCoverage = TextCoverage(0, 0, 0)
-    text_method: TextMethod = TextMethod("lexicon", 0, 0.0)
+    text_method: TextMethod = TextMethod("prior", 0)
     top_problems: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     taxonomy_suggestions: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     fdr_q: float = DEFAULT_Q

@@ -147,7 +147,7 @@ def render_recommendations(model: ReportModel) -> HTML:
 def render_methods(model: ReportModel) -> HTML:
     """口径说明: definitions of every rate and interval in the report, and which sentiment method this run used."""
     method = model.text_method
-    how = label(f"methods_sentiment_{method.method}_how", weight=f"{method.model_weight:.0%}")
+    how = label(f"methods_sentiment_{method.method}_how")
     sizes = family_sizes(model.tests)
     families = "、".join(f"{label(f'family_{name}')} {m} 个" for name, m in sizes.items())
     multiplicity = label("methods_multiplicity", m=sum(sizes.values()), k=len(sizes), families=families or "无", q=model.fdr_q)

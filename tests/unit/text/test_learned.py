@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from reporting.text.learned import MIN_EXAMPLES, find_disagreements, learn_sentiment, rating_label
+from reporting.text.learned import MIN_EXAMPLES, find_disagreements, learn_sentiment, rating_label, training_targets
 
 NEGATIVE = ["等了三天没人上门，太慢了", "客服态度很差，电话挂了", "收费不明，多扣了钱", "修完又坏了，很失望", "一直没人处理投诉"]
 POSITIVE = ["师傅很专业，很快修好了", "服务周到，非常满意", "处理及时，态度很好", "上门准时，讲解清楚", "客服耐心，问题解决了"]
@@ -29,11 +29,19 @@ def test_rating_labels():
     assert labels.iloc[:2].tolist() == [1.0, 1.0] and labels.iloc[4] == 0.0 and labels.iloc[[2, 3, 5]].isna().all()
 
 
-def test_few_examples_use_the_lexicon_alone():
+def test_ratings_become_training_examples_with_their_weights():
+    labels, weights = training_targets(pd.Series([1, 2, 3, 4, 5, None, 4.2]))
+    assert np.array_equal(labels[[0, 1, 3, 4, 6]], [1, 1, 0, 0, 0]) and np.isnan(labels[[2, 5]]).all()  # a 3 is no example
+    assert weights.tolist() == [1.0, 1.0, 0.0, 0.5, 1.0, 0.0, 0.5]
+
+
+def test_few_examples_use_the_prior_alone():
     texts, ratings = corpus(copies=2)
     learned = learn_sentiment(texts, ratings)
-    assert len(texts) < MIN_EXAMPLES and learned.method == "lexicon" and learned.model_weight == 0
-    assert learned.sentiment.iloc[0] == "负面" and learned.sentiment.iloc[5] == "正面"
+    assert len(texts) < MIN_EXAMPLES and learned.method == "prior"
+    # the prior never saw these sentences or their ratings: plain complaints and plain praise it reads right
+    assert (learned.sentiment.iloc[:5] == "负面").all() and (learned.sentiment.iloc[5:8] == "正面").all()
+    # (上门准时，讲解清楚 and 客服耐心，问题解决了 are service words its shopping reviews rarely use: the ratings teach those)
 
 
 def test_enough_examples_learn_and_score_every_comment():
@@ -41,7 +49,7 @@ def test_enough_examples_learn_and_score_every_comment():
     texts = pd.concat([texts, pd.Series(["", None])], ignore_index=True)
     ratings = pd.concat([ratings, pd.Series([3.0, 5.0])], ignore_index=True)
     learned = learn_sentiment(texts, ratings)
-    assert learned.method in ("blend", "model") and learned.examples == 100
+    assert learned.method == "stacked" and learned.examples == 100
     assert learned.negative.iloc[-2:].isna().all() and learned.sentiment.iloc[-2:].isna().all()
     rated = ratings.iloc[:-2]
     judged = np.where(rated <= 2, "负面", "正面")
@@ -75,3 +83,14 @@ def test_disagreements_find_ratings_that_contradict_the_words_most_doubtful_firs
     assert found["label"].tolist() == ["负面", "正面"]
     assert found["text_negative"].tolist() == [0.05, 0.9]
     assert find_disagreements(negative, ratings, limit=1)["position"].tolist() == [3]
+
+
+def test_a_scarce_class_lowers_its_own_threshold_and_more_likely_than_not_always_counts():
+    # negatives rated 1 get P(neg) 0.4 on average: a 5-point comment at 0.42 reaches that class's threshold
+    negative = pd.Series([0.3, 0.5, 0.42, 0.1, 0.05, 0.2])
+    ratings = pd.Series([1, 1, 5, 5, 5, 5], dtype=float)
+    # (and the 1-point comment at 0.3 is more likely positive than not: the least supported, first)
+    assert find_disagreements(negative, ratings, limit=5)["position"].tolist() == [0, 2]
+    # a very confident model (thresholds 0.95): 0.55 on a 5-point comment is still more likely negative than not
+    confident = pd.Series([0.97, 0.93, 0.55, 0.02, 0.03, 0.04])
+    assert find_disagreements(confident, ratings, limit=5)["position"].tolist() == [2]
