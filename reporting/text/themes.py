@@ -103,6 +103,15 @@ def discover_themes(texts: pd.Series, seed: int = SEED, max_themes: int = MAX_TH
         other, or spread over several themes (no theme holds half its weight), is left out;
         so is a theme without a phrase to be named by.
     """
+    from threadpoolctl import threadpool_limits
+
+    # the matrices are small: BLAS threads only contend with the run's other processes (3x slower on a busy 2-core machine)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _discover(texts, seed, max_themes, corpus)
+
+
+def _discover(texts: pd.Series, seed: int, max_themes: int, corpus: pd.Series | None) -> tuple[Theme, ...]:
+    """``discover_themes``' work."""
     terms = [comment_terms(str(text)) for text in texts.fillna("")]
     matrix = term_matrix(terms)
     if matrix.words == 0:
