@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from reporting.domain import NEGATIVE, NEUTRAL, POSITIVE
-from reporting.text.prior import Prior, prior_logit
+from reporting.text.prior import Prior, distinct_counts, logit_of, prior_logit
 
 MIN_EXAMPLES = 60  # fewer rated comments (or fewer than MIN_PER_CLASS of a class): the prior alone
 MIN_PER_CLASS = 15
@@ -42,8 +42,6 @@ FOLDS = 5
 LARGE_PERIOD = 3000  # from this many rated comments in the period on, 3 folds: each model still learns from two thirds
 NEGATIVE_AT, POSITIVE_AT = 0.52, 0.48  # probability of negative: ≥ → 负面, ≤ → 正面, between (no signal either way) → 中性
 SEED = 20261125
-MAX_FEATURES = 100_000
-MAX_CHARS = 300  # a comment's first characters carry its tone; the rest only costs time
 # rating → (label: 1 negative / 0 positive, weight as a training example)
 RATING_TARGETS = {1: (1, 1.0), 2: (1, 1.0), 4: (0, 0.5), 5: (0, 1.0)}  # a 3 is no example (module notes)
 
@@ -105,10 +103,11 @@ def learn_sentiment(
     all_labels = np.concatenate([labels[~np.isnan(labels)], past_labels])
     examples = len(all_labels)
     negatives = int((all_labels == 1).sum())
-    prior_view = prior_logit([*filled.tolist(), *past_texts], prior)
+    codes, counts, empty = distinct_counts([*filled.tolist(), *past_texts])  # one n-gram pass serves the prior and the model
+    prior_view = logit_of(counts, empty, prior)[codes]
     if examples < MIN_EXAMPLES or min(negatives, examples - negatives) < MIN_PER_CLASS:
         return _result(_sigmoid(prior_view[: len(filled)]), present, texts.index, "prior", examples)
-    model = _out_of_fold(filled, labels, weights, present, prior_view, past_texts, past_labels, past_weights, seed)
+    model = _out_of_fold(filled, labels, weights, present, _features(counts[codes], prior_view), past_labels, past_weights, seed)
     return _result(model, present, texts.index, "stacked", examples)
 
 
@@ -135,15 +134,13 @@ def _sigmoid(logit: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-logit))
 
 
-def _features(texts: list[str], prior: np.ndarray):  # noqa: ANN202 - a SciPy sparse matrix
-    """Character 1-3-grams, TF-IDF weighted, fitted on all the texts at once (no ratings involved), and the prior's log-odds."""
+def _features(counts, prior: np.ndarray):  # noqa: ANN001, ANN202 - SciPy sparse in and out
+    """Character 1-3-grams used by at least two texts, TF-IDF weighted over all texts (no ratings involved), and the prior's log-odds."""
     from scipy.sparse import csr_matrix, hstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
-    vectorizer = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(1, 3), min_df=2, sublinear_tf=True, max_features=MAX_FEATURES, dtype=np.float32
-    )
-    grams = vectorizer.fit_transform([text[:MAX_CHARS] for text in texts])
+    used = np.flatnonzero(np.bincount(counts.indices, minlength=counts.shape[1]) >= 2)
+    grams = TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, used]).astype(np.float32)
     return hstack([grams, csr_matrix(prior.reshape(-1, 1).astype(np.float32))], format="csr")
 
 
@@ -159,8 +156,7 @@ def _out_of_fold(
     labels: np.ndarray,
     weights: np.ndarray,
     present: np.ndarray,
-    prior: np.ndarray,
-    past_texts: list[str],
+    features,  # noqa: ANN001 - SciPy sparse: the texts' rows, then the history's
     past_labels: np.ndarray,
     past_weights: np.ndarray,
     seed: int,
@@ -169,9 +165,9 @@ def _out_of_fold(
     from scipy.sparse import vstack
     from sklearn.model_selection import KFold
 
-    features = _features([*texts.tolist(), *past_texts], prior)
     current, past = features[: len(texts)], features[len(texts) :]
-    probability = _sigmoid(prior[: len(texts)])  # a fold whose training holds one class only keeps the prior's view
+    # the prior's view (the last column) stays where a fold's training holds one class only
+    probability = _sigmoid(features[: len(texts), -1].toarray().ravel())
     labelled = np.flatnonzero(~np.isnan(labels))
     unlabelled = np.flatnonzero(present & np.isnan(labels))
     wanted = 3 if len(labelled) >= LARGE_PERIOD else FOLDS

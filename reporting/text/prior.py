@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 DATA_DIR = Path(__file__).with_name("data")
 WEIGHTS = DATA_DIR / "sentiment_prior.npz"
@@ -90,13 +91,29 @@ def prior_logit(texts: list[str], prior: Prior | None = None) -> np.ndarray:
     Returns:
         One log-odds per text.
     """
+    codes, counts, empty = distinct_counts(texts)
+    return logit_of(counts, empty, prior)[codes]
+
+
+def distinct_counts(texts: list[str]):  # noqa: ANN201 - (codes, SciPy sparse counts, empty flags)
+    """Each distinct text's hashed n-gram counts once (comments repeat), with every text's row and which distinct texts are empty.
+
+    Returns:
+        ``codes`` (the row of each text), the counts of the distinct texts, and a boolean per
+        distinct text that is empty or blank.
+    """
+    codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
+    empty = np.array([not str(text).strip() for text in distinct], dtype=bool)
+    return codes, hashed_counts([str(text) for text in distinct]), empty
+
+
+def logit_of(counts, empty: np.ndarray, prior: Prior | None = None) -> np.ndarray:  # noqa: ANN001 - SciPy sparse counts
+    """The prior's log-odds for texts given by their hashed counts (0 where ``empty``)."""
     model = prior or load_prior()
-    if not texts:
+    if counts.shape[0] == 0:
         return np.zeros(0)
-    features = weighted(hashed_counts(texts), model.idf)
-    logit = features @ model.coef + model.intercept
-    empty = np.array([not text.strip() for text in texts])
-    return np.where(empty, 0.0, np.asarray(logit, dtype=float).ravel())
+    logit = np.asarray(weighted(counts, model.idf) @ model.coef + model.intercept, dtype=float).ravel()
+    return np.where(empty, 0.0, logit)
 
 
 def fit_prior(texts: list[str], negative: np.ndarray, c: float = 1.0, provenance: dict[str, object] | None = None) -> Prior:
