@@ -36,7 +36,7 @@ def test_untyped_complaints_form_a_theme_and_the_gauge_counts_them():
     (theme,) = reading.themes
     assert theme.positions == (0, 1, 2, 3, 4) and {"门禁卡", "大门"} <= set(theme.keywords)
     assert reading.theme_of.iloc[:5].eq(theme.name).all() and reading.theme_of.iloc[5:].isna().all()
-    assert reading.learned.method == "lexicon"  # eight rated comments are too few to learn from
+    assert reading.learned.method == "prior"  # eight rated comments are too few to learn from
 
 
 def test_themes_count_toward_the_ranking():
