@@ -8,8 +8,11 @@ alert evaluation to turn into alerts.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from reporting.alerts.rules import AlertRule
@@ -59,13 +62,16 @@ def needing_attention(valid: pd.DataFrame, rules: tuple[AlertRule, ...]) -> tupl
     )
     types = valid["customer_type"].astype("string").fillna("") if "customer_type" in valid else pd.Series("", index=valid.index)
     items = []
+    texts, numbers = text.to_numpy(dtype=object), scores.to_numpy(dtype=float, na_value=np.nan)
     for rule in rules:
         threat = text.str.contains("|".join(map(re.escape, rule.words)), regex=True) if rule.words else pd.Series(False, index=valid.index)
         unhappy = types.isin(rule.customer_types) & scores.le(rule.overall_at_most) if rule.overall_at_most is not None else False
-        for position in (threat | unhappy).to_numpy().nonzero()[0]:
-            found = tuple(word for word in rule.words if word in text.iloc[position])
-            score = scores.iloc[position]
-            items.append(_item(rule, valid.iloc[position], found, None if pd.isna(score) else int(score)))
+        positions = (threat | unhappy).to_numpy().nonzero()[0]
+        # the picked rows as dicts, taken at once (a row Series per item cost ~20 µs: 0.8 s for a large week)
+        for position, row in zip(positions, valid.iloc[positions].to_dict("records"), strict=True):
+            found = tuple(word for word in rule.words if word in texts[position])
+            score = numbers[position]
+            items.append(_item(rule, row, found, None if np.isnan(score) else int(score)))
     return tuple(sorted(items, key=lambda i: (i.reason != "words", i.rule, i.record_id)))
 
 
@@ -75,7 +81,7 @@ def _words_of(valid: pd.DataFrame) -> pd.Series:
     return (parts[0] + " " + parts[1] if len(parts) == 2 else parts[0]) if parts else pd.Series("", index=valid.index)
 
 
-def _item(rule: AlertRule, row: pd.Series, found: tuple[str, ...], score: int | None) -> AttentionItem:
+def _item(rule: AlertRule, row: Mapping[str, Any], found: tuple[str, ...], score: int | None) -> AttentionItem:
     name = row.get("customer_name")
     comment = str(row.get("comment") or row.get("suggestion") or "")
     quote = trim_quote(mask_text(comment, (name,) if isinstance(name, str) else ()), QUOTE_CHARS)
