@@ -7,7 +7,18 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 
 from reporting.text.phrases import comment_terms
-from reporting.text.themes import SEED, TermMatrix, Theme, _sample, class_tfidf, discover_themes, find_boilerplate, name_themes, term_matrix
+from reporting.text.themes import (
+    SEED,
+    TermMatrix,
+    Theme,
+    _sample,
+    attach_leftovers,
+    class_tfidf,
+    discover_themes,
+    find_boilerplate,
+    name_themes,
+    term_matrix,
+)
 
 DELIVERY = ["快递三天还没到", "快递等了三天都没到", "三天了快递还没到", "快递三天没到，怎么回事", "等了三天快递还没到，太慢了"]
 INVOICE = ["发票开错了抬头", "发票抬头写错了", "发票抬头错了", "发票的抬头不对", "发票抬头错误"]
@@ -100,3 +111,22 @@ def test_a_theme_without_a_phrase_held_by_three_of_its_comments_is_named_by_its_
     matrix = matrix_of(terms, [[0, 1, 3]] * 5 + [[2, 4], [1, 2], [1, 2], [2]])
     themes = name_themes(matrix, np.array([0] * 5 + [1] * 4), frozenset())
     assert [t.name for t in themes] == ["房间太吵", "隔音·太吵"]  # 隔音差 is held by one comment of four
+
+
+def test_a_left_out_comment_joins_its_nearest_theme_only_when_as_close_as_a_typical_member():
+    # theme 0 along the first axis, theme 1 along the second; one member of each leans towards the other
+    members = [[1, 0], [1, 0], [1, 0], [0.8, 0.6], [0, 1], [0, 1], [0, 1], [0.6, 0.8]]
+    # centroid 0 = (3.8, 0.6) / |.|: members' similarities 0.884, 0.988 (x3), lower quartile 0.962
+    left_out = [[0.96, 0.28], [0.28, 0.96], [0.6, 0.8], [2**-0.5, 2**-0.5], [0, 0]]
+    features = csr_matrix(np.array(members + left_out))
+    assignment = np.array([0, 0, 0, 0, 1, 1, 1, 1, -1, -1, -1, -1, -1])
+    joined = attach_leftovers(features, assignment)
+    # 0.992 and 0.992 reach the quartile; 0.884 (a member's own place) and 0.807 (between both) do not; no words, no theme
+    assert joined.tolist() == [0, 0, 0, 0, 1, 1, 1, 1, 0, 1, -1, -1, -1]
+    assert assignment[8] == -1  # the input is not changed
+
+
+def test_without_themes_or_left_out_comments_nothing_moves():
+    features = csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0]]))
+    assert attach_leftovers(features, np.array([-1, -1])).tolist() == [-1, -1]
+    assert attach_leftovers(features, np.array([0, 1])).tolist() == [0, 1]
