@@ -22,7 +22,8 @@ the number of themes, purity, the share of themes named by boilerplate — a nam
 half of whose words are words of the templates (measured on every set, so the sets without
 the template show how often ordinary words of that kind name a theme anyway) — and the
 names. The theme step's own time (``themes.discover_themes`` on the set's themed comments)
-is measured on every set and on ``TIMING_SIZE`` shopping negatives with the template.
+is measured on every set and on ``TIMING_SIZE`` shopping negatives with the template (with
+the load averages, the share of them themed and the themes' purity by category).
 
     .venv/bin/python benchmarks/theme_eval.py [--json OUT]
 """
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -169,11 +171,26 @@ def _untyped_dissatisfied(reading: CommentReading) -> pd.Series:
 
 
 def time_theme_step(size: int) -> dict[str, Any]:
-    """``discover_themes`` alone on ``size`` shopping negatives with the template on every one."""
-    texts = wrap_in_templates(shopping_negatives(size, SEED + 1)["review"], share=1.0)
+    """``discover_themes`` alone on ``size`` shopping negatives with the template on every one: time, load, share themed, purity.
+
+    The load averages (1, 5, 15 minutes) are read as the step ends: the time means little without them.
+    """
+    negatives = shopping_negatives(size, SEED + 1)
+    texts = wrap_in_templates(negatives["review"], share=1.0)
     started = time.perf_counter()
     themes = discover_themes(texts)
-    return {"comments": len(texts), "themes": len(themes), "seconds": round(time.perf_counter() - started, 2)}
+    seconds = round(time.perf_counter() - started, 2)
+    themed = sum(len(t.positions) for t in themes)
+    pure = sum(int(negatives["cat"].iloc[list(t.positions)].value_counts().iloc[0]) for t in themes if t.positions)
+    return {
+        "comments": len(texts),
+        "themes": len(themes),
+        "seconds": seconds,
+        "load": [round(x, 2) for x in os.getloadavg()],
+        "themed": _ratio(themed, len(texts)),
+        "purity": _ratio(pure, themed),
+        "names": [{"name": t.name, "size": len(t.positions)} for t in themes],
+    }
 
 
 def evaluate_themes(timing_size: int = TIMING_SIZE) -> dict[str, Any]:
@@ -212,7 +229,9 @@ def print_themes(result: dict[str, Any]) -> None:
         print("  主题：" + "、".join(f"{t['name']}（{t['size']}）" for t in row["names"]))
     if "timing" in result:
         t = result["timing"]
-        print(f"主题发现用时：{t['comments']} 条评论（含模板）{t['seconds']} 秒，{t['themes']} 个主题")
+        load = " / ".join(str(x) for x in t["load"])
+        print(f"主题发现用时：{t['comments']} 条评论（含模板，含分词）{t['seconds']} 秒（系统负载 {load}），{t['themes']} 个主题")
+        print(f"  成为主题的占比 {t['themed']}，纯度 {t['purity']}；主题：" + "、".join(f"{n['name']}（{n['size']}）" for n in t["names"]))
 
 
 def _ratio(part: int, whole: int) -> float | None:
