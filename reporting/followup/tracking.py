@@ -11,13 +11,13 @@ from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporting.errors import StoreError
 from reporting.followup.plan import PLAN_COLUMNS, load_followup_rules
 from reporting.followup.progress import FollowupKpis, followup_kpis
-from reporting.intake.hygiene import plain_rows, plain_value
+from reporting.intake.hygiene import plain_value
+from reporting.intake.store import insert_new
 from reporting.intake.store_schema import failure_reason, followups_table, masked_url, open_store
 
 
@@ -37,19 +37,11 @@ def save_plan(url: str, plan: pd.DataFrame, now: datetime) -> int:
     """
     if plan.empty:
         return 0
-    rows = [row | {"created_at": now} for row in plain_rows(plan[PLAN_COLUMNS])]
-    engine = open_store(url)
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(engine.dialect.name)
+    items = plan[PLAN_COLUMNS].assign(created_at=pd.Timestamp(now))
     try:
-        with engine.begin() as connection:
+        with open_store(url).begin() as connection:
             before = _count(connection)
-            if dialect is not None:
-                connection.execute(dialect.insert(followups_table).on_conflict_do_nothing(index_elements=["item_id"]), rows)
-            else:
-                known = set(connection.execute(select(followups_table.c.item_id)).scalars())
-                fresh = [r for r in rows if r["item_id"] not in known]
-                if fresh:
-                    connection.execute(followups_table.insert(), fresh)
+            insert_new(connection, followups_table, items, "item_id")
             return _count(connection) - before
     except SQLAlchemyError as error:
         raise StoreError(f"保存跟进计划到数据库 {masked_url(url)} 失败（{failure_reason(error)}）：请检查数据库后重试") from None

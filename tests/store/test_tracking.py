@@ -106,3 +106,26 @@ def test_the_followup_build_writes_nothing_until_sync_plan(store_url, small_csv)
     again = followup.build(params)
     assert again.added == 0 and again.coverage.numerator == again.coverage.denominator == model.added
     assert again.owner_changes == {}  # assignments stay put
+
+
+def test_saved_items_read_back_exactly_as_built(store_url: str):
+    """The bulk insert stores every column as SQLAlchemy would: times to the second, blanks as NULL, a stored key untouched."""
+    plan = _plan(["A", "B", "C"], "2026-11-17 10:05:30", [1.0, 3.0, 5.0])
+    plan.loc[1, "subject"] = "网络速度慢"
+    assert save_plan(store_url, plan.iloc[:1], NOW) == 1
+    apply_results(
+        store_url,
+        [{"item_id": plan.at[0, "item_id"], "status": "已完成", "done_at": pd.Timestamp("2026-11-18 09:00"), "result": "好"}],
+        NOW,
+    )
+    assert save_plan(store_url, plan, NOW) == len(plan) - 1
+    stored = load_items(store_url).set_index("item_id")
+    expected = plan.set_index("item_id")
+    assert sorted(stored.index) == sorted(expected.index)
+    fresh = expected.index[1:]
+    plain = lambda frame: frame.astype(object).where(frame.notna(), None)  # noqa: E731 - missing as None on both sides
+    pd.testing.assert_frame_equal(plain(stored.loc[fresh, expected.columns]), plain(expected.loc[fresh]))
+    assert stored.at[plan.at[0, "item_id"], "status"] == "已完成" and stored.at[plan.at[0, "item_id"], "result"] == "好"
+    with open_store(store_url).connect() as connection:
+        created = {r[0] for r in connection.exec_driver_sql("SELECT DISTINCT created_at FROM followups")}
+    assert {pd.Timestamp(c) for c in created} == {pd.Timestamp(NOW)}

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,8 +12,6 @@ from reporting.intake.hygiene import (
     clean_text_frame,
     escape_formula,
     escape_formula_frame,
-    plain_rows,
-    plain_value,
     unescape_formula,
     unescape_formula_frame,
 )
@@ -68,21 +63,3 @@ def test_escape_and_unescape_frames_round_trip():
 def test_console_colour_sequences_and_bidi_marks_go_whole():
     assert clean_text("\x1b[31m红色\x1b[0m字\u200e\u200f\u061c") == ("红色字", True)
     assert clean_text("a\x1b[2;5Hb") == ("ab", True)
-
-
-def test_plain_rows_are_plain_values_column_by_column():
-    frame = pd.DataFrame(
-        {
-            "item_id": pd.array(["FU1", None], dtype="str"),
-            "due_at": pd.to_datetime(["2026-11-17 09:30", None]),
-            "n": [np.int64(3), np.nan],
-            "mixed": [pd.Timestamp("2026-11-18 08:00"), pd.NA],
-        }
-    )
-    rows = plain_rows(frame)
-    assert rows == [
-        {"item_id": "FU1", "due_at": datetime(2026, 11, 17, 9, 30), "n": 3.0, "mixed": datetime(2026, 11, 18, 8, 0)},
-        {"item_id": None, "due_at": None, "n": None, "mixed": None},
-    ]
-    assert [type(v) for v in rows[0].values()] == [str, datetime, float, datetime]
-    assert rows == [{k: plain_value(v) for k, v in r.items()} for r in frame.astype(object).to_dict("records")]
