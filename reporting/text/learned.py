@@ -42,6 +42,7 @@ FOLDS = 5
 LARGE_PERIOD = 3000  # from this many rated comments in the period on, 3 folds: each model still learns from two thirds
 NEGATIVE_AT, POSITIVE_AT = 0.52, 0.48  # probability of negative: ≥ → 负面, ≤ → 正面, between (no signal either way) → 中性
 SEED = 20261125
+PROBABILITY_DECIMALS = 4
 # rating → (label: 1 negative / 0 positive, weight as a training example)
 RATING_TARGETS = {1: (1, 1.0), 2: (1, 1.0), 4: (0, 0.5), 5: (0, 1.0)}  # a 3 is no example (module notes)
 
@@ -194,7 +195,8 @@ def _out_of_fold(
 
 
 def _result(negative: np.ndarray, present: np.ndarray, index: pd.Index, method: str, examples: int) -> LearnedSentiment:
-    probability = np.where(present, negative, np.nan)
+    # four decimals: what a sheet shows, and a number every spreadsheet keeps exactly (no float32 tail)
+    probability = np.where(present, np.round(negative.astype(np.float64), PROBABILITY_DECIMALS), np.nan)
     sentiment = np.select([~present, probability >= NEGATIVE_AT, probability <= POSITIVE_AT], [None, NEGATIVE, POSITIVE], NEUTRAL)
     return LearnedSentiment(
         negative=pd.Series(probability, index=index),

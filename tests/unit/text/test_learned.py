@@ -94,3 +94,10 @@ def test_a_scarce_class_lowers_its_own_threshold_and_more_likely_than_not_always
     # a very confident model (thresholds 0.95): 0.55 on a 5-point comment is still more likely negative than not
     confident = pd.Series([0.97, 0.93, 0.55, 0.02, 0.03, 0.04])
     assert find_disagreements(confident, ratings, limit=5)["position"].tolist() == [2]
+
+
+def test_probabilities_are_kept_to_four_decimals():
+    texts, ratings = corpus()
+    for learned in (learn_sentiment(texts, ratings), learn_sentiment(texts.iloc[:8], ratings.iloc[:8])):  # stacked, prior alone
+        values = learned.negative.dropna().to_numpy()
+        assert values.dtype == np.float64 and np.array_equal(values, np.round(values, 4))
