@@ -102,8 +102,12 @@ def distinct_counts(texts: list[str]):  # noqa: ANN201 - (codes, SciPy sparse co
         ``codes`` (the row of each text), the counts of the distinct texts, and a boolean per
         distinct text that is empty or blank.
     """
+    from scipy.sparse import csr_matrix
+
     codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
     empty = np.array([not str(text).strip() for text in distinct], dtype=bool)
+    if not len(distinct):  # the hashing vectorizer cannot take an empty list
+        return codes, csr_matrix((0, HASH_FEATURES), dtype=np.float32), empty
     return codes, hashed_counts([str(text) for text in distinct]), empty
 
 

@@ -101,3 +101,8 @@ def test_probabilities_are_kept_to_four_decimals():
     for learned in (learn_sentiment(texts, ratings), learn_sentiment(texts.iloc[:8], ratings.iloc[:8])):  # stacked, prior alone
         values = learned.negative.dropna().to_numpy()
         assert values.dtype == np.float64 and np.array_equal(values, np.round(values, 4))
+
+
+def test_an_empty_period_has_no_sentiment():
+    learned = learn_sentiment(pd.Series([], dtype=object), pd.Series([], dtype=float))
+    assert learned.method == "prior" and learned.negative.empty and learned.sentiment.empty

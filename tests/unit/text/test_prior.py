@@ -30,3 +30,7 @@ def test_a_fitted_prior_learns_and_survives_storage(tmp_path):
     fitted, stored = prior_logit(["非常满意", "非常失望"], prior), prior_logit(["非常满意", "非常失望"], loaded)
     assert fitted[0] < 0 < fitted[1]
     assert np.allclose(fitted, stored)  # weights are float16 in both, so storage changes nothing
+
+
+def test_no_texts_no_logits():
+    assert prior_logit([]).shape == (0,)
