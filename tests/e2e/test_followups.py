@@ -175,7 +175,12 @@ def test_next_weeks_report_tracks_last_weeks_measures_and_staff_close_one(small_
             recommendation["target"],
             recommendation["due"],
         )
-        assert measure["status"] in ("open", "met") and measure["current"] is not None
+        assert measure["status"] in ("open", "met")
+        if "主题「" in measure["subject"] and measure["current"] is None:
+            # a discovered theme is found anew each week: not found again under its name, it has no reading and stays open
+            assert measure["status"] == "open" and recommendation["subject"] not in {f"主题「{t['name']}」" for t in metrics["themes"]}
+        else:
+            assert measure["current"] is not None
     last_week = {(r["kind"], r["subject"]): r["measure_id"] for r in proposed}
     again = [r for r in metrics["recommendations"] if (r["kind"], r["subject"]) in last_week]
     assert again and all(not r["new"] and r["measure_id"] == last_week[(r["kind"], r["subject"])] for r in again)
