@@ -73,7 +73,9 @@ def test_every_kind_of_value_reads_back_as_the_value_written(tmp_path):
             "小数": [0.1, float("nan"), 1e-7, float("inf"), 2.5, -0.0],
             "是否": [True, False, True, False, True, False],
             "混合": ["甲", 2, 2.5, True, datetime.datetime(2026, 11, 20, 8, 30), pd.NA],
-            "回访时间": pd.to_datetime(["2026-11-16 09:15", None, "1900-01-01 12:00", "2026-11-22 23:59", "1900-03-01 00:00", "2026-11-20 00:00"]),
+            "回访时间": pd.to_datetime(
+                ["2026-11-16 09:15", None, "1900-01-01 12:00", "2026-11-22 23:59", "1900-03-01 00:00", "2026-11-20 00:00"]
+            ),
         }
     )
     path = write_workbook_file({"表": table}, tmp_path / "k.xlsx", {"表": [False, True, False, False, False, True]})
