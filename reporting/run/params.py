@@ -16,6 +16,7 @@ from reporting.intake.load import check_source, expand_sources
 from reporting.intake.periods import DEFAULT_TIMEZONE, resolve_period, today_in, week_start_index
 from reporting.intake.store_schema import has_password, is_store_url, masked_url, open_store
 from reporting.report.params import REPORT_PARAMS, RUNNER_FIELDS, PlanParams, ReportParams
+from reporting.text.embedding import embedder_for
 from reporting.vocab import column_aliases, load_rules, load_taxonomy, read_yaml
 
 # Parameters that name a file which must exist (empty means "the bundled default").
@@ -293,6 +294,7 @@ def _checked_inputs(params: ReportParams) -> ReportParams:
         SourceError: a source file is missing, unreadable or lacks a required column.
         StoreError: a store cannot be reached.
         VocabularyError: an analyst's taxonomy or rules file is broken (a user mistake found now).
+        ParameterError: themes by embeddings asked for without the embedding model.
     """
     for name in ("source", "followup_store"):
         refuse_password(name, getattr(params, name, ""))
@@ -305,6 +307,7 @@ def _checked_inputs(params: ReportParams) -> ReportParams:
         load_rules(Path(files["rules"]))
     if files.get("alert_rules"):
         load_alert_rules(Path(files["alert_rules"]))
+    embedder_for(getattr(params, "theme_method", "words"))  # the embedding model installed, when asked for
     if hasattr(params, "source"):
         source = params.source  # type: ignore[attr-defined]
         # a plan notebook may work from the store alone; a report needs records

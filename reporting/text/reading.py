@@ -22,7 +22,7 @@ from reporting.text.classify import feedback_text, problem_distribution, tag_pro
 from reporting.text.demand import tag_customers
 from reporting.text.learned import LearnedSentiment, find_disagreements, learn_sentiment
 from reporting.text.sentiment import classify_feedback
-from reporting.text.themes import Theme, discover_themes
+from reporting.text.themes import Embedder, Theme, discover_themes
 from reporting.vocab import Taxonomy
 
 HISTORY_LIMIT = 10_000  # earlier responses the sentiment model may learn from, most recent first
@@ -71,6 +71,7 @@ class CommentReading:
         theme_of: the theme of each response the taxonomy left untyped (None otherwise).
         coverage: the coverage gauge.
         complaints: which responses are dissatisfied voices (``dissatisfied_voices``).
+        grouping: how the themes were grouped: ``words`` or ``embeddings`` (by meaning).
     """
 
     texts: pd.Series
@@ -85,6 +86,7 @@ class CommentReading:
     theme_of: pd.Series
     coverage: TextCoverage
     complaints: pd.Series
+    grouping: str = "words"
 
 
 def comment_history(records: pd.DataFrame, before: date, limit: int = HISTORY_LIMIT) -> pd.DataFrame:
@@ -107,13 +109,16 @@ def history_of(responses: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"text": feedback_text(responses).to_numpy(dtype=object), "rating": responses["overall_satisfaction"].to_numpy()})
 
 
-def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame | None = None) -> CommentReading:
+def read_comments(
+    valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame | None = None, embed: Embedder | None = None
+) -> CommentReading:
     """Read the valid responses' words (index: a RangeIndex, as ``select_records`` gives).
 
     Args:
         valid: the period's valid responses.
         taxonomy: the problem taxonomy.
         history: earlier responses' ``text`` and ``rating`` (``comment_history``).
+        embed: group themes by the meaning of these embeddings (``embedding.embed``); None: by words.
 
     Returns:
         The reading.
@@ -126,7 +131,7 @@ def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame
     has_words = texts.fillna("").str.strip().ne("")
     complaints = dissatisfied_voices(has_words, ratings, feedback)
     typed = tags.any(axis=1) if len(tags.columns) else pd.Series(False, index=valid.index)
-    themes, theme_of = _themes(texts, complaints & ~typed, texts[has_words])
+    themes, theme_of = _themes(texts, complaints & ~typed, texts[has_words], embed)
     return CommentReading(
         texts=texts,
         tags=tags,
@@ -140,6 +145,7 @@ def read_comments(valid: pd.DataFrame, taxonomy: Taxonomy, history: pd.DataFrame
         theme_of=theme_of,
         coverage=TextCoverage(int((complaints & typed).sum()), int(theme_of[complaints].notna().sum()), int(complaints.sum())),
         complaints=complaints,
+        grouping="words" if embed is None else "embeddings",
     )
 
 
@@ -163,13 +169,13 @@ def dissatisfied_voices(has_words: pd.Series, ratings: pd.Series, feedback: pd.D
     return has_words & unhappy & ~praise
 
 
-def _themes(texts: pd.Series, untyped: pd.Series, corpus: pd.Series) -> tuple[tuple[Theme, ...], pd.Series]:
+def _themes(texts: pd.Series, untyped: pd.Series, corpus: pd.Series, embed: Embedder | None) -> tuple[tuple[Theme, ...], pd.Series]:
     """Themes of the untyped dissatisfied voices (positions into all responses) and each response's theme.
 
-    Boilerplate is judged on ``corpus``, the period's comments with words.
+    Boilerplate is judged on ``corpus``, the period's comments with words; ``embed``: group by meaning.
     """
     positions = untyped.to_numpy().nonzero()[0]
-    found = discover_themes(texts.iloc[positions].reset_index(drop=True), corpus=corpus)
+    found = discover_themes(texts.iloc[positions].reset_index(drop=True), corpus=corpus, embed=embed)
     themes = tuple(Theme(t.name, t.keywords, tuple(int(positions[p]) for p in t.positions)) for t in found)
     theme_of = pd.Series(None, index=texts.index, dtype=object)
     for theme in themes:

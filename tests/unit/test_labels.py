@@ -6,6 +6,7 @@ from reporting.analysis.insights import SUB_DIMENSIONS
 from reporting.analysis.measures import STATUSES
 from reporting.analysis.metrics import DIMENSION_FIELDS
 from reporting.config import PACKAGE_DIR, TEMPLATES_DIR
+from reporting.report.params import THEME_METHODS
 from reporting.report.weekly.drill import KINDS
 from reporting.report.weekly.narrative import HEADLINE_CHANGES, TEST_LABELS
 from reporting.vocab import labels
@@ -29,6 +30,7 @@ def test_dynamic_keys_exist():
     # keys looked up through variables: dimension fields and segment fields
     assert set(DIMENSION_FIELDS) | set(SUB_DIMENSIONS) | {"service_type", "visitor", "channel"} <= set(labels())
     assert set(TEST_LABELS.values()) | set(HEADLINE_CHANGES) <= set(labels())
+    assert {f"methods_themes_{method}" for method in THEME_METHODS} <= set(labels())
     assert {f"measure_status_{status}" for status in STATUSES} | {f"drill_kind_{kind}" for kind in KINDS} <= set(labels())
 
 

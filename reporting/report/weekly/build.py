@@ -77,6 +77,7 @@ def build(params: WeeklyParams, timer: Timer = no_timer) -> ReportModel:
         window=window,
         timer=timer,
         response_rules=alerting.of_kind("response"),
+        theme_method=params.theme_method,
     )
     if params.services:
         with timer("coverage"):

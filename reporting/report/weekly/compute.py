@@ -40,6 +40,7 @@ from reporting.report.weekly.trends import period_trend, problem_trends, theme_t
 from reporting.report.window import TrendWindow, window_of
 from reporting.text.classify import count_causes
 from reporting.text.demand import mine_demands
+from reporting.text.embedding import embedder_for
 from reporting.text.keywords import distinguishing_keywords
 from reporting.text.quotes import select_quotes
 from reporting.text.reading import CommentReading, problem_ranking, read_comments
@@ -81,6 +82,7 @@ def build_report_model(
     timer: Timer = no_timer,
     fdr_q: float = DEFAULT_Q,
     response_rules: tuple[AlertRule, ...] = (),
+    theme_method: str = "words",
 ) -> ReportModel:
     """Compute the whole report for one period, section by section, in the report's order.
 
@@ -104,6 +106,7 @@ def build_report_model(
         timer: the timing hook each stage runs under (``no_timer``: none).
         fdr_q: the false discovery rate of the report's tests (Benjamini–Hochberg per family).
         response_rules: the alert rules that pick responses needing someone today.
+        theme_method: themes grouped by ``words`` or by ``embeddings`` (``embedding.embedder_for``).
 
     Returns:
         The report model.
@@ -113,7 +116,7 @@ def build_report_model(
     with timer("window"):
         window = window or window_of(cleaned.records, period_start, period_end, trend_periods)
     with timer("read_comments"):
-        reading = read_comments(period.valid, taxonomy, window.history)
+        reading = read_comments(period.valid, taxonomy, window.history, embedder_for(theme_method))
         ranking = problem_ranking(reading, len(period.valid))
     with timer("overview"):
         overview = overview_section(cleaned, period, min_segment_n)
@@ -265,7 +268,7 @@ def problems_section(
         "verification": second_verification(valid, reading.disagreements),
         "themes": tuple(_theme_section(theme, valid, focus) for theme in reading.themes),
         "text_coverage": reading.coverage,
-        "text_method": TextMethod(reading.learned.method, reading.learned.examples),
+        "text_method": TextMethod(reading.learned.method, reading.learned.examples, reading.grouping),
         "keywords": distinguishing_keywords(valid.get("comment", reading.texts), valid["nps"]),
         "demands": mine_demands(valid, reading.texts),
         "tag_counts": {k: int(v) for k, v in reading.customer_tags.sum().items()},

@@ -207,6 +207,7 @@ def text_entry(model: ReportModel) -> dict[str, Any]:
             "method": model.text_method.method,
             "examples": model.text_method.examples,
         },
+        "themes": {"grouping": model.text_method.themes},
     }
 
 

@@ -111,10 +111,12 @@ class ThemeSection:
 
 @dataclass(frozen=True)
 class TextMethod:
-    """How the comments' sentiment was judged: ``stacked`` (the prior and the ratings) or ``prior``, on how many rated examples."""
+    """How the comments were read: sentiment ``stacked`` (the prior and the ratings) or ``prior``, on how many rated
+    examples; themes grouped by ``words`` or by ``embeddings``."""
 
     method: str
     examples: int
+    themes: str = "words"
 
 
 @dataclass(frozen=True)

