@@ -11,6 +11,10 @@ dictionary before its first cell does any work. Two things keep that off the clo
   cleared (``%reset -f``, imported modules stay loaded) and the run's staging folder is
   set for the workbook hand-over. A kernel that died is started again.
 
+Papermill's client checks the kernel before the first cell (``wait_for_ready``); ours ends
+that check as soon as the kernel has answered on both channels, not after jupyter_client's
+0.2 s of silence on the output channel (``_client_class``).
+
 The kernel talks over Unix sockets in a private folder (IPC transport), not TCP ports.
 """
 
@@ -30,6 +34,7 @@ from typing import Any
 from reporting.config import PROJ_ROOT
 
 READY_TIMEOUT = 60  # seconds for a kernel to start or to answer
+IOPUB_WAIT = 0.2  # seconds a request's idle status may take on the output channel before the check asks again
 IPC_PATH_LIMIT = 90  # socket folder paths longer than this use TCP (sun_path holds 108 bytes, a suffix is added)
 
 
@@ -172,14 +177,15 @@ class SharedKernel:
 def _manager_class() -> type:
     """jupyter_client's KernelManager, remembering the clients it made (see ``SharedKernel.release``).
 
-    Its clients share its ZeroMQ context (by default each makes its own, whose files stay
-    open until the client is garbage-collected).
+    Its clients are ``_client_class()``'s and share its ZeroMQ context (by default each
+    makes its own, whose files stay open until the client is garbage-collected).
     """
     from jupyter_client import KernelManager
 
     class TrackingKernelManager(KernelManager):
         def __init__(self, **kwargs: Any) -> None:
             super().__init__(**kwargs)
+            self.client_factory = _client_class()
             self.clients_made: list[Any] = []
 
         def client(self, **kwargs: Any) -> Any:
@@ -188,3 +194,46 @@ def _manager_class() -> type:
             return made
 
     return TrackingKernelManager
+
+
+@cache
+def _client_class() -> type:
+    """jupyter_client's blocking client, whose start-up check ends as soon as it has proved what it checks.
+
+    ``wait_for_ready`` (nbclient calls it before the first cell) asks for the kernel's info
+    until the reply has come on the shell channel and the request's idle status on the
+    output channel: the kernel answers, the subscription is live, and every earlier output
+    has been read (the kernel publishes in order). jupyter_client's own check then waits on
+    until the output channel has been silent for 0.2 s.
+    """
+    from jupyter_client.blocking import BlockingKernelClient
+
+    class PromptKernelClient(BlockingKernelClient):
+        def wait_for_ready(self, timeout: float | None = None) -> None:
+            deadline = time.monotonic() + (READY_TIMEOUT if timeout is None else timeout)
+            while not self._answered(self.kernel_info(), deadline):
+                if not self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+        def _answered(self, message_id: str, deadline: float) -> bool:
+            """Whether the reply to ``message_id`` came (within a second), then its idle status (within ``IOPUB_WAIT``)."""
+            try:
+                while True:
+                    reply = self.get_shell_msg(timeout=max(0.0, min(1.0, deadline - time.monotonic())))
+                    if reply["parent_header"].get("msg_id") == message_id:
+                        break
+            except queue.Empty:
+                return False
+            waited = time.monotonic() + IOPUB_WAIT
+            while True:
+                try:
+                    message = self.get_iopub_msg(timeout=max(0.0, waited - time.monotonic()))
+                except queue.Empty:
+                    return False  # the subscription was not live yet: ask again
+                content = message["content"]
+                if message["parent_header"].get("msg_id") == message_id and content.get("execution_state") == "idle":
+                    return True
+
+    return PromptKernelClient
