@@ -57,9 +57,23 @@ def write_page(html: str, path: Path) -> None:
 
 
 def preload() -> None:
-    """Import the PDF renderer and the font subsetter now (about a second), e.g. while a kernel computes."""
+    """Import the PDF renderer and the font subsetter and convert a small notebook now (about a second), e.g. while a kernel computes.
+
+    The conversion loads what nbconvert loads on its first use (the template, its filters,
+    the Markdown renderer): the report's own conversion then takes ~0.1 s instead of ~0.25 s.
+    """
     import weasyprint  # noqa: F401
     from fontTools import subset  # noqa: F401
+
+    notebook_to_html(_sample_notebook(), "")
+
+
+def _sample_notebook() -> nbformat.NotebookNode:
+    """A notebook shaped like a report: a heading and a cell that displays HTML."""
+    notebook = nbformat.v4.new_notebook()
+    html = nbformat.v4.new_output("display_data", data={"text/html": "<p>回访</p>", "text/plain": "回访"})
+    notebook.cells = [nbformat.v4.new_markdown_cell("## 回访概况"), nbformat.v4.new_code_cell("", outputs=[html])]
+    return notebook
 
 
 INTERACTIVE = re.compile(r"<!-- drill:start -->.*?<!-- drill:end -->", re.DOTALL)
