@@ -175,7 +175,7 @@ def _run(arguments: argparse.Namespace) -> int:
 
     # the kernel loads the report's libraries on the second core while this process checks and prepares the run
     log = (arguments.output_dir or DEFAULT_OUTPUT_DIR) / "logs" / "kernel.log"
-    kernel = SharedKernel(log, preload_code(report_named_in(arguments.params)))
+    kernel = SharedKernel(log, preload_code(report_named_in(arguments.params)), single_report=True)
     kernel.start()
     try:
         from reporting.intake.periods import parse_date

@@ -432,7 +432,8 @@ def report_step(arguments: argparse.Namespace) -> int:
     from reporting.run.kernels import SharedKernel, preload_code, report_named_in
     from reporting.run.params import load_run_spec
 
-    kernel = SharedKernel(arguments.output_dir / "logs" / f"kernel-{os.getpid()}.log", preload_code(report_named_in(arguments.params)))
+    log = arguments.output_dir / "logs" / f"kernel-{os.getpid()}.log"
+    kernel = SharedKernel(log, preload_code(report_named_in(arguments.params)), single_report=True)
     kernel.start()
     try:
         as_of = parse_date(arguments.as_of, "--as-of")

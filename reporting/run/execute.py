@@ -87,7 +87,7 @@ def _kernel_for(spec: RunSpec, kernel: SharedKernel | None) -> Iterator[SharedKe
     if kernel is not None:
         yield kernel
         return
-    own = SharedKernel(spec.output_dir / "logs" / "kernel.log")
+    own = SharedKernel(spec.output_dir / "logs" / "kernel.log", single_report=True)
     try:
         yield own
     finally:
@@ -161,7 +161,7 @@ def _execute_notebook(spec: RunSpec, staging: Path, params: ReportParams, timing
         keep_failed(staging, spec)
         raise
     finally:
-        kernel.release()
+        kernel.finish()
         loading.join()
 
 

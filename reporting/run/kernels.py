@@ -21,9 +21,11 @@ The kernel talks over Unix sockets in a private folder (IPC transport), not TCP 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import queue
 import shutil
+import signal
 import tempfile
 import time
 from datetime import datetime
@@ -66,15 +68,18 @@ class SharedKernel:
         log: where the kernel process's own stderr is kept when it wrote any (cell output
             goes to each run's log as usual); appended to, under a line naming the kernel.
         warm_up: code the kernel runs as soon as it has started (``preload_code``).
+        single_report: the kernel runs one report (``reporting run``): ``finish`` stops its
+            process at once, while the command exports the report (``close`` then only tidies up).
 
     Attributes:
         pid: the kernel's process id (0 before it started).
         runs: reports handed to this kernel so far (``ready`` calls).
     """
 
-    def __init__(self, log: Path, warm_up: str = "") -> None:
+    def __init__(self, log: Path, warm_up: str = "", single_report: bool = False) -> None:
         self._log = log
         self._warm_up = warm_up
+        self._single_report = single_report
         self._manager: Any = None
         self._client: Any = None  # ours, while it sends the warm-up or a reset over the shell channel
         self._pending = ""  # the warm-up's message id until its reply came
@@ -133,6 +138,17 @@ class SharedKernel:
                 if made is not self._client and made.channels_running:
                     made.stop_channels()
             self._manager.clients_made[:] = [made for made in self._manager.clients_made if made is self._client]
+
+    def finish(self) -> None:
+        """A report's notebook has run: close its clients (``release``); a single report's kernel is killed now.
+
+        Killing it here, not in ``close``, spares the end of the command jupyter_client's
+        0.1 s poll for the process to exit: it has exited by then.
+        """
+        self.release()
+        if self._single_report and self._manager is not None and self._manager.has_kernel:
+            with contextlib.suppress(Exception):  # already gone: close() finds it so
+                self._manager.signal_kernel(signal.SIGKILL)
 
     def close(self) -> None:
         """Shut the kernel down, keep what it wrote on stderr (if anything) and remove its folder."""
