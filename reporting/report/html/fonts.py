@@ -104,11 +104,21 @@ def use_cjk_font() -> CjkFont:
         The font in use.
     """
     font = find_cjk_font()
-    font_manager.fontManager.addfont(str(font.path))
+    _add_to_matplotlib(str(font.path))
     rcParams["font.family"] = "sans-serif"
     rcParams["font.sans-serif"] = [font.family, "DejaVu Sans"]
     rcParams["axes.unicode_minus"] = False
     return font
+
+
+@cache
+def _add_to_matplotlib(path: str) -> None:
+    """Register a font file with matplotlib, once a process.
+
+    Each ``addfont`` reads the file again, appends its faces to the font list once more and
+    empties matplotlib's font lookup cache: every figure would pay for all three.
+    """
+    font_manager.fontManager.addfont(path)
 
 
 def pdf_font_css() -> str:
