@@ -20,7 +20,10 @@ class _DuplicateKeyError(Exception):
         self.key, self.line = key, line
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it: ~7x faster, same documents
+
+
+class _UniqueKeyLoader(_SAFE_LOADER):  # type: ignore[misc,valid-type]
     """PyYAML's safe loader, refusing a mapping key given twice (PyYAML would keep the last silently)."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -43,7 +46,7 @@ def read_yaml(path: Path) -> Any:
         The parsed document.
     """
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a SafeLoader subclass
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # a (C)SafeLoader subclass
     except FileNotFoundError:
         raise UserInputError(f"找不到配置文件 {path}：请检查路径") from None
     except _DuplicateKeyError as error:
