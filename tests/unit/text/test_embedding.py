@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import platform
+import sqlite3
+from contextlib import closing
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from reporting.errors import ParameterError
 from reporting.report.params import WeeklyParams
-from reporting.text.embedding import embed, embedder_for
+from reporting.text.embedding import MODEL_TAG, embed, embedder_for, embeddings_available
 from reporting.text.themes import discover_themes
 
 # three problems, each said five ways that share (almost) no word
@@ -32,15 +36,35 @@ def test_complaints_sharing_no_words_are_grouped_by_meaning_and_named_by_their_o
 
 
 @needs_model
-def test_identical_texts_are_embedded_once_and_get_the_same_normalised_row():
-    vectors = embed(["快递没到", "客服态度差", "快递没到"])
-    assert vectors.shape == (3, 384)
+def test_identical_texts_are_embedded_once_and_get_the_same_normalised_row(tmp_path):
+    vectors = embed(["快递没到", "客服态度差", "快递没到"], tmp_path)
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
     assert (vectors[0] == vectors[2]).all() and abs(float((vectors[0] ** 2).sum()) - 1) < 1e-4
-    assert embed([]).shape == (0, 384)
+    assert embed([], tmp_path).shape == (0, 384)
 
 
-def test_the_theme_method_is_words_or_embeddings():
+@needs_model
+def test_the_cache_keeps_each_texts_row_by_its_hash_and_gives_back_exactly_what_embedding_gives(tmp_path):
+    first = embed(["快递没到", "客服态度差"], tmp_path)
+    again = embed(["客服态度差", "发票开错了", "快递没到"], tmp_path)  # two from the cache, one new
+    alone = embed(["发票开错了"], tmp_path / "fresh")
+    assert (again[0] == first[1]).all() and (again[2] == first[0]).all() and (again[1] == alone[0]).all()
+    with closing(sqlite3.connect(tmp_path / f"embeddings-{MODEL_TAG}.sqlite")) as db:
+        keys = {bytes(k) for (k,) in db.execute("SELECT key FROM vectors")}
+    assert keys == {hashlib.sha256(t.encode()).digest() for t in ("快递没到", "客服态度差", "发票开错了")}  # hashes, no text
+
+
+@needs_model
+def test_a_cache_folder_that_cannot_be_written_only_means_no_cache(tmp_path):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert embed(["快递没到"], blocked).shape == (1, 384)
+
+
+def test_the_theme_method_is_auto_words_or_embeddings():
+    assert WeeklyParams.from_values({}).theme_method == "auto"
     assert WeeklyParams.from_values({"theme_method": "embeddings"}).theme_method == "embeddings"
     assert embedder_for("words") is None
+    assert embedder_for("auto") is (embed if embeddings_available() else None)
     with pytest.raises(ParameterError, match="theme_method 的值 'meaning' 无效"):
         WeeklyParams.from_values({"theme_method": "meaning"})

@@ -21,6 +21,7 @@ from reporting.text.themes import (
     name_themes,
     representative,
     term_matrix,
+    with_subject,
 )
 
 DELIVERY = ["快递三天还没到", "快递等了三天都没到", "三天了快递还没到", "快递三天没到，怎么回事", "等了三天快递还没到，太慢了"]
@@ -169,3 +170,11 @@ def test_a_group_sharing_no_word_is_named_by_its_representative_words():
     matrix = term_matrix(terms)
     themes = name_themes(matrix, np.array([0, 0, 1, 1]), frozenset(), {0: "客服态度恶劣", 1: "快递太慢"})
     assert [(t.name, t.positions) for t in themes] == [("太慢", (2, 3)), ("客服态度恶劣", (0, 1))]
+
+
+def test_a_name_phrase_that_mentions_no_subject_gets_the_themes_strongest_word_before_it():
+    assert with_subject("不满意", ("裤子", "衣服", "颜色")) == "裤子·不满意"
+    assert with_subject("衣服质量", ("裤子", "衣服", "颜色")) == "衣服质量"  # the second strongest word is a subject too
+    assert with_subject("头皮痒", ("头皮屑", "假货")) == "头皮痒"  # two characters of 头皮屑 are mention enough
+    assert with_subject("不新鲜", ("苹果", "水果", "新鲜")) == "苹果·不新鲜"  # 新鲜 is only the third
+    assert with_subject("", ("裤子",)) == "" and with_subject("不满意", ()) == "不满意"
