@@ -255,10 +255,12 @@ def group_embeddings(vectors: np.ndarray, judged: np.ndarray, seed: int, max_the
 
 
 def _kmeans_labels(matrix: np.ndarray, count: int, seed: int) -> np.ndarray:
-    """k-means' groups of the rows (``KMEANS_INITS`` seeded starts, the best kept)."""
+    """k-means' groups of the rows (``KMEANS_INITS`` seeded starts, the best kept) on one OpenMP thread: the same on any machine."""
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
-    return KMeans(n_clusters=count, n_init=KMEANS_INITS, random_state=seed).fit(matrix).labels_
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return KMeans(n_clusters=count, n_init=KMEANS_INITS, random_state=seed).fit(matrix).labels_
 
 
 def _nmf_labels(matrix, count: int, seed: int) -> np.ndarray:  # noqa: ANN001 - sparse

@@ -82,7 +82,7 @@ def build_report_model(
     timer: Timer = no_timer,
     fdr_q: float = DEFAULT_Q,
     response_rules: tuple[AlertRule, ...] = (),
-    theme_method: str = "words",
+    theme_method: str = "auto",
 ) -> ReportModel:
     """Compute the whole report for one period, section by section, in the report's order.
 
@@ -106,7 +106,7 @@ def build_report_model(
         timer: the timing hook each stage runs under (``no_timer``: none).
         fdr_q: the false discovery rate of the report's tests (Benjamini–Hochberg per family).
         response_rules: the alert rules that pick responses needing someone today.
-        theme_method: themes grouped by ``words`` or by ``embeddings`` (``embedding.embedder_for``).
+        theme_method: themes grouped by ``words``, by ``embeddings`` or ``auto`` (``embedding.embedder_for``).
 
     Returns:
         The report model.
