@@ -39,7 +39,7 @@ def _cache_dir() -> Path:
     return (home / ".cache" if home.is_dir() else Path(tempfile.gettempdir())) / "reporting"
 
 
-CACHE_DIR = _cache_dir()  # derived files (jieba's prefix dictionary); safe to delete at any time
+CACHE_DIR = _cache_dir()  # derived files (jieba's prefix dictionary, compiled report partials); safe to delete at any time
 
 
 def resolve_path(value: str | Path) -> Path:

@@ -8,22 +8,60 @@ nbconvert. Imports no report model, and matplotlib only for a type hint (a figur
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 from functools import cache
+from hashlib import sha1
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython.display import HTML
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from reporting.analysis.metrics import INDICATIVE_BELOW
-from reporting.config import TEMPLATES_DIR
+from reporting.config import CACHE_DIR, TEMPLATES_DIR
 from reporting.report.html.values import format_nps, format_percent, format_score, json_value
 from reporting.vocab import label, labels
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+
+class _CompiledPartials(FileSystemBytecodeCache):
+    """The partials compiled once and kept between runs in ``CACHE_DIR/templates`` (~0.05 s a run).
+
+    A compiled partial is taken only for the same file, the same source and the same
+    environment options (they shape the compiled code); a folder that cannot be made or
+    written is no cache.
+    """
+
+    def __init__(self) -> None:
+        folder = CACHE_DIR / "templates"
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        super().__init__(str(folder), "%s.jinja")
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        """The cache entry of a template, its checksum covering the source and the options the compiler used."""
+        autoescape = environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape
+        options = (
+            environment.block_start_string, environment.block_end_string, environment.variable_start_string,
+            environment.variable_end_string, environment.comment_start_string, environment.comment_end_string,
+            environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
+            environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
+            environment.optimized, environment.is_async, sorted(environment.extensions), autoescape,
+        )  # fmt: skip
+        checksum = sha1(f"{options!r}\n{source}".encode()).hexdigest()
+        bucket = Bucket(environment, self.get_cache_key(name, filename), checksum)
+        self.load_bytecode(bucket)
+        return bucket
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep a compiled template, unless the folder cannot be written."""
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 @cache
@@ -34,6 +72,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_CompiledPartials(),
     )
     env.filters.update(pct=format_percent, score=format_score, nps=format_nps, int_fmt=lambda v: f"{int(v):,}")
     env.globals["t"] = text_with_marks
