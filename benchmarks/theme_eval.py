@@ -185,7 +185,8 @@ def evaluate_set(responses: pd.DataFrame, dissatisfied: pd.Series, gold: pd.Data
         untyped = _untyped_dissatisfied(reading)
         embedding_seconds = sum(spent)
         started = time.perf_counter()
-        discover_themes(reading.texts[untyped].reset_index(drop=True), embed=embedder)
+        with_words = reading.texts[reading.texts.fillna("").str.strip().ne("")]
+        discover_themes(reading.texts[untyped].reset_index(drop=True), corpus=with_words, embed=embedder)
     result["seconds"] = {"read_comments": round(reading_seconds, 2), "themes": round(time.perf_counter() - started, 2)}
     if by_meaning:
         result["seconds"]["embedding"] = round(embedding_seconds, 2)
