@@ -24,18 +24,20 @@ stop words). Then:
    the comments)), held by at least ``NAME_SUPPORT`` of the theme's comments, holding no
    boilerplate. A phrase that mentions none of the theme's ``SUBJECT_WORDS`` strongest
    words says how the customer feels but not about what (不满意, 不喜欢): the theme's
-   strongest word goes before it (裤子·不满意, 苹果·不新鲜). Larger themes choose first; a theme whose most characteristic phrase already
-   names a larger one is the same problem and joins it; otherwise no theme is named by a
-   phrase inside or around another's name. Keywords are the theme's most characteristic
+   strongest word goes before it (裤子·不满意, 苹果·不新鲜). Larger themes choose first; a
+   theme whose most characteristic phrase already names a larger one is the same problem
+   and joins it; otherwise no theme is named by a phrase inside or around another's name. Keywords are the theme's most characteristic
    words by the same score.
 
-**By meaning** (``embed`` given: ``theme_method: embeddings``): step 2 groups the comments
+**By meaning** (``embed`` given: ``theme_method`` ``embeddings``, or ``auto`` with the model
+installed): step 2 groups the comments
 by sentence embeddings instead (``embedding``). Each comment with a content word that is
 not boilerplate is embedded without its boilerplate (``content_text``), the embeddings are
 centred and normalised, and k-means (seeded, ``KMEANS_INITS`` starts) groups them; the
 number of groups is chosen by the same silhouette rule on the same sample. Every such
 comment joins its group: in a space of meaning every comment has a nearest problem.
-Boilerplate and names are as above. Slower (the embedding: about 25 comments a second on
+Boilerplate and names are as above; a group whose comments share no word is named by its
+most central comment's first clause (``representative``). Slower (the embedding: about 25 comments a second on
 two cores), it carries far more of the comments at the same purity (README, theme table).
 """
 
