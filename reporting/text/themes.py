@@ -106,7 +106,8 @@ class TermMatrix:
 
 
 def preload() -> None:
-    """Import the factorisation and the silhouette score now, ahead of the first period's themes."""
+    """Import the factorisation, k-means and the silhouette score now, ahead of the first period's themes."""
+    import sklearn.cluster  # noqa: F401
     import sklearn.decomposition  # noqa: F401
     import sklearn.metrics  # noqa: F401
 
