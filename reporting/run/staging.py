@@ -112,9 +112,17 @@ def _stderr_to(log: Path) -> Iterator[None]:
 
 
 def keep_failed(staging: Path, spec: RunSpec) -> Path:
-    """Move a failed run's staging folder (notebook, log) under ``failed/`` with a timestamp."""
+    """Move a failed run's staging folder (notebook, log) under ``failed/`` with a timestamp and the process id.
+
+    A second failure of the same report in the same process and second (a batch worker, a
+    test calling the command in-process) is kept beside the first with a counter (``-2``).
+    """
     stamp = spec.params.wall_clock().strftime("%Y%m%dT%H%M%S")
-    kept = spec.output_dir / spec.report / "failed" / f"{run_lock_name(spec)}-{stamp}-{os.getpid()}"
+    first = spec.output_dir / spec.report / "failed" / f"{run_lock_name(spec)}-{stamp}-{os.getpid()}"
+    kept, count = first, 1
+    while kept.exists():
+        count += 1
+        kept = first.with_name(f"{first.name}-{count}")
     kept.parent.mkdir(parents=True, exist_ok=True)
     staging.rename(kept)
     return kept
