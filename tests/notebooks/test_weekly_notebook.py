@@ -16,7 +16,7 @@ from papermill.parameterize import parameterize_notebook
 
 from reporting.config import NOTEBOOKS_DIR, PROJ_ROOT
 from reporting.report.mimetypes import METRICS_MIMETYPE
-from tests.conftest import GOLDEN, WEEK, without_store
+from tests.conftest import GOLDEN, WEEK, needs_embedding_model, without_store
 
 NOTEBOOK = NOTEBOOKS_DIR / "reports" / "weekly_report.ipynb"
 
@@ -41,6 +41,7 @@ def test_report_notebooks_stay_thin(path):
 
 
 @pytest.mark.e2e
+@needs_embedding_model
 def test_papermill_executes_the_report_on_small_data(small_csv, tmp_path):
     output = tmp_path / "executed.ipynb"
     papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters(small_csv), cwd=str(PROJ_ROOT), progress_bar=False)

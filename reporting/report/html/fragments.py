@@ -55,7 +55,8 @@ class _CompiledPartials(FileSystemBytecodeCache):
         )  # fmt: skip
         checksum = sha1(f"{options!r}\n{source}".encode()).hexdigest()
         bucket = Bucket(environment, self.get_cache_key(name, filename), checksum)
-        self.load_bytecode(bucket)
+        with contextlib.suppress(OSError):  # a cache folder that is a file, or unreadable: compile instead
+            self.load_bytecode(bucket)
         return bucket
 
     def dump_bytecode(self, bucket: Bucket) -> None:

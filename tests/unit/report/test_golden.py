@@ -21,7 +21,9 @@ from reporting.report.weekly import sections
 from reporting.report.weekly.compute import build_report_model
 from reporting.report.weekly.document import metrics_document
 from reporting.vocab import load_rules, load_taxonomy
-from tests.conftest import check_golden, golden_json
+from tests.conftest import check_golden, golden_json, needs_embedding_model
+
+pytestmark = needs_embedding_model
 
 SECTIONS = {
     "overview": sections.render_overview,

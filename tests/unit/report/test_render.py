@@ -62,3 +62,15 @@ def test_change_sentences_call_rises_and_falls_only_when_significant():
         "探索性——单看 p 小于 0.05，但经多重检验校正后未达到显著水平，不视为升降。"
     )
     assert describe_change("csat", None) == "CSAT（4-5 分占比）：上期没有可比数据。"
+
+
+def test_a_cache_folder_that_is_a_file_only_means_the_partials_are_compiled_again(tmp_path, monkeypatch):
+    from jinja2 import DictLoader, Environment
+
+    import reporting.report.html.fragments as fragments
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(fragments, "CACHE_DIR", blocked)
+    env = Environment(loader=DictLoader({"part.html.j2": "共 {{ n }} 条"}), bytecode_cache=fragments._CompiledPartials())
+    assert env.get_template("part.html.j2").render(n=3) == "共 3 条"

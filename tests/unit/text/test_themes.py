@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
@@ -156,6 +158,10 @@ def test_embeddings_group_by_k_means_with_the_count_the_silhouette_prefers():
     assert centrality.shape == (18,) and (centrality > 0.8).all()
     single, _ = group_embeddings(vectors[:5], np.arange(5), SEED, 12)  # too few to split: one group
     assert single.tolist() == [0, 0, 0, 0, 0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no k-means warning reaches the run's log
+        same, _ = group_embeddings(np.tile(vectors[:1], (10, 1)), np.arange(10), SEED, 12)
+    assert same.tolist() == [0] * 10  # ten identical comments: one group, not one k-means fit per count
 
 
 def test_a_group_is_represented_by_the_most_central_short_first_clause():
@@ -163,6 +169,7 @@ def test_a_group_is_represented_by_the_most_central_short_first_clause():
     assert representative(contents, np.array([0.9, 0.8, 0.95])) == "快递三天还没到"  # the most central is too long
     assert representative(contents[2:], np.array([0.9])) == "配送拖了好几天还没有任何…"
     assert representative([], np.array([])) == ""
+    assert representative(["", ""], np.array([0.9, 0.8])) == ""  # no words left: no name, the group is dropped
 
 
 def test_a_group_sharing_no_word_is_named_by_its_representative_words():
